@@ -1,0 +1,38 @@
+"""The `vanban` command: a thin dispatcher over one module per sub-command.
+
+Each module in this package named in COMMANDS exposes ``register(subparsers)``, which adds its
+parser and sets ``func`` to a callable taking the parsed arguments and returning the exit code.
+Exit codes: 0 success, 1 findings (check/audit), 2 bad input or unreadable file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS = ["build", "words", "check"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vanban",
+        description="Soạn văn bản hành chính (Kế hoạch, Phụ lục) từ tệp dữ liệu, theo Nghị định 30/2020/NĐ-CP.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+    for name in COMMANDS:
+        importlib.import_module(f"generator.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu (Ctrl-C); không tệp nào bị ghi dở.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
