@@ -1,0 +1,46 @@
+"""`vanban build PLAN.yaml`: the Kế hoạch, its appendices and the combined file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from generator.cli.common import EXIT_OK, guarded
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("build", help="soạn Kế hoạch, Phụ lục I, Phụ lục II và hồ sơ gộp (.docx) từ tệp dữ liệu")
+    parser.add_argument("plan", type=Path, help="tệp dữ liệu kế hoạch (.yaml)")
+    parser.add_argument("-o", "--output", type=Path, help="thư mục kết quả (mặc định output/<tên tệp>/)")
+    parser.add_argument("--draft", action="store_true", help="đánh dấu DỰ THẢO (tự động khi chưa có số hoặc ngày ký)")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    return guarded(lambda: _build(args))
+
+
+def _build(args) -> int:
+    from generator.build import build
+    from generator.vi import amount_in_words, format_number
+
+    result = build(args.plan, args.output, draft=args.draft or None)
+    for warning in result.loaded.warnings:
+        print(f"Cảnh báo: {warning}", file=sys.stderr)
+    figures = result.figures
+    plan = figures.plan
+    convention = plan.quy_uoc_so.convention()
+    state = " — DỰ THẢO (chưa có số hoặc ngày ký)" if plan.is_draft or args.draft else ""
+    print(f"Kế hoạch: {plan.van_ban.trich_yeu}{state}")
+    if figures.phu_luc_1:
+        print(f"{figures.phu_luc_1.ten}: {format_number(figures.phu_luc_1.tong)} người tham dự")
+    if figures.phu_luc_2:
+        budget = figures.phu_luc_2
+        print(f"{budget.ten}: {len(budget.bang)} bảng, tổng kinh phí {format_number(budget.tong)} đồng")
+        print(f"  Bằng chữ: {amount_in_words(budget.tong, convention)}")
+        for source, amount in budget.theo_nguon:
+            print(f"  {source.ten}: {format_number(amount)} đồng")
+    print("Đã ghi:")
+    for path in result.written:
+        print(f"  {path}")
+    return EXIT_OK

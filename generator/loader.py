@@ -1,0 +1,258 @@
+"""Load a plan file: bytes → text → YAML (with positions and comments) → validated `Plan`.
+
+Every problem is reported with the file, line, column and field path, in Vietnamese, and nothing
+is written before the whole plan has been loaded and computed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from generator.errors import DataPath, PlanError, Problem, format_path
+from generator.schema import Plan
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Characters XML 1.0 cannot hold (they would corrupt document.xml).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass
+class LoadedPlan:
+    """A validated plan with where each value came from."""
+
+    plan: Plan
+    source: Path | None
+    positions: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def problem(self, message: str, path: DataPath) -> Problem:
+        """A Problem located at `path` (or its nearest located ancestor)."""
+        return _locate(Problem(message, path, self.source), self.positions)
+
+
+def _locate(problem: Problem, positions: dict[DataPath, tuple[int, int]]) -> Problem:
+    path = problem.path
+    while path and path not in positions:
+        path = path[:-1]
+    line, col = positions.get(path, (None, None))
+    return Problem(problem.message, problem.path, problem.file, line, col)
+
+
+def read_text(path: Path) -> str:
+    """Read a plan file as UTF-8 text, with a clear error for every way it can be wrong."""
+    def fail(message: str, line: int | None = None) -> PlanError:
+        return PlanError([Problem(message, (), path, line)])
+
+    if not path.exists():
+        raise fail("không tìm thấy tệp")
+    if path.is_dir():
+        raise fail("đây là một thư mục, không phải tệp dữ liệu .yaml")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise fail(f"tệp quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB cho một kế hoạch)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise fail(f"không đọc được tệp: {exc.strerror}") from None
+    if not data.strip():
+        raise fail("tệp rỗng: không có dữ liệu kế hoạch")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise fail("tệp được lưu ở bảng mã UTF-16; hãy lưu lại dưới dạng UTF-8")
+    if b"\x00" in data:
+        raise fail("đây không phải tệp văn bản (có byte 0): có lẽ là tệp nhị phân như .docx hay .xlsx")
+    if data.startswith(b"\xef\xbb\xbf"):  # UTF-8 BOM (Notepad's default): harmless, drop it
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise fail(
+            f"tệp không phải UTF-8 (byte 0x{data[exc.start]:02x}); có lẽ được lưu ở bảng mã Latin-1/Windows-1252 "
+            "hoặc TCVN3 — hãy lưu lại dưới dạng UTF-8",
+            line,
+        ) from None
+    for number, line_text in enumerate(text.splitlines(), 1):
+        indent = line_text[: len(line_text) - len(line_text.lstrip(" \t"))]
+        if "\t" in indent:
+            raise fail("thụt lề bằng phím Tab; YAML chỉ cho phép thụt lề bằng dấu cách", number)
+    return text
+
+
+def parse_yaml(text: str, source: Path | None) -> CommentedMap:
+    """Parse YAML text (round-trip, so positions and comments are kept)."""
+    try:
+        data = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        what = exc.problem or exc.context or "cú pháp không hợp lệ"
+        raise PlanError([Problem(f"lỗi cú pháp YAML: {_yaml_problem_vi(what)}", (), source, line, col)]) from None
+    except YAMLError as exc:
+        raise PlanError([Problem(f"lỗi cú pháp YAML: {exc}", (), source)]) from None
+    if not isinstance(data, CommentedMap):
+        raise PlanError([Problem("tệp phải là một bảng khóa: giá trị (co_quan:, van_ban:, …)", (), source, 1, 1)])
+    return data
+
+
+def _yaml_problem_vi(problem: str) -> str:
+    known = {
+        "found duplicate key": "khóa bị lặp lại",
+        "mapping values are not allowed here": "không được đặt dấu ':' ở đây (thiếu ngoặc kép quanh văn bản có dấu ':'?)",
+        "found character '\\t' that cannot start any token": "có ký tự Tab",
+        "could not find expected ':'": "thiếu dấu ':' sau khóa",
+        "did not find expected key": "thụt lề không khớp hoặc thiếu khóa",
+        "found unexpected end of stream": "tệp kết thúc khi chưa đóng ngoặc kép/ngoặc",
+    }
+    for english, vietnamese in known.items():
+        if problem.startswith(english):
+            return f"{vietnamese} ({problem})"
+    return problem
+
+
+def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem], source: Path | None) -> object:
+    """ruamel nodes → plain Python, NFC text, XML-illegal characters removed; positions recorded."""
+    if isinstance(node, CommentedMap):
+        out = {}
+        for key in node:
+            child = (*path, str(key))
+            line, col = node.lc.value(key)
+            positions[child] = (line + 1, col + 1)
+            out[str(key)] = _plain(node[key], child, positions, warnings, source)
+        return out
+    if isinstance(node, CommentedSeq):
+        out_list = []
+        for index, item in enumerate(node):
+            child = (*path, index)
+            line, col = node.lc.item(index)
+            positions[child] = (line + 1, col + 1)
+            out_list.append(_plain(item, child, positions, warnings, source))
+        return out_list
+    if isinstance(node, str):
+        text = unicodedata.normalize("NFC", str(node))
+        cleaned = XML_ILLEGAL.sub("", text)
+        if cleaned != text:
+            warnings.append(_locate(Problem("đã bỏ ký tự điều khiển không in được trong văn bản", path, source), positions))
+        return cleaned
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    return node
+
+
+def load_plan(path: str | Path) -> LoadedPlan:
+    """Load and validate a plan file; raises PlanError listing every problem found."""
+    path = Path(path)
+    raw = parse_yaml(read_text(path), path)
+    return validate_data(raw, path)
+
+
+def validate_data(raw: CommentedMap | dict, source: Path | None = None) -> LoadedPlan:
+    """Validate already-parsed YAML data (e.g. after an overlay) into a LoadedPlan."""
+    positions: dict[DataPath, tuple[int, int]] = {(): (1, 1)}
+    warnings: list[Problem] = []
+    data = _plain(raw, (), positions, warnings, source)
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        raise PlanError([_locate(_translate(err, data, source), positions) for err in exc.errors()]) from None
+    return LoadedPlan(plan, source, positions, warnings)
+
+
+# --- pydantic errors in Vietnamese -------------------------------------------------------------
+
+_MESSAGES = {
+    "missing": "thiếu trường bắt buộc",
+    "int_type": "phải là số nguyên",
+    "int_parsing": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên (không có phần thập phân)",
+    "string_type": "phải là văn bản (chuỗi)",
+    "list_type": "phải là một danh sách (các dòng bắt đầu bằng '- ')",
+    "dict_type": "phải là một nhóm khóa: giá trị",
+    "model_type": "phải là một nhóm khóa: giá trị",
+    "model_attributes_type": "phải là một nhóm khóa: giá trị",
+    "bool_type": "phải là true hoặc false",
+    "bool_parsing": "phải là true hoặc false",
+    "string_too_short": "không được để trống",
+}
+
+
+def _translate(err: dict, data: object, source: Path | None) -> Problem:
+    loc = _data_path(err["loc"], data)
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "extra_forbidden":
+        message = f"khóa không hợp lệ {loc[-1]!r}"
+        suggestions = difflib.get_close_matches(str(loc[-1]), _field_names(loc[:-1]), n=1, cutoff=0.6)
+        if suggestions:
+            message += f"; có phải ý bạn là {suggestions[0]!r}?"
+        else:
+            message += f"; các khóa hợp lệ: {', '.join(_field_names(loc[:-1]))}"
+    elif kind == "too_short":
+        message = f"không được để trống (cần ít nhất {ctx.get('min_length', 1)} mục)"
+    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        sign = {"greater_than_equal": "≥", "greater_than": ">", "less_than_equal": "≤", "less_than": "<"}[kind]
+        bound = next(iter(ctx.values()), "")
+        message = f"phải {sign} {bound}, thấy {err.get('input')!r}"
+    elif kind == "literal_error":
+        message = f"giá trị {err.get('input')!r} không hợp lệ; chỉ nhận: {ctx.get('expected', '')}"
+    elif kind == "string_pattern_mismatch":
+        message = f"{err.get('input')!r} không đúng dạng (chỉ chữ thường không dấu, số và '_', bắt đầu bằng chữ)"
+    elif kind == "value_error":
+        message = str(ctx.get("error", err["msg"]))
+    else:
+        message = _MESSAGES.get(kind, err["msg"])
+        if kind != "missing" and "input" in err and not isinstance(err["input"], (dict, list)):
+            message += f", thấy {err['input']!r}"
+    return Problem(message, loc, source)
+
+
+def _data_path(loc: tuple, data: object) -> DataPath:
+    """pydantic's loc without its internal steps (union members, validator names)."""
+    path: list[str | int] = []
+    node = data
+    for step in loc:
+        if isinstance(node, dict) and isinstance(step, str) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        elif isinstance(step, str) and isinstance(node, dict) and step.isidentifier() and "[" not in step:
+            node = None  # a missing or unknown key: keep it in the path, stop descending
+        else:
+            continue
+        path.append(step)
+    return tuple(path)
+
+
+def _field_names(path: DataPath) -> list[str]:
+    model: type[BaseModel] | None = Plan
+    for step in path:
+        if isinstance(step, int) or model is None:
+            continue
+        info = model.model_fields.get(step)
+        model = _model_in(info.annotation) if info else None
+    return list(model.model_fields) if model else []
+
+
+def _model_in(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found:
+            return found
+    return None
+
+
+__all__ = ["LoadedPlan", "load_plan", "validate_data", "read_text", "parse_yaml", "format_path"]
