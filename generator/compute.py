@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator.errors import DataPath, PlanError, Problem, format_path
@@ -20,7 +21,7 @@ from generator.schema import MAX_AMOUNT, REFERENCE_PREFIX, Bang, Block, Dong, Ng
 from generator.vi import diem_letter, format_number, roman
 
 TEXT_REFERENCE = re.compile(r"\{=([^{}]+)\}")
-ROOT_NAMES = ("phu_luc_1", "phu_luc_2")
+ROOT_NAMES = ("phu_luc_1", "phu_luc_2", "bien")
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class PlanFigures:
 
 def appendix_labels(plan: Plan) -> dict[str, str]:
     """'Phụ lục I', 'Phụ lục II' when there are two or more appendices, else 'Phụ lục' (NĐ 30 AP-02)."""
-    present = [name for name in ROOT_NAMES if getattr(plan, name) is not None]
+    present = [name for name in ("phu_luc_1", "phu_luc_2") if getattr(plan, name) is not None]
     if len(present) == 1:
         return {present[0]: "Phụ lục"}
     return {name: f"Phụ lục {roman(i)}" for i, name in enumerate(present, 1)}
@@ -138,6 +139,7 @@ class _Calculator:
     # -- names a reference can use ------------------------------------------------------------
     def _register_names(self) -> None:
         plan, seen = self.plan, {}
+        self.names["bien"] = _Lazy({key: (lambda v=value: v) for key, value in plan.bien.items()})
 
         def add(name: str | None, path: DataPath, getters: dict[str, Callable[[], object]]) -> None:
             if name is None:
@@ -180,6 +182,8 @@ class _Calculator:
             raise
         except UndefinedError as exc:
             raise _fail(path, f"tham chiếu {expression.strip()!r} không tồn tại ({_undefined_vi(exc)}){self._hint(expression)}")
+        except SecurityError:
+            raise _fail(path, f"tham chiếu {expression.strip()!r} bị chặn: chỉ được dùng số liệu của kế hoạch")
         except TemplateError as exc:
             raise _fail(path, f"tham chiếu {expression.strip()!r} không hợp lệ: {exc}")
         except (TypeError, ArithmeticError) as exc:

@@ -121,20 +121,22 @@ def _yaml_problem_vi(problem: str) -> str:
 
 def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem], source: Path | None) -> object:
     """ruamel nodes → plain Python, NFC text, XML-illegal characters removed; positions recorded."""
-    if isinstance(node, CommentedMap):
+    if isinstance(node, dict):
         out = {}
         for key in node:
             child = (*path, str(key))
-            line, col = node.lc.value(key)
-            positions[child] = (line + 1, col + 1)
+            if isinstance(node, CommentedMap) and key in node.lc.data:
+                line, col = node.lc.value(key)
+                positions[child] = (line + 1, col + 1)
             out[str(key)] = _plain(node[key], child, positions, warnings, source)
         return out
-    if isinstance(node, CommentedSeq):
+    if isinstance(node, list):
         out_list = []
         for index, item in enumerate(node):
             child = (*path, index)
-            line, col = node.lc.item(index)
-            positions[child] = (line + 1, col + 1)
+            if isinstance(node, CommentedSeq) and index in node.lc.data:
+                line, col = node.lc.item(index)
+                positions[child] = (line + 1, col + 1)
             out_list.append(_plain(item, child, positions, warnings, source))
         return out_list
     if isinstance(node, str):

@@ -275,6 +275,9 @@ class Plan(Strict):
 
     co_quan: CoQuan
     van_ban: VanBan
+    bien: dict[Id, Union[int, Text]] = Field(
+        default_factory=dict, description="Named values text can insert as {=bien.name} (e.g. a ward's facts)"
+    )
     quy_uoc_so: QuyUoc = Field(default_factory=QuyUoc)
     mo_dau: list[Block] = Field(min_length=1)
     muc: list[Muc] = Field(min_length=1)
