@@ -87,9 +87,9 @@ class VanBan(Strict):
 
     loai: Literal["ke_hoach"] = "ke_hoach"
     so: int | None = Field(default=None, ge=1, le=99999, description="Blank (null) in a draft")
-    ngay: int | None = Field(default=None, ge=1, le=31, description="Day; blank (null) in a draft")
     thang: int = Field(ge=1, le=12)
     nam: int = Field(ge=1945, le=2200)
+    ngay: int | None = Field(default=None, ge=1, le=31, description="Day; blank (null) in a draft")
     dia_danh: Text
     trich_yeu: Text
 
@@ -106,13 +106,15 @@ class VanBan(Strict):
             return int(text)
         return value
 
-    @model_validator(mode="after")
-    def _real_date(self) -> "VanBan":
-        if self.ngay is not None:
-            last = calendar.monthrange(self.nam, self.thang)[1]
-            if self.ngay > last:
-                raise ValueError(f"ngày {self.ngay}/{self.thang}/{self.nam} không tồn tại (tháng {self.thang} có {last} ngày)")
-        return self
+    @field_validator("ngay")
+    @classmethod
+    def _real_date(cls, day: int | None, info) -> int | None:
+        month, year = info.data.get("thang"), info.data.get("nam")
+        if day is not None and month and year:
+            last = calendar.monthrange(year, month)[1]
+            if day > last:
+                raise ValueError(f"ngày {day}/{month}/{year} không tồn tại (tháng {month} có {last} ngày)")
+        return day
 
 
 class Block(Strict):
