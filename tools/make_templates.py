@@ -263,7 +263,7 @@ def ke_hoach() -> None:
         + P("VB Ky") * 4 + P("VB Ky", "{{ ky.ho_ten }}")
     )
     append(doc, (
-        P("VB Du thao", "{%p if du_thao %}") + P("VB Du thao", "DỰ THẢO") + P("VB Du thao", "{%p endif %}")
+        _draft_mark(doc)
         + header
         + P("VB Ten loai", "{{ ten_loai }}")
         + P("VB Trich yeu", "{{ van_ban.trich_yeu }}")
@@ -276,10 +276,17 @@ def ke_hoach() -> None:
     doc.save(OUT / "ke-hoach.docx")
 
 
+def _draft_mark(doc) -> str:
+    """The project's draft convention (NĐ 30 has none): a boxed DỰ THẢO at the top left."""
+    P = lambda style, text="": para(doc, style, text)  # noqa: E731
+    return P("VB Du thao", "{%p if du_thao %}") + P("VB Du thao", "DỰ THẢO") + P("VB Du thao", "{%p endif %}")
+
+
 def _appendix_heading(doc) -> str:
     P = lambda style, text="": para(doc, style, text)  # noqa: E731
     return (
-        P("VB Phu luc so", "{{ phu_luc.ten }}")
+        _draft_mark(doc)
+        + P("VB Phu luc so", "{{ phu_luc.ten }}")
         + P("VB Phu luc tieu de", "{{ phu_luc.tieu_de }}")
         + P("VB Kem theo", "(Kèm theo {{ ten_loai_thuong }} số {{ van_ban.so|so_van_ban }}/{{ ky_hieu }} "
                            "{{ van_ban|ngay_van_ban }} của {{ co_quan.ten_day_du }})")
