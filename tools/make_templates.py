@@ -26,6 +26,7 @@ FONT = "Times New Roman"
 # name: (size pt, bold, italic, alignment, first-line indent, before, after, line, extra pPr)
 STYLES = {
     "VB Than": (14, False, False, "both", 567, 120, 0, 276, ""),
+    "VB Than cuoi": (14, False, False, "both", 567, 120, 0, 276, '<w:keepNext/>'),
     "VB Muc": (14, True, False, "both", 567, 120, 0, 276, '<w:keepNext/>'),
     "VB Khoan": (14, True, False, "both", 567, 120, 0, 276, '<w:keepNext/>'),
     "VB Du thao": (13, True, False, "left", 0, 0, 120, 240,
@@ -269,7 +270,7 @@ def ke_hoach() -> None:
         + P("VB Trich yeu", "{{ van_ban.trich_yeu }}")
         + P("VB Gach")
         + blocks("mo_dau") + blocks("than")
-        + P("VB Than", "{{r ket_thuc }}")
+        + P("VB Than cuoi", "{{r ket_thuc }}")
         + table([L.SIGN_LEFT, L.SIGN_RIGHT], [row([cell(L.SIGN_LEFT, noi_nhan), cell(L.SIGN_RIGHT, ky)])],
                 borders=False, zero_margins=True)
     ))
