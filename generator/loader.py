@@ -125,7 +125,7 @@ def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem
         out = {}
         for key in node:
             child = (*path, str(key))
-            if isinstance(node, CommentedMap) and key in node.lc.data:
+            if isinstance(node, CommentedMap) and key in (node.lc.data or {}):
                 line, col = node.lc.value(key)
                 positions[child] = (line + 1, col + 1)
             out[str(key)] = _plain(node[key], child, positions, warnings, source)
@@ -134,7 +134,7 @@ def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem
         out_list = []
         for index, item in enumerate(node):
             child = (*path, index)
-            if isinstance(node, CommentedSeq) and index in node.lc.data:
+            if isinstance(node, CommentedSeq) and index in (node.lc.data or {}):
                 line, col = node.lc.item(index)
                 positions[child] = (line + 1, col + 1)
             out_list.append(_plain(item, child, positions, warnings, source))

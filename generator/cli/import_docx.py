@@ -1,0 +1,74 @@
+"""`vanban import FILE.docx -o data/NAME.yaml`: turn a typed plan into plan data for `vanban build`."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from generator.check.docread import DocumentError
+from generator.importer import ImportResult, import_document
+
+EXIT_OK, EXIT_CHECK, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="chuyển một kế hoạch soạn tay (.docx) thành tệp dữ liệu (.yaml) cho vanban build",
+        description="Đọc một kế hoạch (.docx) và ghi tệp dữ liệu kế hoạch: phần đầu, các mục, khoản, đoạn, nơi nhận, "
+        "chữ ký, Phụ lục thành phần tham dự và dự trù kinh phí. Số bản gốc in sai được sửa và ghi chú “bản gốc …”; "
+        "chỗ phải đoán có “TODO: kiểm tra”.",
+        epilog="Mã thoát: 0 đã ghi, 1 đã ghi nhưng dữ liệu còn lỗi phải sửa tay, 2 không đọc được tệp hoặc không ghi được.",
+    )
+    parser.add_argument("document", type=Path, metavar="TỆP.docx", help="kế hoạch cần chuyển (.docx)")
+    parser.add_argument("-o", "--output", type=Path, metavar="TỆP.yaml",
+                        help="tệp dữ liệu sẽ ghi, ví dụ data/ke-hoach-2025.yaml (không ghi thì in ra màn hình)")
+    parser.add_argument("--force", action="store_true", help="ghi đè nếu tệp dữ liệu đã có")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    if args.output and args.output.exists() and not args.force:
+        print(f"Đã có tệp {args.output}; không ghi đè (thêm --force nếu muốn ghi đè).", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        result = import_document(args.document)
+    except DocumentError as exc:
+        print(f"Không đọc được {args.document}: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.output:
+        try:
+            write_atomically(args.output, result.yaml_text)
+        except OSError as exc:
+            print(f"Không ghi được {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"Đã ghi {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(result.yaml_text)
+    print_report(result)
+    return EXIT_CHECK if result.problems else EXIT_OK
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file in the same folder, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+def print_report(result: ImportResult) -> None:
+    for title, items in (("Cần kiểm tra", result.review), ("Chưa xếp được (đã giữ lại, xem ghi chú trong tệp)", result.unplaced),
+                         ("Dữ liệu còn lỗi, phải sửa tay trước khi vanban build", [str(p) for p in result.problems])):
+        if items:
+            print(f"{title} ({len(items)}):", file=sys.stderr)
+            for item in items:
+                print(f"  - {item}", file=sys.stderr)
