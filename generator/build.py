@@ -1,7 +1,8 @@
-"""load → compute → render → write: one plan into its folder of documents."""
+"""load → compute → render → write: one plan into its folder of documents and its so-lieu.json."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,8 +11,10 @@ from generator.errors import PlanError
 from generator.files import write_files
 from generator.loader import LoadedPlan, load_plan
 from generator.render import DocumentSet, Renderer
+from generator.solieu import diff_figures, figures_to_json
 
 DEFAULT_OUTPUT = Path("output")
+FIGURES_FILE = "so-lieu.json"
 
 
 @dataclass
@@ -20,6 +23,13 @@ class BuildResult:
     figures: PlanFigures
     documents: DocumentSet
     written: list[Path]
+    #: Figures that differ from the previous build's so-lieu.json in the folder; None when there was none.
+    changes: list[str] | None = None
+
+    @property
+    def docx(self) -> list[Path]:
+        """The Word files written (what `generator.pdf.convert_to_pdf` takes)."""
+        return [path for path in self.written if path.suffix == ".docx"]
 
 
 def compute_loaded(loaded: LoadedPlan) -> PlanFigures:
@@ -35,10 +45,27 @@ def output_folder(plan_path: Path, out: Path | None) -> Path:
     return Path(out) if out else DEFAULT_OUTPUT / Path(plan_path).stem
 
 
+def figures_json(figures: PlanFigures) -> bytes:
+    """so-lieu.json: deterministic (sorted keys, UTF-8 text, indented)."""
+    return (json.dumps(figures_to_json(figures), sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def previous_figures(folder: Path) -> dict | None:
+    """The so-lieu.json of the previous build in `folder`, or None (missing or unreadable)."""
+    try:
+        data = json.loads((Path(folder) / FIGURES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def build(plan_path: Path, out: Path | None = None, *, draft: bool | None = None, renderer: Renderer | None = None) -> BuildResult:
-    """Build every document of a plan; nothing is written unless all of it succeeded."""
+    """Build every document of a plan and its so-lieu.json; nothing is written unless all of it succeeded."""
     loaded = load_plan(plan_path)
     figures = compute_loaded(loaded)
     documents = (renderer or Renderer()).render_plan(figures, draft=draft)
-    written = write_files(output_folder(plan_path, out), documents.files)
-    return BuildResult(loaded, figures, documents, written)
+    folder = output_folder(plan_path, out)
+    before = previous_figures(folder)
+    written = write_files(folder, {**documents.files, FIGURES_FILE: figures_json(figures)})
+    changes = None if before is None else diff_figures(before, figures_to_json(figures))
+    return BuildResult(loaded, figures, documents, written, changes)

@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ["build", "words", "check", "audit", "import_docx", "lint_template"]
+COMMANDS = ["build", "words", "check", "audit", "import_docx", "lint_template", "new", "diff", "xlsx"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,9 @@
-"""`vanban build PLAN.yaml`: the Kế hoạch, its appendices and the combined file."""
+"""`vanban build PLAN.yaml`: the Kế hoạch, its appendices, the combined file and so-lieu.json.
+
+With --pdf, also a PDF of each Word file. Without LibreOffice the Word files are still written, the
+install hint is printed as a warning on stderr and the exit code stays 0: the .docx files are the
+deliverable. A LibreOffice that fails is an error (exit 2; the Word files are already written).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,8 @@ def register(sub) -> None:
     parser.add_argument("plan", type=Path, help="tệp dữ liệu kế hoạch (.yaml)")
     parser.add_argument("-o", "--output", type=Path, help="thư mục kết quả (mặc định output/<tên tệp>/)")
     parser.add_argument("--draft", action="store_true", help="đánh dấu DỰ THẢO (tự động khi chưa có số hoặc ngày ký)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="tạo thêm bản PDF của mỗi tệp Word (cần LibreOffice; thiếu thì chỉ cảnh báo, tệp Word vẫn được ghi)")
     parser.set_defaults(func=run)
 
 
@@ -42,5 +49,31 @@ def _build(args) -> int:
             print(f"  {source.ten}: {format_number(amount)} đồng")
     print("Đã ghi:")
     for path in result.written:
+        print(f"  {path}")
+    if result.changes is not None:
+        _print_changes(result.changes)
+    return _pdf(result.docx) if args.pdf else EXIT_OK
+
+
+def _print_changes(changes: list[str]) -> None:
+    if not changes:
+        print("Không có số liệu nào thay đổi.")
+        return
+    print("Thay đổi so với lần soạn trước:")
+    for line in changes:
+        print(f"  {line}")
+
+
+def _pdf(docx: list[Path]) -> int:
+    """PDF copies of the Word files; without LibreOffice only a warning (the Word files are the deliverable)."""
+    from generator.pdf import PdfUnavailable, convert_to_pdf
+
+    try:
+        pdfs = convert_to_pdf(docx)
+    except PdfUnavailable as exc:
+        print(f"Cảnh báo: {exc}", file=sys.stderr)
+        return EXIT_OK
+    print("Đã ghi bản PDF:")
+    for path in pdfs:
         print(f"  {path}")
     return EXIT_OK

@@ -1,0 +1,397 @@
+"""Next year's plan from this year's, edited on the ruamel round-trip data (comments, key order,
+quoting and layout are kept), plus `--set FIELD=VALUE` and the round-trip reading/writing that
+`import-xlsx` shares.
+
+The rollover rule — what moves and what is only listed for a person to review:
+
+* Dates of the plan's own activities in the plan's year (``van_ban.nam``) move to the new year,
+  keeping day and month as written: "10/10/2024" → "10/10/2025", "ngày 10 tháng 10 năm 2024" →
+  "… năm 2025"; every "năm 2024" follows ("tháng 10 năm 2024", titles, theme, slogan).
+  ``van_ban.nam`` becomes the new year; ``van_ban.so`` and ``van_ban.ngay`` are cleared (a draft).
+* A cited document — "[loại] số <số>/<ký hiệu> [ngày <ngày>]", e.g. "Kế hoạch số 2663/KH-UBND
+  ngày 09/9/2024" — is a fact about a document that exists: neither its number nor its date
+  moves. Every citation is listed, since last year's plan probably cites last year's documents.
+* A date that does not exist in the new year (29/02) is left as it is and listed.
+* Dates and years other than the plan's year are not moved. Listed for review: every remaining
+  mention of a year other than the new one (outside citations), and the theme and slogan of the
+  year (text starting "Chủ đề:" or "Khẩu hiệu:").
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import io
+import re
+import types
+import typing
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import ScalarString
+
+from generator.compute import PlanFigures
+from generator.errors import DataPath, PlanError, Problem, format_path
+from generator.files import write_files
+from generator.loader import parse_yaml, read_text, validate_data
+from generator.schema import Plan
+
+# --- round-trip YAML ---------------------------------------------------------------------------
+
+#: (mapping, sequence, offset) indentations tried, in order, to reproduce a file byte for byte.
+_LAYOUTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (3, 3, 1))
+
+
+@dataclass
+class YamlFile:
+    """A plan file held as ruamel round-trip data; `dump` writes it back in the file's own layout."""
+
+    path: Path
+    text: str
+    data: CommentedMap
+    yaml: YAML
+    newline: str
+
+    @classmethod
+    def read(cls, path: Path) -> "YamlFile":
+        """Read and parse (errors as PlanError), with the indentation that reproduces the file
+        (the first of _LAYOUTS when none does)."""
+        path = Path(path)
+        text = read_text(path)
+        parse_yaml(text, path)  # Vietnamese syntax errors with line and column
+        newline = "\r\n" if "\r\n" in text else "\n"
+        plain = text.replace("\r\n", "\n")
+        candidates = [_round_trip_yaml(layout) for layout in _LAYOUTS]
+        yaml = next((y for y in candidates if _dump(y, y.load(plain)) == plain), candidates[0])
+        return cls(path, text, yaml.load(plain), yaml, newline)
+
+    def dump(self) -> str:
+        return _dump(self.yaml, self.data).replace("\n", self.newline)
+
+    def compute(self, source: Path | None = None) -> PlanFigures:
+        """The current data validated and computed (PlanError when it is not a valid plan)."""
+        from generator.build import compute_loaded
+
+        return compute_loaded(validate_data(self.data, source or self.path))
+
+    def positions(self) -> dict[DataPath, tuple[int, int]]:
+        """Line and column of every value in the dumped text (the file as it will be written)."""
+        return validate_data(parse_yaml(self.dump(), self.path), self.path).positions
+
+
+def _round_trip_yaml(layout: tuple[int, int, int]) -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap long lines
+    mapping, sequence, offset = layout
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+def _dump(yaml: YAML, data: object) -> str:
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def write_new_file(path: Path, text: str) -> Path:
+    """Write one text file atomically (temporary name, then renamed into place)."""
+    path = Path(path)
+    return write_files(path.parent, {path.name: text.encode("utf-8")})[0]
+
+
+def same_style(old: object, new: object) -> object:
+    """`new` keeping `old`'s quoting style when both are text."""
+    if isinstance(old, ScalarString) and isinstance(new, str) and not isinstance(new, ScalarString):
+        return type(old)(new)
+    return new
+
+
+def new_map(*, flow: bool = False) -> CommentedMap:
+    """An empty mapping made in code (with the empty position data the loader reads)."""
+    node = CommentedMap()
+    node.lc.data = {}
+    if flow:
+        node.fa.set_flow_style()
+    return node
+
+
+def strings(node: object, path: DataPath = ()) -> Iterator[tuple[object, str | int, DataPath, str]]:
+    """Every text value of the data as (container, key, path, text); mapping keys are not values."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        child = (*path, key)
+        if isinstance(value, str):
+            yield node, key, child, value
+        else:
+            yield from strings(value, child)
+
+
+# --- dates and years in text -------------------------------------------------------------------
+
+_DAY, _MONTH, _YEAR = r"\d{1,2}", r"\d{1,2}", r"\d{4}(?!\d)"
+_SHORT = rf"(?<![\d/])(?P<sd>{_DAY})/(?P<sm>{_MONTH})/(?P<sy>{_YEAR})"
+_LONG = rf"\b(?i:ngày)\s+(?P<ld>{_DAY})\s+(?i:tháng)\s+(?P<lm>{_MONTH})\s+(?i:năm)\s+(?P<ly>{_YEAR})"
+_NAM = rf"\b(?i:năm)\s+(?P<ny>{_YEAR})"
+#: A date or a year mention; the year is always the last four characters of the match.
+MENTION = re.compile(f"{_LONG}|{_SHORT}|{_NAM}")
+#: A year written on its own ("Ngày Chuyển đổi số 2024"); only counted near the plan's year.
+BARE_YEAR = re.compile(r"(?<![\d/.,])(?P<y>\d{4})(?!\d)(?![/.,]\d)")
+BARE_YEAR_WINDOW = 10
+
+#: Document types (NĐ 30, Phụ lục III, and legal documents) that may precede "số" in a citation.
+DOCUMENT_TYPES = (
+    "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo", "Thông báo", "Hướng dẫn",
+    "Chương trình", "Kế hoạch", "Phương án", "Đề án", "Dự án", "Báo cáo", "Biên bản", "Tờ trình",
+    "Hợp đồng", "Công văn", "Công điện", "Giấy mời", "Luật", "Nghị định", "Thông tư liên tịch", "Thông tư",
+)
+_CITED_DATE = rf"(?:{_DAY}/{_MONTH}/\d{{4}}|{_DAY}\s+(?i:tháng)\s+{_MONTH}\s+(?i:năm)\s+\d{{4}})"
+#: A cited document: "Kế hoạch số 2663/KH-UBND ngày 09/9/2024", "Nghị định số 30/2020/NĐ-CP".
+CITATION = re.compile(
+    rf"(?:(?i:{'|'.join(DOCUMENT_TYPES)})\s+)?\b(?i:số)\s+\d+(?:/\d{{4}})?/[A-ZĐ][\w\-]*(?:\.[\w\-]+)*"
+    rf"(?:,?\s+(?i:ngày)\s+{_CITED_DATE}(?!\d))?"
+)
+THEME = re.compile(r"^\W*(chủ đề|khẩu hiệu)\s*:", re.IGNORECASE)
+
+
+def _mention_date(match: re.Match) -> tuple[int, int] | None:
+    """(day, month) of a date mention, None for "năm YYYY"."""
+    day, month = match.group("ld") or match.group("sd"), match.group("lm") or match.group("sm")
+    return (int(day), int(month)) if day else None
+
+
+def _exists(year: int, day_month: tuple[int, int]) -> bool:
+    day, month = day_month
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _citations(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in CITATION.finditer(text)]
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def roll_text(text: str, old_year: int, new_year: int) -> tuple[str, int]:
+    """Move the plan's own dates and "năm" mentions of `old_year` to `new_year`; (text, how many).
+
+    Citations keep their dates; a date that does not exist in `new_year` is left as it is.
+    """
+    text = unicodedata.normalize("NFC", text)
+    cited = _citations(text)
+    moved = 0
+
+    def move(match: re.Match) -> str:
+        nonlocal moved
+        found, day_month = match.group(0), _mention_date(match)
+        if int(found[-4:]) != old_year or _inside(match.start(), cited):
+            return found
+        if day_month and not _exists(new_year, day_month):
+            return found
+        moved += 1
+        return found[:-4] + str(new_year)
+
+    return MENTION.sub(move, text), moved
+
+
+def _excerpt(text: str, start: int, end: int, context: int = 40) -> str:
+    left, right = max(0, start - context), min(len(text), end + context)
+    return ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+
+
+def review_text(text: str, old_year: int, new_year: int) -> list[str]:
+    """What a person must still look at in one text after the rollover (messages in Vietnamese)."""
+    text = unicodedata.normalize("NFC", text)
+    notes, cited = [], _citations(text)
+    for start, end in cited:
+        notes.append(f"văn bản được dẫn «{text[start:end]}»: số và ngày giữ nguyên — có lẽ là văn bản năm trước, "
+                     f"cần dẫn văn bản năm {new_year} nếu có")
+    if THEME.match(text.replace("*", "")):
+        notes.append(f"chủ đề, khẩu hiệu của năm: thay bằng chủ đề, khẩu hiệu năm {new_year} khi có — {_excerpt(text, 0, 0, 80)}")
+    seen = []
+    for match in MENTION.finditer(text):
+        seen.append(match.span())
+        year, day_month = int(match.group(0)[-4:]), _mention_date(match)
+        if year == new_year or _inside(match.start(), cited):
+            continue
+        if year == old_year and day_month and not _exists(new_year, day_month):
+            notes.append(f"ngày «{match.group(0)}» không có trong năm {new_year}: chưa đổi, cần sửa tay")
+        else:
+            notes.append(f"còn nhắc năm {year}: {_excerpt(text, *match.span())}")
+    for match in BARE_YEAR.finditer(text):
+        year = int(match.group("y"))
+        if (year != new_year and abs(year - old_year) <= BARE_YEAR_WINDOW and not _inside(match.start(), cited)
+                and not _inside(match.start(), seen)):
+            notes.append(f"còn nhắc năm {year}: {_excerpt(text, *match.span())}")
+    return notes
+
+
+# --- --set FIELD=VALUE -------------------------------------------------------------------------
+
+_PATH_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|(\.)")
+
+
+def parse_field_path(text: str) -> DataPath:
+    """"phu_luc_2.bang[0].dong[2].don_gia" → ("phu_luc_2", "bang", 0, "dong", 2, "don_gia")."""
+    steps: list[str | int] = []
+    position, expect_name = 0, True
+    while position < len(text):
+        match = _PATH_TOKEN.match(text, position)
+        name, index = (match.group(1), match.group(2)) if match else (None, None)
+        if not match or expect_name != bool(name):  # a name first and after each dot; then [i] or a dot
+            raise ValueError(f"đường dẫn trường {text!r} không hợp lệ ở ký tự {position + 1} (ví dụ đúng: co_quan.ten[1])")
+        if name or index:
+            steps.append(name or int(index))
+        expect_name = not (name or index)
+        position = match.end()
+    if not steps or expect_name:
+        raise ValueError(f"đường dẫn trường {text!r} không hợp lệ (ví dụ đúng: co_quan.ten[1])")
+    return tuple(steps)
+
+
+def parse_value(text: str) -> object:
+    """A --set value read as a YAML scalar or list; anything else (a "250.000" figure, "a: b") stays text."""
+    try:
+        value = YAML(typ="safe").load(text)
+    except YAMLError:
+        return text
+    if isinstance(value, (dict, float, date)):
+        return text
+    return value
+
+
+def _members(annotation: object) -> list[object]:
+    """The types an annotation allows, without None, Optional, Annotated and Union wrappers."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [t for arg in typing.get_args(annotation) if arg is not type(None) for t in _members(arg)]
+    return [annotation]
+
+
+def _child_annotation(annotation: object, step: str | int) -> tuple[object | None, list[str] | None]:
+    """(annotation of `step` inside `annotation` or None, the valid keys there when step is a key)."""
+    for member in _members(annotation):
+        origin = typing.get_origin(member)
+        if isinstance(step, int) and origin is list:
+            return typing.get_args(member)[0], None
+        if isinstance(step, str) and origin is dict:
+            return typing.get_args(member)[1], None
+        if isinstance(step, str) and isinstance(member, type) and issubclass(member, BaseModel):
+            fields = list(member.model_fields)
+            return (member.model_fields[step].annotation if step in fields else None), fields
+    return None, None
+
+
+def set_field(data: CommentedMap, assignment: str, source: Path | None = None) -> None:
+    """Apply one "FIELD=VALUE" to the round-trip data; PlanError naming the nearest valid key."""
+    def fail(message: str) -> PlanError:
+        return PlanError([Problem(f"--set {assignment}: {message}", (), source)])
+
+    field_text, sep, value_text = assignment.partition("=")
+    if not sep:
+        raise fail("thiếu dấu '=' (dạng đúng: TRƯỜNG=GIÁ_TRỊ, ví dụ co_quan.ten_day_du=\"Ủy ban nhân dân xã X\")")
+    try:
+        steps = parse_field_path(field_text.strip())
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    node, annotation = data, Plan
+    for depth, step in enumerate(steps):
+        here, last = steps[:depth], depth == len(steps) - 1
+        child, fields = _child_annotation(annotation, step)
+        if isinstance(step, int):
+            if child is None or not isinstance(node, list):
+                raise fail(f"{format_path(here)} không phải danh sách, không dùng chỉ số [{step}]")
+            if step >= len(node):
+                raise fail(f"{format_path(here)} chỉ có {len(node)} mục (chỉ số từ 0 đến {len(node) - 1})")
+        else:
+            where = format_path(here) or "tệp dữ liệu"
+            if child is None:
+                if fields is None:
+                    raise fail(f"{where} không có trường con {step!r}")
+                close = difflib.get_close_matches(step, fields, n=1, cutoff=0.5)
+                hint = f"có phải ý bạn là {close[0]!r}?" if close else f"các trường hợp lệ: {', '.join(fields)}"
+                raise fail(f"{where} không có trường {step!r}; {hint}")
+            if not isinstance(node, dict):
+                raise fail(f"{where} không phải nhóm khóa: giá trị")
+            if step not in node and not last:
+                if isinstance(steps[depth + 1], int):
+                    raise fail(f"{format_path((*here, step))} chưa có trong tệp, không dùng chỉ số được")
+                node[step] = new_map()
+        if last:
+            old = node[step] if isinstance(step, int) or step in node else None
+            node[step] = same_style(old, parse_value(value_text.strip()))
+        else:
+            node, annotation = node[step], child
+
+
+# --- the rollover ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Note:
+    """A place a person must look at: field path, line in the new file, what to check."""
+
+    path: DataPath
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = format_path(self.path) + (f" (dòng {self.line})" if self.line else "")
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Rollover:
+    """The new plan (round-trip data and text), how much moved, and what to review."""
+
+    document: YamlFile
+    old_year: int
+    new_year: int
+    moved: int
+    review: list[Note]
+
+    @property
+    def text(self) -> str:
+        return self.document.dump()
+
+
+def rollover(source: Path, new_year: int, sets: Sequence[str] = (), output: Path | None = None) -> Rollover:
+    """Next year's plan from `source`: dates and years moved, number and day cleared, `sets` applied.
+
+    Raises PlanError when the input or the result is not a valid plan (nothing is written here).
+    """
+    document = YamlFile.read(source)
+    old_year = document.compute().plan.van_ban.nam
+    if new_year == old_year:
+        raise PlanError([Problem(f"kế hoạch đã là năm {old_year}; chọn năm khác với --year", ("van_ban", "nam"), source)])
+    data = document.data
+    moved = 0
+    for container, key, _path, text in list(strings(data)):
+        new_text, count = roll_text(text, old_year, new_year)
+        if count:
+            container[key] = same_style(text, new_text)
+            moved += count
+    van_ban = data["van_ban"]
+    van_ban["nam"] = new_year
+    for key in ("so", "ngay"):
+        if key in van_ban:
+            van_ban[key] = None
+    for assignment in sets:
+        set_field(data, assignment, source)
+    document.compute(output or source)
+    positions = document.positions()
+    review = [
+        Note(path, positions.get(path, (None,))[0], message)
+        for _container, _key, path, text in strings(data)
+        for message in review_text(text, old_year, new_year)
+    ]
+    return Rollover(document, old_year, new_year, moved, review)

@@ -1,0 +1,63 @@
+"""`vanban build --pdf`: PDF copies through LibreOffice, and what happens without it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import generator.cli
+import generator.pdf
+from generator.compute import compute
+from generator.loader import load_plan
+from generator.vi import amount_in_words, format_number
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "kien-tuong-2024.yaml"
+DOCUMENTS = ("ke-hoach", "phu-luc-1", "phu-luc-2", "ho-so")
+
+
+def run(monkeypatch, capsys, *argv) -> tuple[int, str, str]:
+    monkeypatch.setattr(generator.cli, "COMMANDS", ["build"])
+    code = generator.cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_build_with_pdf(tmp_path, monkeypatch, capsys):
+    missing = [tool for tool in ("pdfinfo", "pdftotext") if not shutil.which(tool)]
+    if not (shutil.which("soffice") or shutil.which("libreoffice")) or missing:
+        reason = f"thiếu LibreOffice hoặc poppler-utils ({', '.join(missing) or 'soffice'}): không thử chuyển PDF"
+        print(reason)
+        pytest.skip(reason)
+    code, out, err = run(monkeypatch, capsys, "build", DATA, "-o", tmp_path, "--pdf")
+    assert code == 0, err
+    counts = {name: pages(tmp_path / f"{name}.pdf") for name in DOCUMENTS}
+    assert all(count >= 1 for count in counts.values()) and counts["ke-hoach"] > 1
+    assert counts["ho-so"] == counts["ke-hoach"] + counts["phu-luc-1"] + counts["phu-luc-2"]
+    text = subprocess.run(["pdftotext", str(tmp_path / "phu-luc-2.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(text.split())
+    plan = load_plan(DATA).plan
+    total = compute(plan).phu_luc_2.tong
+    assert format_number(total) in text
+    assert f"Bằng chữ: {amount_in_words(total, plan.quy_uoc_so.convention())}" in text
+    assert "Đã ghi bản PDF:" in out
+
+
+def test_without_libreoffice_the_word_files_are_still_written(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
+    monkeypatch.setattr(generator.pdf, "KNOWN_LOCATIONS", ())
+    with pytest.raises(generator.pdf.PdfUnavailable):
+        generator.pdf.convert_to_pdf([DATA])
+    code, out, err = run(monkeypatch, capsys, "build", DATA, "-o", tmp_path, "--pdf")
+    assert code == 0
+    assert "Cảnh báo: Không tìm thấy LibreOffice" in err
+    assert "sudo apt-get install libreoffice-writer-nogui fonts-liberation2" in err and "libreoffice.org" in err
+    assert all((tmp_path / f"{name}.docx").is_file() for name in DOCUMENTS)
+    assert not list(tmp_path.glob("*.pdf"))
