@@ -2,7 +2,9 @@
 
 A `PreparedTemplate` does once per process what docxtpl redoes for every document (reading the
 template, its XML clean-up, compiling the Jinja source); `render` then only runs the compiled
-template and the same docxtpl post-processing, so the XML equals `DocxTemplate.render()`'s.
+template and the same docxtpl post-processing, so the XML equals `DocxTemplate.render()`'s. The
+parts a document does not change are deflated once per template and copied into each zip; the
+combined file (ho-so.docx) is built from the rendered trees in a frame taken from `compose` once.
 Templates run in Jinja's sandbox with StrictUndefined and autoescape; data is never template
 source. Every XML part is re-parsed strictly before a file is produced.
 """
@@ -12,7 +14,9 @@ from __future__ import annotations
 import copy
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -33,13 +37,18 @@ from generator.vi import BLANK, WordConvention, amount_in_words, format_date, fo
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+R_ID = f"{{{R}}}id"
+_RELATIONS = etree.XPath(".//@r:id", namespaces={"r": R})
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_DOS_DATE = (ZIP_DATE[0] - 1980) << 9 | ZIP_DATE[1] << 5 | ZIP_DATE[2]
+_DOS_TIME = ZIP_DATE[3] << 11 | ZIP_DATE[4] << 5 | ZIP_DATE[5] // 2
 #: Document properties written into every template and output (no names, times or machine data).
 FIXED_CORE_PROPERTIES = {"author": "vanban", "last_modified_by": "vanban", "revision": 1, "comments": ""}
 MARKUP = re.compile(r"\\\*|\*\*(.+?)\*\*|\*(.+?)\*")
 
 #: Styles whose text a short rule (style "VB Gach") underlines: size, bold, italic.
 RULED_STYLES = {"VBCoquan": (13, True, False), "VBTrichyeu": (14, True, False), "VBKemtheo": (14, False, True)}
+_RULES = etree.XPath("//w:p[w:pPr/w:pStyle/@w:val = 'VBGach']", namespaces={"w": W})
 
 
 class TemplateProblem(Exception):
@@ -166,6 +175,12 @@ def budget_context(figures: PlanFigures, *, draft: bool) -> dict:
 
 # --- templates ---------------------------------------------------------------------------------
 
+DOCUMENT_PART, CORE_PART = "word/document.xml", "docProps/core.xml"
+_TEMPLATE_TAG = re.compile(r"\{[{%#]")
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>(.*?)</w:t>", re.DOTALL)
+_LISTING_CHARACTERS = "\t\a\n\f"  # what resolve_listing turns into tabs, paragraphs, breaks
+
+
 def _as_body_markup(xml: str) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
@@ -177,54 +192,134 @@ class _Part:
 
 
 class PreparedTemplate:
-    """A docxtpl template read, cleaned and compiled once; `render` per document."""
+    """A docxtpl template read, cleaned and compiled once; `render` per document.
+
+    Per document only the Jinja bodies run, then docxtpl's own post-processing (resolve_listing,
+    fix_tables, fix_docpr_ids) where it has something to do; the body is parsed once, already in
+    its document. Parts that never change (styles, theme, headers without tags, …) are deflated
+    once and copied as they are.
+    """
 
     def __init__(self, path: Path, env: SandboxedEnvironment):
         self.path = Path(path)
+        self.document = None  # the tree of the last document rendered
         self._docxtpl = DocxTemplate(str(self.path))
         self._docxtpl.render_init()
+        body = _as_body_markup(self._docxtpl.patch_xml(self._docxtpl.get_xml()))
+        sources = {
+            part.partname.lstrip("/"): _as_body_markup(self._docxtpl.patch_xml(self._docxtpl.get_part_xml(part)))
+            for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI)
+            for _, part in self._docxtpl.get_headers_footers(uri)
+        }
         try:
-            self._body = env.from_string(_as_body_markup(self._docxtpl.patch_xml(self._docxtpl.get_xml())))
-            self._headers = [
-                _Part(part.partname.lstrip("/"), env.from_string(_as_body_markup(self._docxtpl.patch_xml(self._docxtpl.get_part_xml(part)))))
-                for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI)
-                for _, part in self._docxtpl.get_headers_footers(uri)
-            ]
+            self._body = env.from_string(body)
+            self._headers = [_Part(name, env.from_string(source)) for name, source in sources.items()]
         except TemplateError as exc:
             raise TemplateProblem(f"mẫu {self.path.name}: thẻ không hợp lệ: {exc}") from None
+        self._frame_document(body)
+        #: Headers and footers without a tag render the same for every plan: rendered here, once.
+        self._fixed = {part.name: self._header(part, {}) for part in self._headers if not _TEMPLATE_TAG.search(sources[part.name])}
+        #: One section (the final sectPr) and fixed headers: documents can be combined from a frame.
+        self.combinable = body.count("<w:sectPr") == 1 and len(self._fixed) == len(self._headers)
         with zipfile.ZipFile(self.path) as archive:
-            self._entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
-        self._root = self._docxtpl.docx.element
+            entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
+        self._names = [name for name, _ in entries]
+        changing = {DOCUMENT_PART, CORE_PART} | {part.name for part in self._headers if part.name not in self._fixed}
+        self._stored = {name: _Deflated.of(name, self._fixed.get(name, data)) for name, data in entries if name not in changing}
+
+    def _frame_document(self, body: str) -> None:
+        """The text of document.xml around its body, and the body's opening tag as it reads in there.
+
+        docxtpl moves the rendered body into the document, which drops the namespace declarations
+        the document already makes; parsing the whole text once, without them, gives the same tree.
+        """
+        root = self._docxtpl.docx.element
+        whole = etree.tostring(root, encoding="unicode")
+        start = re.search(r"<w:body[ >]", whole).start()
+        end = whole.rindex("</w:body>") + len("</w:body>")
+        self._prefix, self._suffix = whole[:start], whole[end:]
+        self._opening = re.match(r"<w:body[^>]*>", body).group(0)
+        declared = {f'xmlns:{prefix}="{uri}"' if prefix else f'xmlns="{uri}"' for prefix, uri in root.nsmap.items()}
+        self._bare_opening = re.sub(r' (xmlns(?::\w+)?="[^"]*")', lambda m: "" if m.group(1) in declared else m.group(0), self._opening)
 
     def _run(self, template, context: dict) -> str:
         try:
             xml = template.render(context)
         except TemplateError as exc:
             raise TemplateProblem(f"mẫu {self.path.name}: {_template_error_vi(exc)}") from None
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        return self._docxtpl.resolve_listing(xml)
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+        if "{_" in xml or "_}" in xml:
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        # resolve_listing only rewrites tabs, line and page breaks inside <w:t>: skip it when there are none
+        if any(c in xml for c in _LISTING_CHARACTERS) and any(c in text for text in _TEXT.findall(xml) for c in _LISTING_CHARACTERS):
+            xml = self._docxtpl.resolve_listing(xml)
+        return xml
+
+    def _header(self, part: _Part, context: dict) -> bytes:
+        xml = self._run(part.template, context)
+        _strict(xml, f"{self.path.name}: {part.name}")
+        return xml.encode("utf-8")
+
+    def _headers_for(self, context: dict) -> dict[str, bytes]:
+        return {part.name: self._fixed.get(part.name) or self._header(part, context) for part in self._headers}
+
+    def _render_document(self, context: dict):
+        """The document element with the rendered body: the tree DocxTemplate.render() makes."""
+        body = self._run(self._body, context)
+        if not body.startswith(self._opening):
+            raise TemplateProblem(f"{self.path.name}: word/document.xml: thẻ mở <w:body> bị thay đổi khi điền dữ liệu")
+        try:
+            root = etree.fromstring(self._prefix + self._bare_opening + body[len(self._opening):] + self._suffix)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateProblem(f"{self.path.name}: word/document.xml: XML không hợp lệ sau khi điền dữ liệu ({exc})") from None
+        tree = root.find(f"{{{W}}}body")
+        if _tables_need_fixing(tree):
+            fixed = self._docxtpl.fix_tables(body)
+            root.replace(tree, fixed)
+            tree = fixed
+        self._docxtpl.docx_ids_index = 1000  # docxtpl numbers drawings from 1000 in every render
+        self._docxtpl.fix_docpr_ids(tree)
+        self.document = root
+        return root
 
     def render_xml(self, context: dict) -> tuple[bytes, dict[str, bytes]]:
         """document.xml and the header/footer parts, exactly as docxtpl's render() makes them."""
-        body = self._run(self._body, context)
-        _strict(body, f"{self.path.name}: word/document.xml")
-        tree = self._docxtpl.fix_tables(body)
-        self._docxtpl.fix_docpr_ids(tree)
-        self._root.replace(self._root.body, tree)
-        document = etree.tostring(self._root, encoding="UTF-8", standalone=True)
-        headers = {}
-        for part in self._headers:
-            xml = self._run(part.template, context)
-            _strict(xml, f"{self.path.name}: {part.name}")
-            headers[part.name] = xml.encode("utf-8")
-        return document, headers
+        root = self._render_document(context)
+        return etree.tostring(root, encoding="UTF-8", standalone=True), self._headers_for(context)
 
     def render(self, context: dict, *, core: bytes) -> bytes:
-        """A complete .docx: rendered parts, short rules sized, fixed properties, fixed zip."""
-        document, headers = self.render_xml(context)
-        replaced = {"word/document.xml": size_rules(document), "docProps/core.xml": core, **headers}
-        return write_zip([(name, replaced.get(name, data)) for name, data in self._entries])
+        """A complete .docx: rendered parts, short rules sized, fixed properties, fixed zip.
+
+        Afterwards `document` holds this document's tree, for combining (ho-so.docx).
+        """
+        root = self._render_document(context)
+        _size_rules(root)
+        changed = {DOCUMENT_PART: etree.tostring(root, encoding="UTF-8", standalone=True), CORE_PART: core}
+        changed.update((name, data) for name, data in self._headers_for(context).items() if name not in self._stored)
+        return _zip([self._stored.get(name) or _Deflated.of(name, changed[name]) for name in self._names])
+
+
+def _tables_need_fixing(body) -> bool:
+    """Whether docxtpl's fix_tables would change a table: its grid and its rows disagree in width."""
+    w = f"{{{W}}}"
+    spans: dict[object, int] = {}  # row → extra columns its merged cells take
+    for grid_span in body.iter(f"{w}gridSpan"):
+        properties = grid_span.getparent()
+        cell = properties.getparent()
+        if cell.tag == f"{w}tc" and cell.find(f"{w}tcPr") is properties and properties.find(f"{w}gridSpan") is grid_span:
+            spans[cell.getparent()] = spans.get(cell.getparent(), 0) + int(grid_span.get(f"{w}val")) - 1
+    for table in body.iter(f"{w}tbl"):
+        grid = table.find(f"{w}tblGrid")
+        if grid is None:
+            return True
+        columns = len(grid.findall(f"{w}gridCol"))
+        widest = spanned = 0
+        for row in table.iter(f"{w}tr"):
+            cells = len(row.findall(f"{w}tc"))
+            widest, spanned = max(widest, cells), max(spanned, cells + spans.get(row, 0))
+        if widest > columns or spanned < columns:
+            return True
+    return False
 
 
 def _template_error_vi(exc: TemplateError) -> str:
@@ -246,11 +341,14 @@ def _strict(xml: str, where: str) -> None:
 def size_rules(document: bytes) -> bytes:
     """Size each short rule (style VB Gach) to 0.4 of the text above it (NĐ 30 HD-14, TL-05, AP-08)."""
     root = etree.fromstring(document)
+    _size_rules(root)
+    return etree.tostring(root, encoding="UTF-8", standalone=True)
+
+
+def _size_rules(root) -> None:
+    """size_rules on a parsed document, in place."""
     w = f"{{{W}}}"
-    for rule in root.iter(f"{w}p"):
-        style = rule.find(f"{w}pPr/{w}pStyle")
-        if style is None or style.get(f"{w}val") != "VBGach":
-            continue
+    for rule in _RULES(root):
         widths, node = [], rule.getprevious()
         while node is not None and node.tag == f"{w}p":
             prev_style = node.find(f"{w}pPr/{w}pStyle")
@@ -278,7 +376,6 @@ def size_rules(document: bytes) -> bytes:
         ind.set(f"{w}left", str(indent))
         ind.set(f"{w}right", str(indent))
         ind.set(f"{w}firstLine", "0")
-    return etree.tostring(root, encoding="UTF-8", standalone=True)
 
 
 # --- files -------------------------------------------------------------------------------------
@@ -304,16 +401,47 @@ def core_properties(plan: Plan) -> bytes:
     ).encode("utf-8")
 
 
+@dataclass(frozen=True)
+class _Deflated:
+    """A zip entry compressed once: name, CRC-32, size and raw deflate stream (as zipfile writes it)."""
+
+    name: str
+    crc: int
+    size: int
+    data: bytes
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> "_Deflated":
+        packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        return cls(name, zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
+
+
+def _zip(entries: list[_Deflated]) -> bytes:
+    """The archive zipfile would write for these entries: deflated, dated 1980-01-01, mode 644, in order."""
+    local, central, offset = [], [], 0
+    for entry in entries:
+        try:
+            name, flags = entry.name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            name, flags = entry.name.encode("utf-8"), 0x800
+        header = struct.pack(
+            "<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+            entry.crc, len(entry.data), entry.size, len(name), 0,
+        )
+        central.append(struct.pack(
+            "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+            entry.crc, len(entry.data), entry.size, len(name), 0, 0, 0, 0, 0o644 << 16, offset,
+        ) + name)
+        local += (header, name, entry.data)
+        offset += len(header) + len(name) + len(entry.data)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), offset, 0)
+    return b"".join(local) + directory + end
+
+
 def write_zip(entries: list[tuple[str, bytes]]) -> bytes:
     """A zip with fixed timestamps and the given part order: same input, same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return out.getvalue()
+    return _zip([_Deflated.of(name, data) for name, data in entries])
 
 
 def compose(documents: list[bytes]) -> bytes:
@@ -351,6 +479,43 @@ def compose(documents: list[bytes]) -> bytes:
     return write_zip([(n, first_core if n == "docProps/core.xml" and core is not None else d) for n, d in entries])
 
 
+class _Frame:
+    """Everything of a combined file (compose) that is the same for every plan: all parts but
+    document.xml and core.xml, deflated once, and the relationship ids compose gave each section's
+    headers. Valid for templates that are `combinable`."""
+
+    def __init__(self, combined: bytes):
+        with zipfile.ZipFile(io.BytesIO(combined)) as archive:
+            self.names = archive.namelist()
+            self.stored = {name: _Deflated.of(name, archive.read(name)) for name in self.names if name not in (DOCUMENT_PART, CORE_PART)}
+            document = etree.fromstring(archive.read(DOCUMENT_PART))
+        self.ids = [[ref.get(R_ID) for ref in section if ref.get(R_ID) is not None] for section in document.iter(f"{{{W}}}sectPr")]
+
+    def combine(self, templates: list[PreparedTemplate], core: bytes) -> bytes:
+        """compose() of the documents the templates rendered last, from their trees (no re-reading).
+
+        Builds on the first template's last document tree (every render makes a new one).
+        """
+        w = f"{{{W}}}"
+        body = templates[0].document.find(f"{w}body")
+        for index, template in enumerate(templates[1:], 1):
+            holder = etree.SubElement(body, f"{w}p")
+            etree.SubElement(holder, f"{w}pPr").append(body.find(f"{w}sectPr"))
+            other = template.document.find(f"{w}body")
+            section = copy.deepcopy(other.find(f"{w}sectPr"))
+            for ref, rid in zip([ref for ref in section if ref.get(R_ID) is not None], self.ids[index], strict=True):
+                ref.set(R_ID, rid)
+            for child in other:
+                if child.tag == f"{w}sectPr":
+                    continue
+                if _RELATIONS(child):
+                    raise TemplateProblem("không ghép được tài liệu có hình ảnh hoặc liên kết trong thân văn bản")
+                body.append(copy.deepcopy(child))
+            body.append(section)
+        changed = {DOCUMENT_PART: etree.tostring(templates[0].document, encoding="UTF-8", standalone=True), CORE_PART: core}
+        return _zip([self.stored.get(name) or _Deflated.of(name, changed[name]) for name in self.names])
+
+
 # --- the plan's documents ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -366,6 +531,7 @@ class Renderer:
     def __init__(self, templates: Path = TEMPLATES, convention: WordConvention | None = None):
         self.templates = Path(templates)
         self._prepared: dict[tuple[str, WordConvention], PreparedTemplate] = {}
+        self._frames: dict[tuple[str, ...], _Frame] = {}
         self._default_convention = convention
 
     def template(self, name: str, convention: WordConvention) -> PreparedTemplate:
@@ -383,14 +549,23 @@ class Renderer:
         draft = plan.is_draft if draft is None else (draft or plan.is_draft)
         convention = self._default_convention or plan.quy_uoc_so.convention()
         core = core_properties(plan)
-        files = {"ke-hoach.docx": self.template("ke-hoach.docx", convention).render(plan_context(figures, draft=draft), core=core)}
+        contexts = {"ke-hoach.docx": plan_context}
         if figures.phu_luc_1:
-            files["phu-luc-1.docx"] = self.template("phu-luc-1.docx", convention).render(
-                attendees_context(figures, draft=draft), core=core
-            )
+            contexts["phu-luc-1.docx"] = attendees_context
         if figures.phu_luc_2:
-            files["phu-luc-2.docx"] = self.template("phu-luc-2.docx", convention).render(
-                budget_context(figures, draft=draft), core=core
-            )
-        files["ho-so.docx"] = compose(list(files.values()))
+            contexts["phu-luc-2.docx"] = budget_context
+        files, used = {}, []
+        for name, context in contexts.items():
+            used.append(self.template(name, convention))
+            files[name] = used[-1].render(context(figures, draft=draft), core=core)
+        files["ho-so.docx"] = self._combined(used, list(files.values()), core)
         return DocumentSet(files)
+
+    def _combined(self, templates: list[PreparedTemplate], documents: list[bytes], core: bytes) -> bytes:
+        """ho-so.docx: compose(documents), built from a frame once the templates' first plan made it."""
+        if not all(template.combinable for template in templates):
+            return compose(documents)
+        key = tuple(str(template.path) for template in templates)
+        if key not in self._frames:
+            self._frames[key] = _Frame(compose(documents))
+        return self._frames[key].combine(templates, core)

@@ -1,0 +1,311 @@
+"""The ward-level plans of every unit of a town in one run: a folder per unit, a zip of them all,
+and a workbook that reconciles the units' figures with the town plan.
+
+    <out>/don-vi/<unit>/…docx      each unit's Word files (those `vanban build` makes)
+    <out>/don-vi.zip               every unit folder (sorted names, fixed dates: same data, same bytes)
+    <out>/tong-hop-don-vi.xlsx     one row per unit, then their sums against the town plan
+
+A unit whose data is invalid is reported with its problems and not written (its folder from an
+earlier run, if any, is left as it was, and is not in the zip); the others still are.
+With ``jobs`` > 1 the units are built by that many processes, each with one `Renderer` (templates
+prepared once per process); the output is the same bytes whatever the number of processes.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import zipfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from generator.build import compute_loaded, output_folder
+from generator.compute import PlanFigures
+from generator.errors import PlanError, Problem
+from generator.files import write_files
+from generator.loader import LoadedPlan, load_plan
+from generator.render import ZIP_DATE, Renderer, write_zip
+from generator.units import Unit, Units, load_units, unit_plan
+from generator.vi import format_number
+
+UNITS_FOLDER, ARCHIVE, WORKBOOK = "don-vi", "don-vi.zip", "tong-hop-don-vi.xlsx"
+
+
+@dataclass
+class UnitResult:
+    """One unit's outcome: its reconciliation figures, or the problems that kept it from being written."""
+
+    unit: Unit
+    values: dict[str, int] = field(default_factory=dict)  # doi_chieu line name → the unit's figure
+    tong: int | None = None  # total budget of the unit's plan
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # until added to the zip
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Line:
+    """A reconciliation line: the units' sum against the town plan's figure."""
+
+    ten: str
+    don_vi: int
+    thi_xa: int
+
+    @property
+    def ok(self) -> bool:
+        return self.don_vi == self.thi_xa
+
+
+@dataclass
+class BatchResult:
+    folder: Path
+    units: list[UnitResult]
+    lines: list[Line]
+    written: list[Path]
+
+    @property
+    def failed(self) -> list[UnitResult]:
+        return [u for u in self.units if not u.ok]
+
+    @property
+    def mismatches(self) -> list[Line]:
+        return [line for line in self.lines if not line.ok]
+
+
+def figure(figures: PlanFigures, reference: str) -> int | None:
+    """A figure of a computed plan by reference: <id>.so_luong (a budget line or a Phụ lục I member),
+    <id>.thanh_tien, <id>.tong (a funding source, table or group), bien.<name>, phu_luc_1/2.tong."""
+    name, key = reference.split(".", 1)
+    plan = figures.plan
+    if name == "bien":
+        value = plan.bien.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if name in ("phu_luc_1", "phu_luc_2"):
+        part = getattr(figures, name)
+        return part.tong if part and key == "tong" else None
+    found: dict[tuple[str, str], int] = {}
+    if figures.phu_luc_1:
+        for group, nhom in zip(figures.phu_luc_1.nhom, plan.phu_luc_1.nhom):
+            found[(nhom.id, "tong")] = group.tong
+            found.update(((tv.id, "so_luong"), m.so_luong) for m, tv in zip(group.thanh_vien, nhom.thanh_vien))
+    if figures.phu_luc_2:
+        totals = {source.id: amount for source, amount in figures.phu_luc_2.theo_nguon}
+        found.update(((s.id, "tong"), totals.get(s.id, 0)) for s in plan.phu_luc_2.nguon_kinh_phi)
+        for table in figures.phu_luc_2.bang:
+            found[(table.bang.id, "tong")] = table.tong
+            for line in table.dong:
+                found[(line.dong.id, "so_luong")], found[(line.dong.id, "thanh_tien")] = line.so_luong, line.thanh_tien
+    return found.get((name, key))
+
+
+# --- one unit, in whichever process ------------------------------------------------------------
+
+@dataclass
+class _Job:
+    """What every worker needs; the Renderer is made in the worker (templates prepared once there)."""
+
+    town: LoadedPlan
+    units: Units
+    folder: Path
+    renderer: Renderer | None = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "renderer": None}
+
+    def build(self, index: int) -> UnitResult:
+        """Load, compute, render and write one unit; its data problems go into the result."""
+        unit = self.units.units[index]
+        result = UnitResult(unit)
+        try:
+            loaded = unit_plan(self.town, self.units, unit)
+            figures = compute_loaded(loaded)
+        except PlanError as exc:
+            result.problems = exc.problems
+            return result
+        result.warnings = loaded.warnings
+        for k, line in enumerate(self.units.doi_chieu):
+            value = figure(figures, line.don_vi)
+            if value is None:
+                where = ("doi_chieu", k, "don_vi")
+                message = f"Kế hoạch của đơn vị không có số liệu {line.don_vi!r} để đối chiếu"
+                result.problems.append(self.units.problem(message, where))
+            else:
+                result.values[line.ten] = value
+        if result.problems:
+            return result
+        result.tong = figures.phu_luc_2.tong if figures.phu_luc_2 else 0
+        self.renderer = self.renderer or Renderer()
+        result.files = self.renderer.render_plan(figures).files
+        write_files(self.folder / unit.slug, result.files)
+        return result
+
+
+_JOB: _Job | None = None
+
+
+def _start_worker(job: _Job) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _build_in_worker(index: int) -> UnitResult:
+    return _JOB.build(index)
+
+
+@contextmanager
+def _results(job: _Job, order: list[int], jobs: int) -> Iterator[Iterator[UnitResult]]:
+    """Each unit's result, in `order`, built here (jobs=1) or by `jobs` processes.
+
+    The processes start (fork: no re-import, no pickling of the job) on entering, before any thread.
+    """
+    jobs = min(jobs, len(order))
+    if jobs <= 1:
+        yield map(job.build, order)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,))
+    try:
+        yield pool.map(_build_in_worker, order, chunksize=max(1, min(16, len(order) // (jobs * 8))))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
+    """A rich progress bar on a terminal, quiet otherwise; yields the function that advances it."""
+    if not shown:
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console()
+    columns = (TextColumn("Soạn kế hoạch đơn vị"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, disable=not console.is_terminal, transient=True) as bar:
+        task = bar.add_task("don_vi", total=total)
+        yield lambda: bar.advance(task)
+
+
+# --- the batch ---------------------------------------------------------------------------------
+
+def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, jobs: int = 1, progress: bool = False) -> BatchResult:
+    """Build every unit's plan into <out>/don-vi/<unit>/, then the zip and the summary workbook.
+
+    PlanError (nothing written) if the town plan, the units file or its skeleton cannot be used,
+    or a reconciliation line names a figure the town plan does not have.
+    """
+    town = load_plan(plan_path)
+    town_figures = compute_loaded(town)
+    units = load_units(units_path)
+    town_values = _town_values(town_figures, units)
+    folder = output_folder(plan_path, out)
+    job = _Job(town, units, folder / UNITS_FOLDER)
+    # sorted as the zip lists them, so each unit's files can go in as soon as it is done
+    order = sorted(range(len(units.units)), key=lambda i: units.units[i].slug + "/")
+    results: dict[int, UnitResult] = {}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive, _results(job, order, jobs) as stream, _progress(len(order), progress) as advance:
+        for result in stream:
+            for name in sorted(result.files):
+                info = zipfile.ZipInfo(f"{result.unit.slug}/{name}", date_time=ZIP_DATE)
+                info.create_system, info.external_attr = 3, 0o644 << 16
+                archive.writestr(info, result.files[name])  # stored: .docx files are compressed already
+            result.files = {}
+            results[result.unit.index] = result
+            advance()
+    ordered = [results[i] for i in range(len(units.units))]
+    lines = [
+        Line(line.ten, sum(r.values.get(line.ten, 0) for r in ordered), town_values[line.ten])
+        for line in units.doi_chieu
+    ]
+    stamp = datetime(town.plan.van_ban.nam, town.plan.van_ban.thang, town.plan.van_ban.ngay or 1)
+    written = write_files(folder, {ARCHIVE: buffer.getbuffer(), WORKBOOK: summary_workbook(ordered, lines, stamp)})
+    return BatchResult(folder, ordered, lines, written)
+
+
+def _town_values(figures: PlanFigures, units: Units) -> dict[str, int]:
+    values, problems = {}, []
+    for k, line in enumerate(units.doi_chieu):
+        value = figure(figures, line.thi_xa)
+        if value is None:
+            message = f"Kế hoạch thị xã không có số liệu {line.thi_xa!r} để đối chiếu"
+            problems.append(units.problem(message, ("doi_chieu", k, "thi_xa")))
+        values[line.ten] = value
+    if problems:
+        raise PlanError(problems)
+    return values
+
+
+# --- the summary workbook ----------------------------------------------------------------------
+
+def summary_workbook(results: list[UnitResult], lines: list[Line], stamp: datetime) -> bytes:
+    """tong-hop-don-vi.xlsx: a row per unit, then the units' sum, the town plan and the difference."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tổng hợp"
+    bold, wrong = Font(bold=True), PatternFill("solid", fgColor="FFC7CE")
+    headers = ["STT", "Đơn vị", "Thư mục", *(line.ten for line in lines), "Tổng kinh phí (đồng)", "Tình trạng"]
+    sheet.append(["TỔNG HỢP KẾ HOẠCH CẤP XÃ, PHƯỜNG VÀ ĐỐI CHIẾU VỚI KẾ HOẠCH THỊ XÃ"])
+    sheet.append([])
+    sheet.append(headers)
+    for cell in sheet[1] + sheet[3]:
+        cell.font = bold
+    for stt, result in enumerate(results, 1):
+        status = "Đã soạn" if result.ok else f"Lỗi, chưa ghi: {result.problems[0]}"
+        figures = [result.values.get(line.ten) if result.ok else None for line in lines]
+        sheet.append([stt, result.unit.ten, result.unit.slug, *figures, result.tong, status])
+    total = sum(r.tong for r in results if r.ok)
+    rows = (
+        ("Cộng các đơn vị", [line.don_vi for line in lines], total, ""),
+        ("Kế hoạch thị xã", [line.thi_xa for line in lines], None, ""),
+        ("Chênh lệch", [line.don_vi - line.thi_xa for line in lines], None,
+         "Khớp" if all(line.ok for line in lines) else "KHÔNG KHỚP: " + "; ".join(line.ten for line in lines if not line.ok)),
+    )
+    for label, values, budget, status in rows:
+        sheet.append([None, label, None, *values, budget, status])
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        for line, cell in zip(lines, sheet[sheet.max_row][3:]):
+            if not line.ok:
+                cell.fill = wrong
+    for column, width in enumerate((5, 22, 16, *(16 for _ in lines), 18, 40), 1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for cell in sheet[3]:
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row in sheet.iter_rows(min_row=4, min_col=4, max_col=4 + len(lines)):
+        for cell in row:
+            cell.number_format = "#,##0"
+    book.properties.creator = book.properties.lastModifiedBy = "vanban"
+    book.properties.created = book.properties.modified = stamp
+    raw = io.BytesIO()
+    ExcelWriter(book, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
+    with zipfile.ZipFile(raw) as archive:  # again with fixed dates: same data, same bytes
+        return write_zip([(info.filename, archive.read(info)) for info in archive.infolist()])
+
+
+def print_summary(result: BatchResult) -> None:
+    """What the clerk reads after a batch: units written, reconciliation, files."""
+    done = [r for r in result.units if r.ok]
+    print(f"Đã soạn {len(done)}/{len(result.units)} đơn vị vào {result.folder / UNITS_FOLDER}")
+    if result.lines:
+        print("Đối chiếu với Kế hoạch thị xã (cộng các đơn vị / thị xã):")
+        for line in result.lines:
+            state = "khớp" if line.ok else "KHÔNG KHỚP"
+            print(f"  {line.ten}: {format_number(line.don_vi)} / {format_number(line.thi_xa)} — {state}")
+    print("Đã ghi:")
+    for path in result.written:
+        print(f"  {path}")

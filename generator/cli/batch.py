@@ -1,0 +1,61 @@
+"""`vanban batch PLAN.yaml --units UNITS.yaml [-o DIR] [-j N]`: the plan of every xã, phường at once.
+
+Exit codes: 0 every unit written and their figures add up to the town plan's; 1 written, but the
+figures do not add up (listed, and marked in the workbook); 2 a unit's data (or the input) is invalid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, guarded, print_problems
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "batch",
+        help="soạn Kế hoạch cấp xã, phường cho mọi đơn vị trong tệp đơn vị: mỗi đơn vị một thư mục, "
+        "một tệp nén và bảng tổng hợp đối chiếu với kế hoạch cấp trên",
+    )
+    parser.add_argument("plan", type=Path, help="tệp dữ liệu kế hoạch cấp thị xã (.yaml)")
+    parser.add_argument("--units", type=Path, required=True, help="tệp các xã, phường (.yaml), ví dụ data/units/kien-tuong.yaml")
+    parser.add_argument("-o", "--output", type=Path, help="thư mục kết quả (mặc định output/<tên tệp kế hoạch>/)")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N", help="số tiến trình chạy song song (mặc định 1)")
+    parser.set_defaults(func=run)
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"-j cần một số nguyên từ 1 trở lên, thấy {text!r}")
+    return value
+
+
+def run(args) -> int:
+    return guarded(lambda: _batch(args))
+
+
+def _batch(args) -> int:
+    from generator.batch import print_summary, run_batch
+    from generator.vi import format_number
+
+    result = run_batch(args.plan, args.units, args.output, jobs=args.jobs, progress=True)
+    for unit in result.units:
+        for warning in unit.warnings:
+            print(f"Cảnh báo ({unit.unit.ten}): {warning}", file=sys.stderr)
+    for unit in result.failed:
+        print_problems(f"{unit.unit.ten}: dữ liệu có lỗi, chưa ghi đơn vị này", unit.problems)
+    print_summary(result)
+    if result.mismatches:
+        print(f"Số liệu các đơn vị không khớp với kế hoạch cấp trên ({len(result.mismatches)}):", file=sys.stderr)
+        for line in result.mismatches:
+            print(f"  {line.ten}: các đơn vị cộng lại {format_number(line.don_vi)}, kế hoạch cấp trên {format_number(line.thi_xa)}",
+                  file=sys.stderr)
+    if result.failed:
+        return EXIT_BAD_INPUT
+    return EXIT_FINDINGS if result.mismatches else EXIT_OK

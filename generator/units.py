@@ -1,0 +1,404 @@
+"""The units (xã, phường) of a town and their ward-level plans.
+
+A units file lists the town's units and points to a ward-level plan skeleton (a complete plan,
+same schema as any plan). A unit's plan data is built in three layers:
+
+1. the skeleton;
+2. the unit's facts: co_quan.ten, co_quan.ten_day_du, van_ban.dia_danh and ky are replaced by the
+   unit's; ``bien`` is replaced by the unit's facts and the town plan's (its number, date, …), which
+   text inserts as ``{=bien.name}`` and counts use as ``=bien.name``;
+3. the unit's ``ghi_de:`` overlay (see `overlay`).
+
+``{=bien.name}`` is filled here, in all the plan's text (the trích yếu and Nơi nhận too), by plain
+look-up; compute evaluates the other references. Every problem is located in the file its value
+came from: the skeleton, the units file or the town plan.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import typing
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, ValidationError, field_validator
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from generator.errors import DataPath, PlanError, Problem
+from generator.loader import LoadedPlan, _translate, parse_yaml, read_text, validate_data
+from generator.render import document_number
+from generator.schema import LOAI_VAN_BAN, ChuKy, Plan, Strict, Text
+from generator.vi import format_date_short, format_number
+
+Positions = dict[DataPath, tuple[int, int]]
+Reference = typing.Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
+BIEN_REFERENCE = re.compile(r"\{=bien\.([a-z][a-z0-9_]*)\}")
+#: Plan fields a unit's own fields replace: plan path → field of the unit.
+UNIT_FIELDS = {("co_quan", "ten"): "tieu_de", ("co_quan", "ten_day_du"): "ten_day_du", ("van_ban", "dia_danh"): "dia_danh", ("ky",): "ky"}
+
+
+class Giao(Strict):
+    """The unit's share of the town plan's assignments."""
+
+    bang_ron: int = Field(ge=0, description="băng rôn 0,5m x 5,0m (tấm)")
+    doan_vien: int = Field(ge=0, description="đoàn viên ra quân IT xanh")
+    lanh_dao: int = Field(ge=0, description="lãnh đạo dự họp mặt")
+    cong_chuc_cds: int = Field(ge=0, description="công chức phụ trách chuyển đổi số dự họp mặt")
+    dai_dien_to: int = Field(ge=0, description="đại diện Tổ công nghệ số cộng đồng dự họp mặt")
+
+
+class DonVi(Strict):
+    """One xã or phường."""
+
+    ten: Text = Field(description="Name in running text: Phường 1, xã Bình Hiệp")
+    loai: Literal["phuong", "xa"]
+    tieu_de: list[Text] = Field(min_length=1, description="Header lines: ỦY BAN NHÂN DÂN / PHƯỜNG 1")
+    ten_day_du: Text
+    dia_danh: Text
+    ky: ChuKy
+    ap: list[Text] = Field(min_length=1, description="Its ấp or khu phố")
+    to_cnsc: int = Field(ge=0, description="Tổ công nghệ số cộng đồng")
+    giao: Giao
+    ghi_de: dict[str, Any] = Field(default_factory=dict, description="Overlay on the unit's plan data")
+
+    @field_validator("ten")
+    @classmethod
+    def _has_slug(cls, value: str) -> str:
+        if not slug(value):
+            raise ValueError(f"tên {value!r} không cho ra được tên thư mục (cần có chữ hoặc số)")
+        return value
+
+    @property
+    def slug(self) -> str:
+        return slug(self.ten)
+
+    def facts(self) -> dict[str, tuple[int | str, DataPath]]:
+        """bien values of the unit, each with the field (in the unit's entry) it comes from."""
+        ward = self.loai == "phuong"
+        return {
+            "ten": (self.ten, ("ten",)),
+            "ten_day_du": (self.ten_day_du, ("ten_day_du",)),
+            "cap": ("phường" if ward else "xã", ("loai",)),
+            "ap_goi": ("khu phố" if ward else "ấp", ("loai",)),
+            "ds_ap": (", ".join(self.ap), ("ap",)),
+            "so_ap": (len(self.ap), ("ap",)),
+            "to_cnsc": (self.to_cnsc, ("to_cnsc",)),
+            **{name: (value, ("giao", name)) for name, value in self.giao.model_dump().items()},
+        }
+
+
+class DoiChieu(Strict):
+    """A reconciliation line: the units' figures must add up to the town plan's."""
+
+    ten: Text
+    don_vi: Reference = Field(description="In each unit's plan: id.so_luong, nguon.tong, bien.name")
+    thi_xa: Reference = Field(description="In the town plan")
+
+
+class UnitsFile(Strict):
+    """The top level of a units file; each unit is validated on its own."""
+
+    ke_hoach: Text = Field(description="The ward-level plan skeleton, relative to the units file")
+    doi_chieu: list[DoiChieu] = Field(default_factory=list)
+    don_vi: list[Any] = Field(min_length=1)
+
+
+def slug(name: str) -> str:
+    """ASCII folder name: "Phường 1" → "phuong-1", "xã Bình Hiệp" → "xa-binh-hiep"."""
+    text = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def overlay(base: dict, changes: dict, on_replace: Callable[[DataPath], None] | None = None, path: DataPath = ()) -> dict:
+    """`base` with `changes` laid over it; `base` itself is not modified.
+
+    Mappings merge key by key, recursively; any other value (a list, text, a number, null) replaces
+    what was there whole: a list is never merged item by item. `on_replace` is told each path replaced.
+    """
+    merged = dict(base)
+    for key, value in changes.items():
+        here = (*path, key)
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = overlay(merged[key], value, on_replace, here)
+        else:
+            merged[key] = value
+            if on_replace:
+                on_replace(here)
+    return merged
+
+
+# --- reading the units file --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit entry of the units file: `don_vi` is None when its data is invalid."""
+
+    index: int
+    ten: str
+    slug: str
+    don_vi: DonVi | None
+
+
+@dataclass
+class Units:
+    """A loaded units file with its skeleton; units with invalid data carry their problems."""
+
+    source: Path
+    positions: Positions
+    doi_chieu: list[DoiChieu]
+    units: list[Unit]
+    problems: dict[int, PlanError]
+    skeleton: LoadedPlan
+    skeleton_data: dict
+
+    def problem(self, message: str, path: DataPath) -> Problem:
+        """A problem located at `path` of the units file."""
+        return Problem(message, path, self.source, *_at(self.positions, path))
+
+
+def load_units(path: str | Path) -> Units:
+    """Read a units file and its skeleton; PlanError if either cannot be used at all."""
+    path = Path(path)
+    data, positions = _plain_data(parse_yaml(read_text(path), path))
+    try:
+        head = UnitsFile.model_validate(data)
+    except ValidationError as exc:
+        raise PlanError([_problem(err, data, path, positions, UnitsFile) for err in exc.errors()]) from None
+    skeleton_path = path.parent / head.ke_hoach
+    try:
+        skeleton_raw = parse_yaml(read_text(skeleton_path), skeleton_path)
+    except PlanError as exc:  # a file that cannot be read is reported where the units file names it
+        where = _at(positions, ("ke_hoach",))
+        raise PlanError([
+            p if p.line is not None else Problem(f"khung kế hoạch {head.ke_hoach!r}: {p.message}", ("ke_hoach",), path, *where)
+            for p in exc.problems
+        ]) from None
+    skeleton = validate_data(skeleton_raw, skeleton_path)
+    skeleton_data, _ = _plain_data(skeleton_raw)
+    units, problems, seen = [], {}, {}
+    for index, entry in enumerate(head.don_vi):
+        base = ("don_vi", index)
+        name = entry.get("ten") if isinstance(entry, dict) and isinstance(entry.get("ten"), str) else f"đơn vị thứ {index + 1}"
+        try:
+            don_vi = DonVi.model_validate(entry)
+        except ValidationError as exc:
+            units.append(Unit(index, name, slug(name) or f"don-vi-{index + 1}", None))
+            problems[index] = PlanError([_problem(err, entry, path, positions, DonVi, base) for err in exc.errors()])
+            continue
+        if don_vi.slug in seen:
+            units.append(Unit(index, name, f"{don_vi.slug}-{index + 1}", None))
+            message = f"trùng tên thư mục {don_vi.slug!r} với đơn vị thứ {seen[don_vi.slug] + 1}; mỗi đơn vị một tên"
+            problems[index] = PlanError([Problem(message, (*base, "ten"), path, *_at(positions, (*base, "ten")))])
+            continue
+        seen[don_vi.slug] = index
+        units.append(Unit(index, don_vi.ten, don_vi.slug, don_vi))
+    return Units(path, positions, head.doi_chieu, units, problems, skeleton, skeleton_data)
+
+
+def _plain_data(node: object, path: DataPath = (), positions: Positions | None = None) -> tuple[object, Positions]:
+    """ruamel nodes → plain Python, with the line and column of every key and item."""
+    positions = {(): (1, 1)} if positions is None else positions
+    if isinstance(node, dict):
+        out = {}
+        for key in node:
+            if isinstance(node, CommentedMap) and key in (node.lc.data or {}):
+                line, col = node.lc.value(key)
+                positions[(*path, str(key))] = (line + 1, col + 1)
+            out[str(key)] = _plain_data(node[key], (*path, str(key)), positions)[0]
+        return out, positions
+    if isinstance(node, list):
+        out_list = []
+        for index, item in enumerate(node):
+            if isinstance(node, CommentedSeq) and index in (node.lc.data or {}):
+                line, col = node.lc.item(index)
+                positions[(*path, index)] = (line + 1, col + 1)
+            out_list.append(_plain_data(item, (*path, index), positions)[0])
+        return out_list, positions
+    for kind in (bool, int, float, str):  # ruamel's scalar subclasses → the plain types
+        if isinstance(node, kind):
+            return kind(node), positions
+    return node, positions
+
+
+def _at(positions: Positions, path: DataPath) -> tuple[int | None, int | None]:
+    """Line and column of `path`, or of its nearest ancestor that has one."""
+    while path and path not in positions:
+        path = path[:-1]
+    return positions.get(path, (None, None))
+
+
+def _problem(err: dict, data: object, source: Path, positions: Positions, model: type[BaseModel], base: DataPath = ()) -> Problem:
+    """A pydantic error of the units file in Vietnamese (the loader's wording), located."""
+    problem = _translate(err, data, source)
+    message = problem.message
+    if err["type"] == "extra_forbidden":
+        keys = _keys(model, problem.path[:-1])
+        close = difflib.get_close_matches(str(problem.path[-1]), keys, n=1, cutoff=0.6)
+        hint = f"có phải ý bạn là {close[0]!r}?" if close else f"các khóa hợp lệ: {', '.join(keys)}"
+        message = f"khóa không hợp lệ {problem.path[-1]!r}; {hint}"
+    path = (*base, *problem.path)
+    return Problem(message, path, source, *_at(positions, path))
+
+
+def _keys(model: type[BaseModel] | None, path: DataPath) -> list[str]:
+    """The keys valid at `path` inside `model` (for "did you mean")."""
+    for step in path:
+        if isinstance(step, int) or model is None:
+            continue
+        info = model.model_fields.get(step)
+        kinds = (info.annotation, *typing.get_args(info.annotation)) if info else ()
+        model = next((kind for kind in kinds if isinstance(kind, type) and issubclass(kind, BaseModel)), None)
+    return list(model.model_fields) if model else []
+
+
+# --- a unit's plan -----------------------------------------------------------------------------
+
+@dataclass
+class _Origins:
+    """Where each part of a unit's plan data came from, to locate problems: the skeleton, unless a
+    path (or an ancestor) was replaced from the units file or the town plan."""
+
+    skeleton: LoadedPlan
+    replaced: dict[DataPath, tuple[Path | None, DataPath, Positions]] = field(default_factory=dict)
+    #: Mappings an overlay merged into (not replaced): a problem of the mapping itself points there.
+    merged: dict[DataPath, tuple[Path | None, DataPath, Positions]] = field(default_factory=dict)
+
+    def replace(self, path: DataPath, source: Path | None, source_path: DataPath, positions: Positions) -> None:
+        for key in [key for key in self.replaced if key[: len(path)] == path]:
+            del self.replaced[key]
+        self.replaced[path] = (source, source_path, positions)
+
+    def problem(self, message: str, path: DataPath) -> Problem:
+        for n in range(len(path), -1, -1):
+            if path[:n] in self.replaced:
+                source, base, positions = self.replaced[path[:n]]
+                where = (*base, *path[n:])
+                return Problem(message, where, source, *_at(positions, where))
+        if path in self.merged:
+            source, where, positions = self.merged[path]
+            return Problem(message, where, source, *_at(positions, where))
+        return Problem(message, path, self.skeleton.source, *_at(self.skeleton.positions, path))
+
+
+@dataclass
+class UnitPlan(LoadedPlan):
+    """A unit's validated plan; its problems are located through `origins`."""
+
+    unit: Unit | None = None
+    origins: _Origins | None = None
+
+    def problem(self, message: str, path: DataPath) -> Problem:
+        return self.origins.problem(message, path)
+
+
+def town_facts(town: LoadedPlan) -> dict[str, tuple[int | str, DataPath]]:
+    """bien values the ward plans take from the town plan: who issued it, its number, date and subject
+    (number and day as "…" while the town plan is a draft)."""
+    plan: Plan = town.plan
+    v = plan.van_ban
+    number = document_number(v.so) if v.so is not None else "…"
+    day = format_date_short(date(v.nam, v.thang, v.ngay)) if v.ngay is not None else "…"
+    return {
+        "thi_xa": (plan.co_quan.ten_day_du, ("co_quan", "ten_day_du")),
+        "kh_thi_xa_so": (number, ("van_ban", "so")),
+        "kh_thi_xa_ky_hieu": (f"{LOAI_VAN_BAN[v.loai][2]}-{plan.co_quan.viet_tat}", ("co_quan", "viet_tat")),
+        "kh_thi_xa_ngay": (day, ("van_ban", "ngay")),
+        "kh_thi_xa_trich_yeu": (v.trich_yeu[:1].lower() + v.trich_yeu[1:], ("van_ban", "trich_yeu")),
+    }
+
+
+def unit_plan(town: LoadedPlan, units: Units, unit: Unit) -> UnitPlan:
+    """The validated plan of one unit; PlanError (located) if its data is invalid."""
+    if unit.don_vi is None:
+        raise units.problems[unit.index]
+    don_vi, base = unit.don_vi, ("don_vi", unit.index)
+    origins = _Origins(units.skeleton)
+    data = dict(units.skeleton_data)
+    for plan_path, name in UNIT_FIELDS.items():
+        value = getattr(don_vi, name)
+        data = overlay(data, _nested(plan_path, value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value))
+        origins.replace(plan_path, units.source, (*base, name), units.positions)
+    data["bien"] = {}
+    origins.replace(("bien",), units.source, base, units.positions)
+    for facts, source, source_base, positions in (
+        (town_facts(town), town.source, (), town.positions),
+        (don_vi.facts(), units.source, base, units.positions),
+    ):
+        for name, (value, where) in facts.items():
+            data["bien"][name] = value
+            origins.replace(("bien", name), source, (*source_base, *where), positions)
+    data = overlay(data, don_vi.ghi_de, lambda path: origins.replace(path, units.source, (*base, "ghi_de", *path), units.positions))
+    origins.merged = {path: (units.source, (*base, "ghi_de", *path), units.positions) for path in _mappings(don_vi.ghi_de)}
+    data = _fill_bien(data, origins)
+    try:
+        loaded = validate_data(data)
+    except PlanError as exc:
+        raise PlanError([origins.problem(p.message, p.path) for p in exc.problems]) from None
+    warnings = [origins.problem(w.message, w.path) for w in loaded.warnings]
+    return UnitPlan(loaded.plan, units.source, {}, warnings, unit, origins)
+
+
+def unit_plans(town: LoadedPlan, units: Units) -> list[tuple[Unit, UnitPlan | PlanError]]:
+    """Every unit's plan, or the problems that keep it from being built (the others still are)."""
+    out: list[tuple[Unit, UnitPlan | PlanError]] = []
+    for unit in units.units:
+        try:
+            out.append((unit, unit_plan(town, units, unit)))
+        except PlanError as exc:
+            out.append((unit, exc))
+    return out
+
+
+def _mappings(data: dict, path: DataPath = ()) -> Iterator[DataPath]:
+    """The path of every mapping inside `data` (the overlay's groups of keys)."""
+    for key, value in data.items():
+        if isinstance(value, dict):
+            yield (*path, key)
+            yield from _mappings(value, (*path, key))
+
+
+def _nested(path: DataPath, value: object) -> dict:
+    for key in reversed(path):
+        value = {key: value}
+    return value
+
+
+def _fill_bien(data: dict, origins: _Origins) -> dict:
+    """Every {=bien.name} in the plan's text replaced by its value, by plain look-up.
+
+    Plain names need no expression compiler, and this reaches text compute does not read (the
+    trích yếu, Nơi nhận); expressions ({=bien.a + bien.b}) and counts (=bien.name) are left to compute.
+    """
+    bien = data.get("bien") if isinstance(data.get("bien"), dict) else {}
+    problems: list[Problem] = []
+
+    def fill(node: object, path: DataPath) -> object:
+        if isinstance(node, dict):
+            return {key: fill(value, (*path, key)) for key, value in node.items()}
+        if isinstance(node, list):
+            return [fill(item, (*path, index)) for index, item in enumerate(node)]
+        if not isinstance(node, str) or "{=bien." not in node:
+            return node
+
+        def value(match: re.Match) -> str:
+            name = match.group(1)
+            if name not in bien:
+                close = difflib.get_close_matches(name, list(bien), n=1)
+                hint = f"có phải ý bạn là {close[0]!r}?" if close else f"các tên có thể dùng: {', '.join(sorted(bien))}"
+                problems.append(origins.problem(f"tham chiếu {match.group(0)!r} không tồn tại; {hint}", path))
+                return match.group(0)
+            found = bien[name]
+            return format_number(found) if isinstance(found, int) and not isinstance(found, bool) else str(found)
+
+        return BIEN_REFERENCE.sub(value, node)
+
+    filled = {key: value if key == "bien" else fill(value, (key,)) for key, value in data.items()}
+    if problems:
+        raise PlanError(problems)
+    return filled
