@@ -26,7 +26,7 @@ from pathlib import Path
 from generator.build import compute_loaded, output_folder
 from generator.compute import PlanFigures
 from generator.errors import PlanError, Problem
-from generator.files import write_files
+from generator.files import sync_all, write_files
 from generator.loader import LoadedPlan, load_plan
 from generator.render import ZIP_DATE, Renderer, write_zip
 from generator.units import Unit, Units, load_units, unit_plan
@@ -144,7 +144,7 @@ class _Job:
         result.tong = figures.phu_luc_2.tong if figures.phu_luc_2 else 0
         self.renderer = self.renderer or Renderer()
         result.files = self.renderer.render_plan(figures).files
-        write_files(self.folder / unit.slug, result.files)
+        write_files(self.folder / unit.slug, result.files, durable=False)
         return result
 
 
@@ -228,6 +228,7 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
         for line in units.doi_chieu
     ]
     stamp = datetime(town.plan.van_ban.nam, town.plan.van_ban.thang, town.plan.van_ban.ngay or 1)
+    sync_all()  # the units' files, written without a per-file fsync
     written = write_files(folder, {ARCHIVE: buffer.getbuffer(), WORKBOOK: summary_workbook(ordered, lines, stamp)})
     return BatchResult(folder, ordered, lines, written)
 

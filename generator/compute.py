@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
 from jinja2.exceptions import SecurityError
@@ -21,6 +22,7 @@ from generator.schema import MAX_AMOUNT, REFERENCE_PREFIX, Bang, Block, Dong, Ng
 from generator.vi import diem_letter, format_number, roman
 
 TEXT_REFERENCE = re.compile(r"\{=([^{}]+)\}")
+_SANDBOX = SandboxedEnvironment(undefined=StrictUndefined)
 ROOT_NAMES = ("phu_luc_1", "phu_luc_2", "bien")
 
 
@@ -129,7 +131,6 @@ class _Calculator:
     def __init__(self, plan: Plan):
         self.plan = plan
         self.problems: list[Problem] = []
-        self.env = SandboxedEnvironment(undefined=StrictUndefined)
         self._cache: dict[DataPath, int] = {}
         self._stack: list[DataPath] = []
         self.labels = appendix_labels(plan)
@@ -176,8 +177,7 @@ class _Calculator:
     def evaluate(self, expression: str, path: DataPath) -> object:
         """Evaluate a reference expression in the sandbox; errors become PlanError at `path`."""
         try:
-            compiled = self.env.compile_expression(expression, undefined_to_none=False)
-            return compiled(**self.names)
+            return _compiled(expression)(**self.names)
         except _Cycle:
             raise
         except UndefinedError as exc:
@@ -266,6 +266,12 @@ class _Calculator:
             raise _fail(path, f"tham chiếu {match.group(0)!r} phải cho ra số hoặc chữ, thấy {result!r}")
 
         return TEXT_REFERENCE.sub(value, text)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(expression: str):
+    """A reference expression compiled once per process (plans of a batch share their references)."""
+    return _SANDBOX.compile_expression(expression, undefined_to_none=False)
 
 
 class _Cycle(PlanError):

@@ -12,8 +12,11 @@ from pathlib import Path
 from generator.errors import OutputError
 
 
-def write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write `files` (name → bytes) into `folder` atomically; returns the paths written."""
+def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True) -> list[Path]:
+    """Write `files` (name → bytes) into `folder` atomically; returns the paths written.
+
+    durable=False skips the per-file fsync (a batch syncs once at its end with `sync_all`).
+    """
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -28,7 +31,8 @@ def write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
                 out.flush()
-                os.fsync(out.fileno())
+                if durable:
+                    os.fsync(out.fileno())
         for temp, target in staged:
             os.replace(temp, target)
     except OSError as exc:
@@ -37,3 +41,9 @@ def write_files(folder: Path, files: dict[str, bytes]) -> list[Path]:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
     return [target for _, target in staged]
+
+
+def sync_all() -> None:
+    """Flush every written file to disk (once, after a batch wrote without per-file fsync)."""
+    if hasattr(os, "sync"):
+        os.sync()

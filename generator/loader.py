@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from generator.errors import DataPath, PlanError, Problem, format_path
+from generator.errors import DataPath, PlanError, Problem
 from generator.schema import Plan
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -40,12 +40,15 @@ class LoadedPlan:
         return _locate(Problem(message, path, self.source), self.positions)
 
 
-def _locate(problem: Problem, positions: dict[DataPath, tuple[int, int]]) -> Problem:
-    path = problem.path
+def position(positions: dict[DataPath, tuple[int, int]], path: DataPath) -> tuple[int | None, int | None]:
+    """Line and column of `path`, or of its nearest ancestor that has one."""
     while path and path not in positions:
         path = path[:-1]
-    line, col = positions.get(path, (None, None))
-    return Problem(problem.message, problem.path, problem.file, line, col)
+    return positions.get(path, (None, None))
+
+
+def _locate(problem: Problem, positions: dict[DataPath, tuple[int, int]]) -> Problem:
+    return Problem(problem.message, problem.path, problem.file, *position(positions, problem.path))
 
 
 def read_text(path: Path) -> str:
@@ -161,15 +164,20 @@ def load_plan(path: str | Path) -> LoadedPlan:
     return validate_data(raw, path)
 
 
-def validate_data(raw: CommentedMap | dict, source: Path | None = None) -> LoadedPlan:
-    """Validate already-parsed YAML data (e.g. after an overlay) into a LoadedPlan."""
+def to_plain(raw: object, source: Path | None = None) -> tuple[object, dict[DataPath, tuple[int, int]], list[Problem]]:
+    """Parsed YAML → (plain data with NFC text, positions of every key and item, warnings)."""
     positions: dict[DataPath, tuple[int, int]] = {(): (1, 1)}
     warnings: list[Problem] = []
-    data = _plain(raw, (), positions, warnings, source)
+    return _plain(raw, (), positions, warnings, source), positions, warnings
+
+
+def validate_data(raw: CommentedMap | dict, source: Path | None = None) -> LoadedPlan:
+    """Validate already-parsed YAML data (e.g. after an overlay) into a LoadedPlan."""
+    data, positions, warnings = to_plain(raw, source)
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanError([_locate(_translate(err, data, source), positions) for err in exc.errors()]) from None
+        raise PlanError([_locate(translate(err, data, source), positions) for err in exc.errors()]) from None
     return LoadedPlan(plan, source, positions, warnings)
 
 
@@ -191,16 +199,18 @@ _MESSAGES = {
 }
 
 
-def _translate(err: dict, data: object, source: Path | None) -> Problem:
+def translate(err: dict, data: object, source: Path | None, model: type[BaseModel] = Plan) -> Problem:
+    """A pydantic error of `data` (validated as `model`) as a Vietnamese Problem (not yet located)."""
     loc = _data_path(err["loc"], data)
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind == "extra_forbidden":
         message = f"khóa không hợp lệ {loc[-1]!r}"
-        suggestions = difflib.get_close_matches(str(loc[-1]), _field_names(loc[:-1]), n=1, cutoff=0.6)
+        valid = _field_names(loc[:-1], model)
+        suggestions = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6)
         if suggestions:
             message += f"; có phải ý bạn là {suggestions[0]!r}?"
         else:
-            message += f"; các khóa hợp lệ: {', '.join(_field_names(loc[:-1]))}"
+            message += f"; các khóa hợp lệ: {', '.join(valid)}"
     elif kind == "too_short":
         message = f"không được để trống (cần ít nhất {ctx.get('min_length', 1)} mục)"
     elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
@@ -237,8 +247,7 @@ def _data_path(loc: tuple, data: object) -> DataPath:
     return tuple(path)
 
 
-def _field_names(path: DataPath) -> list[str]:
-    model: type[BaseModel] | None = Plan
+def _field_names(path: DataPath, model: type[BaseModel] | None) -> list[str]:
     for step in path:
         if isinstance(step, int) or model is None:
             continue
@@ -257,4 +266,4 @@ def _model_in(annotation: object) -> type[BaseModel] | None:
     return None
 
 
-__all__ = ["LoadedPlan", "load_plan", "validate_data", "read_text", "parse_yaml", "format_path"]
+__all__ = ["LoadedPlan", "load_plan", "validate_data", "read_text", "parse_yaml", "to_plain", "translate", "position"]

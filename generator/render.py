@@ -40,6 +40,8 @@ R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 R_ID = f"{{{R}}}id"
 _RELATIONS = etree.XPath(".//@r:id", namespaces={"r": R})
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: zlib level for the parts of every .docx: 1 (fastest) — a few KB larger than the default 6, 3× faster.
+DEFLATE_LEVEL = 1
 _DOS_DATE = (ZIP_DATE[0] - 1980) << 9 | ZIP_DATE[1] << 5 | ZIP_DATE[2]
 _DOS_TIME = ZIP_DATE[3] << 11 | ZIP_DATE[4] << 5 | ZIP_DATE[5] // 2
 #: Document properties written into every template and output (no names, times or machine data).
@@ -412,7 +414,7 @@ class _Deflated:
 
     @classmethod
     def of(cls, name: str, data: bytes) -> "_Deflated":
-        packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        packer = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
         return cls(name, zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
 
 

@@ -20,22 +20,24 @@ import difflib
 import re
 import typing
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, ValidationError, field_validator
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from generator.errors import DataPath, PlanError, Problem
-from generator.loader import LoadedPlan, _translate, parse_yaml, read_text, validate_data
+from generator.loader import LoadedPlan, parse_yaml, position, read_text, to_plain, translate, validate_data
 from generator.render import document_number
 from generator.schema import LOAI_VAN_BAN, ChuKy, Plan, Strict, Text
 from generator.vi import format_date_short, format_number
 
-Positions = dict[DataPath, tuple[int, int]]
+Positions = Mapping[DataPath, tuple[int, int]]
 Reference = typing.Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
 BIEN_REFERENCE = re.compile(r"\{=bien\.([a-z][a-z0-9_]*)\}")
 #: Plan fields a unit's own fields replace: plan path → field of the unit.
@@ -159,13 +161,45 @@ class Units:
 
     def problem(self, message: str, path: DataPath) -> Problem:
         """A problem located at `path` of the units file."""
-        return Problem(message, path, self.source, *_at(self.positions, path))
+        return Problem(message, path, self.source, *position(self.positions, path))
+
+
+def _fast_load(text: str, path: Path) -> object:
+    """Plain data through libyaml (ruamel.yaml.clib) — a units file may list hundreds of units;
+    on a syntax error the round-trip parser gives the located message."""
+    try:
+        return YAML(typ="safe").load(text)
+    except YAMLError:
+        parse_yaml(text, path)
+        raise
+
+
+class _Positions(Mapping):
+    """Line and column of every value of the units file, parsed (round-trip) only when a problem is located."""
+
+    def __init__(self, text: str, path: Path):
+        self._text, self._path = text, path
+
+    @cached_property
+    def _table(self) -> dict:
+        return to_plain(parse_yaml(self._text, self._path), self._path)[1]
+
+    def __getitem__(self, key):
+        return self._table[key]
+
+    def __iter__(self):
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
 
 
 def load_units(path: str | Path) -> Units:
     """Read a units file and its skeleton; PlanError if either cannot be used at all."""
     path = Path(path)
-    data, positions = _plain_data(parse_yaml(read_text(path), path))
+    text = read_text(path)
+    data, _, _ = to_plain(_fast_load(text, path), path)
+    positions = _Positions(text, path)
     try:
         head = UnitsFile.model_validate(data)
     except ValidationError as exc:
@@ -174,13 +208,13 @@ def load_units(path: str | Path) -> Units:
     try:
         skeleton_raw = parse_yaml(read_text(skeleton_path), skeleton_path)
     except PlanError as exc:  # a file that cannot be read is reported where the units file names it
-        where = _at(positions, ("ke_hoach",))
+        where = position(positions, ("ke_hoach",))
         raise PlanError([
             p if p.line is not None else Problem(f"khung kế hoạch {head.ke_hoach!r}: {p.message}", ("ke_hoach",), path, *where)
             for p in exc.problems
         ]) from None
     skeleton = validate_data(skeleton_raw, skeleton_path)
-    skeleton_data, _ = _plain_data(skeleton_raw)
+    skeleton_data = to_plain(skeleton_raw, skeleton_path)[0]
     units, problems, seen = [], {}, {}
     for index, entry in enumerate(head.don_vi):
         base = ("don_vi", index)
@@ -194,67 +228,18 @@ def load_units(path: str | Path) -> Units:
         if don_vi.slug in seen:
             units.append(Unit(index, name, f"{don_vi.slug}-{index + 1}", None))
             message = f"trùng tên thư mục {don_vi.slug!r} với đơn vị thứ {seen[don_vi.slug] + 1}; mỗi đơn vị một tên"
-            problems[index] = PlanError([Problem(message, (*base, "ten"), path, *_at(positions, (*base, "ten")))])
+            problems[index] = PlanError([Problem(message, (*base, "ten"), path, *position(positions, (*base, "ten")))])
             continue
         seen[don_vi.slug] = index
         units.append(Unit(index, don_vi.ten, don_vi.slug, don_vi))
     return Units(path, positions, head.doi_chieu, units, problems, skeleton, skeleton_data)
 
 
-def _plain_data(node: object, path: DataPath = (), positions: Positions | None = None) -> tuple[object, Positions]:
-    """ruamel nodes → plain Python, with the line and column of every key and item."""
-    positions = {(): (1, 1)} if positions is None else positions
-    if isinstance(node, dict):
-        out = {}
-        for key in node:
-            if isinstance(node, CommentedMap) and key in (node.lc.data or {}):
-                line, col = node.lc.value(key)
-                positions[(*path, str(key))] = (line + 1, col + 1)
-            out[str(key)] = _plain_data(node[key], (*path, str(key)), positions)[0]
-        return out, positions
-    if isinstance(node, list):
-        out_list = []
-        for index, item in enumerate(node):
-            if isinstance(node, CommentedSeq) and index in (node.lc.data or {}):
-                line, col = node.lc.item(index)
-                positions[(*path, index)] = (line + 1, col + 1)
-            out_list.append(_plain_data(item, (*path, index), positions)[0])
-        return out_list, positions
-    for kind in (bool, int, float, str):  # ruamel's scalar subclasses → the plain types
-        if isinstance(node, kind):
-            return kind(node), positions
-    return node, positions
-
-
-def _at(positions: Positions, path: DataPath) -> tuple[int | None, int | None]:
-    """Line and column of `path`, or of its nearest ancestor that has one."""
-    while path and path not in positions:
-        path = path[:-1]
-    return positions.get(path, (None, None))
-
-
 def _problem(err: dict, data: object, source: Path, positions: Positions, model: type[BaseModel], base: DataPath = ()) -> Problem:
     """A pydantic error of the units file in Vietnamese (the loader's wording), located."""
-    problem = _translate(err, data, source)
-    message = problem.message
-    if err["type"] == "extra_forbidden":
-        keys = _keys(model, problem.path[:-1])
-        close = difflib.get_close_matches(str(problem.path[-1]), keys, n=1, cutoff=0.6)
-        hint = f"có phải ý bạn là {close[0]!r}?" if close else f"các khóa hợp lệ: {', '.join(keys)}"
-        message = f"khóa không hợp lệ {problem.path[-1]!r}; {hint}"
+    problem = translate(err, data, source, model)
     path = (*base, *problem.path)
-    return Problem(message, path, source, *_at(positions, path))
-
-
-def _keys(model: type[BaseModel] | None, path: DataPath) -> list[str]:
-    """The keys valid at `path` inside `model` (for "did you mean")."""
-    for step in path:
-        if isinstance(step, int) or model is None:
-            continue
-        info = model.model_fields.get(step)
-        kinds = (info.annotation, *typing.get_args(info.annotation)) if info else ()
-        model = next((kind for kind in kinds if isinstance(kind, type) and issubclass(kind, BaseModel)), None)
-    return list(model.model_fields) if model else []
+    return Problem(problem.message, path, source, *position(positions, path))
 
 
 # --- a unit's plan -----------------------------------------------------------------------------
@@ -279,11 +264,11 @@ class _Origins:
             if path[:n] in self.replaced:
                 source, base, positions = self.replaced[path[:n]]
                 where = (*base, *path[n:])
-                return Problem(message, where, source, *_at(positions, where))
+                return Problem(message, where, source, *position(positions, where))
         if path in self.merged:
             source, where, positions = self.merged[path]
-            return Problem(message, where, source, *_at(positions, where))
-        return Problem(message, path, self.skeleton.source, *_at(self.skeleton.positions, path))
+            return Problem(message, where, source, *position(positions, where))
+        return Problem(message, path, self.skeleton.source, *position(self.skeleton.positions, path))
 
 
 @dataclass

@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from ruamel.yaml import YAML
 
-from docx_factory_audit import P, T, budget_table, fmt, write_docx
+from docx_factory_audit import P, budget_table, fmt, write_docx
 from generator.build import build
 from generator.check.audit import audit_document
 from generator.cli import import_docx as import_cli

@@ -21,6 +21,7 @@ from conftest import PLAN
 from generator.build import compute_loaded
 from generator.loader import load_plan
 from generator.render import (
+    DEFLATE_LEVEL,
     TEMPLATES,
     PreparedTemplate,
     Renderer,
@@ -116,7 +117,7 @@ def test_write_zip_is_what_zipfile_writes():
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 3, 0o644 << 16
-            archive.writestr(info, data)
+            archive.writestr(info, data, compresslevel=DEFLATE_LEVEL)
     assert write_zip(entries) == reference.getvalue()
     with zipfile.ZipFile(io.BytesIO(write_zip(entries))) as archive:
         assert archive.testzip() is None

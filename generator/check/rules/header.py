@@ -346,7 +346,7 @@ def hd_21(layout: Layout):
         yield at(date, "địa danh, ngày tháng dưới Tiêu ngữ", "nằm trên Tiêu ngữ")
 
 
-_GENERIC_PLACE = re.compile(r"^(thị xã|huyện|tỉnh|quận|xã|phường|thị trấn|thành phố|tp|tx)\b\.?\s*(?!\d)", re.I)
+_GENERIC_PLACE = re.compile(r"^(thị xã|huyện|tỉnh|quận|xã|phường|thị trấn|thành phố|tp|tx)\b\.?(?!\s*\d)", re.I)
 
 
 @rule("HD-22", "C")
