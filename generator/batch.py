@@ -76,6 +76,11 @@ class BatchResult:
         return [u for u in self.units if not u.ok]
 
     @property
+    def docx(self) -> list[Path]:
+        """The Word files of the units written (what `generator.pdf.convert_to_pdf` takes)."""
+        return sorted(p for u in self.units if u.ok for p in (self.folder / UNITS_FOLDER / u.unit.slug).glob("*.docx"))
+
+    @property
     def mismatches(self) -> list[Line]:
         return [line for line in self.lines if not line.ok]
 

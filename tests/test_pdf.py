@@ -61,3 +61,26 @@ def test_without_libreoffice_the_word_files_are_still_written(tmp_path, monkeypa
     assert "sudo apt-get install libreoffice-writer-nogui fonts-liberation2" in err and "libreoffice.org" in err
     assert all((tmp_path / f"{name}.docx").is_file() for name in DOCUMENTS)
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_batch_with_pdf_uses_one_libreoffice_run(tmp_path, monkeypatch, capsys):
+    if not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdfinfo"):
+        reason = "thiếu LibreOffice hoặc pdfinfo: không thử chuyển PDF cả lô"
+        print(reason)
+        pytest.skip(reason)
+    starts = []
+    real_popen = subprocess.Popen
+
+    def counting(command, *args, **kwargs):
+        starts.append(command)
+        return real_popen(command, *args, **kwargs)
+
+    monkeypatch.setattr(generator.pdf.subprocess, "Popen", counting)
+    monkeypatch.setattr(generator.cli, "COMMANDS", ["batch"])
+    units = DATA.parent / "units" / "kien-tuong.yaml"
+    code = generator.cli.main(["batch", str(DATA), "--units", str(units), "-o", str(tmp_path), "--pdf"])
+    assert code == 0, capsys.readouterr().err
+    assert len(starts) == 1  # one soffice process for the whole batch
+    docx = sorted((tmp_path / "don-vi").rglob("*.docx"))
+    assert len(docx) == 8 * 3
+    assert all(pages(path.with_suffix(".pdf")) >= 1 for path in docx)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, guarded, print_problems
+from generator.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, guarded, print_problems, write_pdfs
 
 
 def register(sub) -> None:
@@ -22,6 +22,8 @@ def register(sub) -> None:
     parser.add_argument("plan", type=Path, help="tệp dữ liệu kế hoạch cấp thị xã (.yaml)")
     parser.add_argument("--units", type=Path, required=True, help="tệp các xã, phường (.yaml), ví dụ data/units/kien-tuong.yaml")
     parser.add_argument("-o", "--output", type=Path, help="thư mục kết quả (mặc định output/<tên tệp kế hoạch>/)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="tạo thêm bản PDF của mọi tệp Word (một lần chạy LibreOffice cho cả lô; thiếu thì chỉ cảnh báo)")
     parser.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N", help="số tiến trình chạy song song (mặc định 1)")
     parser.set_defaults(func=run)
 
@@ -51,6 +53,8 @@ def _batch(args) -> int:
     for unit in result.failed:
         print_problems(f"{unit.unit.ten}: dữ liệu có lỗi, chưa ghi đơn vị này", unit.problems)
     print_summary(result)
+    if args.pdf:
+        write_pdfs(result.docx)
     if result.mismatches:
         print(f"Số liệu các đơn vị không khớp với kế hoạch cấp trên ({len(result.mismatches)}):", file=sys.stderr)
         for line in result.mismatches:

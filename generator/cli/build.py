@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from generator.cli.common import EXIT_OK, guarded
+from generator.cli.common import EXIT_OK, guarded, write_pdfs
 
 
 def register(sub) -> None:
@@ -52,7 +52,7 @@ def _build(args) -> int:
         print(f"  {path}")
     if result.changes is not None:
         _print_changes(result.changes)
-    return _pdf(result.docx) if args.pdf else EXIT_OK
+    return write_pdfs(result.docx) if args.pdf else EXIT_OK
 
 
 def _print_changes(changes: list[str]) -> None:
@@ -62,18 +62,3 @@ def _print_changes(changes: list[str]) -> None:
     print("Thay đổi so với lần soạn trước:")
     for line in changes:
         print(f"  {line}")
-
-
-def _pdf(docx: list[Path]) -> int:
-    """PDF copies of the Word files; without LibreOffice only a warning (the Word files are the deliverable)."""
-    from generator.pdf import PdfUnavailable, convert_to_pdf
-
-    try:
-        pdfs = convert_to_pdf(docx)
-    except PdfUnavailable as exc:
-        print(f"Cảnh báo: {exc}", file=sys.stderr)
-        return EXIT_OK
-    print("Đã ghi bản PDF:")
-    for path in pdfs:
-        print(f"  {path}")
-    return EXIT_OK
