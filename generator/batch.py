@@ -27,6 +27,7 @@ from generator.build import compute_loaded, output_folder
 from generator.compute import PlanFigures
 from generator.errors import PlanError, Problem
 from generator.files import sync_all, write_files
+from generator.xlsx import NUMBER_FORMAT
 from generator.loader import LoadedPlan, load_plan
 from generator.render import ZIP_DATE, Renderer, write_zip
 from generator.units import Unit, Units, load_units, unit_plan
@@ -294,7 +295,7 @@ def summary_workbook(results: list[UnitResult], lines: list[Line], stamp: dateti
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for row in sheet.iter_rows(min_row=4, min_col=4, max_col=4 + len(lines)):
         for cell in row:
-            cell.number_format = "#,##0"
+            cell.number_format = NUMBER_FORMAT  # thousands with "." whatever the computer's locale
     book.properties.creator = book.properties.lastModifiedBy = "vanban"
     book.properties.created = book.properties.modified = stamp
     raw = io.BytesIO()

@@ -39,7 +39,7 @@ from ruamel.yaml.tokens import CommentToken
 from generator.compute import TEXT_REFERENCE, PlanFigures
 from generator.errors import PlanError, Problem
 from generator.files import write_files
-from generator.rollover import YamlFile, new_map, same_style, write_new_file
+from generator.yamlfile import YamlFile, new_map, same_style, write_new_file
 from generator.schema import Plan
 from generator.solieu import diff_figures, figures_to_json
 from generator.vi import roman

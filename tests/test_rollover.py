@@ -10,7 +10,7 @@ import pytest
 import generator.cli
 from generator.build import build
 from generator.loader import load_plan
-from generator.rollover import YamlFile, strings
+from generator.yamlfile import YamlFile, strings
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "kien-tuong-2024.yaml"
 #: Citations in the bundled plan, found here independently of generator.rollover.

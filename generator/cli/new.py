@@ -53,7 +53,8 @@ def _output(args) -> Path | None:
 
 
 def _new(args) -> int:
-    from generator.rollover import rollover, write_new_file
+    from generator.rollover import rollover
+    from generator.yamlfile import write_new_file
 
     output = _output(args)
     if output is None:
