@@ -108,7 +108,8 @@ def floor(sets: list[dict], folder: Path) -> float:
     compressed per document; plain writes."""
     import zipfile
 
-    from generator.render import TEMPLATES, PreparedTemplate, _Deflated, _zip, core_properties, make_environment
+    from generator.oxml import Deflated, zip_entries
+    from generator.render import TEMPLATES, PreparedTemplate, core_properties, make_environment
     from generator.vi import CANONICAL
 
     prepared = {}
@@ -116,13 +117,13 @@ def floor(sets: list[dict], folder: Path) -> float:
         template = PreparedTemplate(TEMPLATES / name, make_environment(CANONICAL))
         with zipfile.ZipFile(TEMPLATES / name) as archive:
             names = archive.namelist()
-            stored = {n: _Deflated.of(n, archive.read(n)) for n in names if n not in ("word/document.xml", "docProps/core.xml")}
+            stored = {n: Deflated.of(n, archive.read(n)) for n in names if n not in ("word/document.xml", "docProps/core.xml")}
         prepared[name] = (template, names, stored)
 
     def package(name: str, document: str, core: bytes) -> bytes:
         _, names, stored = prepared[name]
         changed = {"word/document.xml": document.encode("utf-8"), "docProps/core.xml": core}
-        return _zip([stored.get(n) or _Deflated.of(n, changed[n]) for n in names])
+        return zip_entries([stored.get(n) or Deflated.of(n, changed[n]) for n in names])
 
     first, second = (prepared[name][0] for name in TEMPLATE_DOCS)
     start = time.perf_counter()

@@ -26,10 +26,11 @@ from pathlib import Path
 from generator.build import compute_loaded, output_folder
 from generator.compute import PlanFigures
 from generator.errors import PlanError, Problem
-from generator.files import sync_all, write_files
+from generator.files import atomic_file, sync_all, write_files
 from generator.xlsx import NUMBER_FORMAT
 from generator.loader import LoadedPlan, load_plan
-from generator.render import ZIP_DATE, Renderer, write_zip
+from generator.oxml import ZIP_DATE, write_zip
+from generator.render import Renderer
 from generator.units import Unit, Units, load_units, unit_plan
 from generator.vi import format_number
 
@@ -218,8 +219,8 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
     # sorted as the zip lists them, so each unit's files can go in as soon as it is done
     order = sorted(range(len(units.units)), key=lambda i: units.units[i].slug + "/")
     results: dict[int, UnitResult] = {}
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive, _results(job, order, jobs) as stream, _progress(len(order), progress) as advance:
+    with (atomic_file(folder / ARCHIVE) as handle, zipfile.ZipFile(handle, "w") as archive,
+          _results(job, order, jobs) as stream, _progress(len(order), progress) as advance):
         for result in stream:
             for name in sorted(result.files):
                 info = zipfile.ZipInfo(f"{result.unit.slug}/{name}", date_time=ZIP_DATE)
@@ -235,7 +236,7 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
     ]
     stamp = datetime(town.plan.van_ban.nam, town.plan.van_ban.thang, town.plan.van_ban.ngay or 1)
     sync_all()  # the units' files, written without a per-file fsync
-    written = write_files(folder, {ARCHIVE: buffer.getbuffer(), WORKBOOK: summary_workbook(ordered, lines, stamp)})
+    written = [folder / ARCHIVE, *write_files(folder, {WORKBOOK: summary_workbook(ordered, lines, stamp)})]
     return BatchResult(folder, ordered, lines, written)
 
 

@@ -6,8 +6,13 @@ A failed or interrupted build leaves the previous outputs untouched and no parti
 from __future__ import annotations
 
 import os
+import secrets
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from generator.errors import OutputError
 
@@ -15,32 +20,69 @@ from generator.errors import OutputError
 def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True) -> list[Path]:
     """Write `files` (name → bytes) into `folder` atomically; returns the paths written.
 
-    durable=False skips the per-file fsync (a batch syncs once at its end with `sync_all`).
+    The files are written into a new temporary folder beside `folder`, which is then renamed to
+    `folder` if that does not exist yet (all files appear at once), else each file is renamed over
+    its old version (other files in `folder` stay). durable=False skips the fsyncs (a batch syncs
+    once at its end with `sync_all`).
     """
     folder = Path(folder)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = _new_folder(folder.parent, f".{folder.name}.")
     except OSError as exc:
-        raise OutputError(f"không tạo được thư mục {folder}: {exc.strerror}") from None
-    staged: list[tuple[Path, Path]] = []
+        raise OutputError(f"không tạo được thư mục {folder}: {exc.strerror or exc}") from None
     try:
         for name, data in files.items():
-            target = folder / name
-            handle, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-            staged.append((Path(temp), target))
-            with os.fdopen(handle, "wb") as out:
+            with open(staging / name, "xb") as out:
                 out.write(data)
                 out.flush()
                 if durable:
                     os.fsync(out.fileno())
-        for temp, target in staged:
-            os.replace(temp, target)
+        try:
+            os.rename(staging, folder)
+        except OSError:  # the folder exists: replace file by file
+            if not folder.is_dir():
+                raise
+            for name in files:
+                os.replace(staging / name, folder / name)
     except OSError as exc:
         raise OutputError(f"không ghi được vào {folder}: {exc.strerror or exc}") from None
     finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-    return [target for _, target in staged]
+        shutil.rmtree(staging, ignore_errors=True)
+    return [folder / name for name in files]
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to write `path` through: a temporary file beside it, renamed over `path` (after
+    an fsync) when the block ends without an exception, removed otherwise."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"không ghi được {path}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        raise OutputError(f"không ghi được {path}: {exc.strerror or exc}") from None
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new folder with a random name (the usual permissions, unlike mkdtemp's private ones)."""
+    while True:
+        path = parent / f"{prefix}{secrets.token_hex(4)}.tmp"
+        try:
+            os.mkdir(path)
+            return path
+        except FileExistsError:
+            continue
 
 
 def sync_all() -> None:

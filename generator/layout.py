@@ -34,6 +34,7 @@ def _widths() -> dict:
     return json.loads((Path(__file__).parent / "data" / "tnr_widths.json").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=4096)
 def text_width(text: str, size_pt: float, *, bold: bool = False, italic: bool = False) -> int:
     """Width of one line of text in twips, in Times New Roman."""
     table = _widths()

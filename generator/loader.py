@@ -173,7 +173,13 @@ def to_plain(raw: object, source: Path | None = None) -> tuple[object, dict[Data
 
 def validate_data(raw: CommentedMap | dict, source: Path | None = None) -> LoadedPlan:
     """Validate already-parsed YAML data (e.g. after an overlay) into a LoadedPlan."""
-    data, positions, warnings = to_plain(raw, source)
+    return validate_plain(*to_plain(raw, source), source)
+
+
+def validate_plain(
+    data: dict, positions: dict[DataPath, tuple[int, int]], warnings: list[Problem], source: Path | None = None
+) -> LoadedPlan:
+    """Validate data that is plain and clean already: made by `to_plain`, or built only of what it made."""
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
@@ -266,4 +272,4 @@ def _model_in(annotation: object) -> type[BaseModel] | None:
     return None
 
 
-__all__ = ["LoadedPlan", "load_plan", "validate_data", "read_text", "parse_yaml", "to_plain", "translate", "position"]
+__all__ = ["LoadedPlan", "load_plan", "validate_data", "validate_plain", "read_text", "parse_yaml", "to_plain", "translate", "position"]

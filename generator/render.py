@@ -2,11 +2,12 @@
 
 A `PreparedTemplate` does once per process what docxtpl redoes for every document (reading the
 template, its XML clean-up, compiling the Jinja source); `render` then only runs the compiled
-template and the same docxtpl post-processing, so the XML equals `DocxTemplate.render()`'s. The
-parts a document does not change are deflated once per template and copied into each zip; the
-combined file (ho-so.docx) is built from the rendered trees in a frame taken from `compose` once.
+template, and `oxml` does docxtpl's post-processing, so the XML equals `DocxTemplate.render()`'s.
+The parts a document does not change are deflated once per template and copied into each zip; the
+combined file (ho-so.docx) joins the rendered documents in a frame taken from `compose` once.
 Templates run in Jinja's sandbox with StrictUndefined and autoescape; data is never template
-source. Every XML part is re-parsed strictly before a file is produced.
+source. Every XML part a template fills is re-parsed strictly before a file is produced (the
+combined file's is joined from those).
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ from __future__ import annotations
 import copy
 import io
 import re
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from docx import Document
@@ -29,28 +28,20 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from generator import layout
+from generator import oxml
 from generator.compute import BodyBlock, PlanFigures
+from generator.oxml import ZIP_DATE, write_zip
 from generator.schema import LOAI_VAN_BAN, Plan, VanBan
 from generator.vi import BLANK, WordConvention, amount_in_words, format_date, format_number
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+W, R = oxml.W, oxml.R
 R_ID = f"{{{R}}}id"
-_RELATIONS = etree.XPath(".//@r:id", namespaces={"r": R})
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-#: zlib level for the parts of every .docx: 1 (fastest) — a few KB larger than the default 6, 3× faster.
-DEFLATE_LEVEL = 1
-_DOS_DATE = (ZIP_DATE[0] - 1980) << 9 | ZIP_DATE[1] << 5 | ZIP_DATE[2]
-_DOS_TIME = ZIP_DATE[3] << 11 | ZIP_DATE[4] << 5 | ZIP_DATE[5] // 2
 #: Document properties written into every template and output (no names, times or machine data).
 FIXED_CORE_PROPERTIES = {"author": "vanban", "last_modified_by": "vanban", "revision": 1, "comments": ""}
 MARKUP = re.compile(r"\\\*|\*\*(.+?)\*\*|\*(.+?)\*")
-
-#: Styles whose text a short rule (style "VB Gach") underlines: size, bold, italic.
-RULED_STYLES = {"VBCoquan": (13, True, False), "VBTrichyeu": (14, True, False), "VBKemtheo": (14, False, True)}
-_RULES = etree.XPath("//w:p[w:pPr/w:pStyle/@w:val = 'VBGach']", namespaces={"w": W})
+#: How html.escape (RichText) writes quotes, and how lxml writes them in text.
+_RICH_QUOTES = (("&quot;", '"'), ("&#x27;", "'"))
 
 
 class TemplateProblem(Exception):
@@ -60,20 +51,32 @@ class TemplateProblem(Exception):
 def rich(block: BodyBlock) -> RichText:
     """A body paragraph as runs: its label, then text with **bold** and *italic* markup."""
     text = RichText()
-    if block.label:
-        text.add(block.label + " ")
+    text.xml = _runs(block.label, block.text)
+    return text
+
+
+@lru_cache(maxsize=8192)
+def _runs(label: str, body: str) -> str:
+    """The runs' XML of `rich` (cached: the plans of a batch share most of their paragraphs), quotes
+    written as lxml writes them in text, so the runs read the same after docxtpl's parse."""
+    text = RichText()
+    if label:
+        text.add(label + " ")
     position = 0
-    for match in MARKUP.finditer(block.text):
+    for match in MARKUP.finditer(body):
         if match.start() > position:
-            text.add(block.text[position:match.start()])
+            text.add(body[position:match.start()])
         if match.group(0) == "\\*":
             text.add("*")
         else:
             text.add(match.group(1) or match.group(2), bold=match.group(1) is not None, italic=match.group(2) is not None)
         position = match.end()
-    if position < len(block.text):
-        text.add(block.text[position:])
-    return text
+    if position < len(body):
+        text.add(body[position:])
+    xml = text.xml
+    for escaped, quote in _RICH_QUOTES:
+        xml = xml.replace(escaped, quote)
+    return xml
 
 
 def plain(text: str) -> str:
@@ -178,13 +181,8 @@ def budget_context(figures: PlanFigures, *, draft: bool) -> dict:
 # --- templates ---------------------------------------------------------------------------------
 
 DOCUMENT_PART, CORE_PART = "word/document.xml", "docProps/core.xml"
-_TEMPLATE_TAG = re.compile(r"\{[{%#]")
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>(.*?)</w:t>", re.DOTALL)
 _LISTING_CHARACTERS = "\t\a\n\f"  # what resolve_listing turns into tabs, paragraphs, breaks
-
-
-def _as_body_markup(xml: str) -> str:
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
 
 
 @dataclass
@@ -196,20 +194,23 @@ class _Part:
 class PreparedTemplate:
     """A docxtpl template read, cleaned and compiled once; `render` per document.
 
-    Per document only the Jinja bodies run, then docxtpl's own post-processing (resolve_listing,
-    fix_tables, fix_docpr_ids) where it has something to do; the body is parsed once, already in
-    its document. Parts that never change (styles, theme, headers without tags, …) are deflated
-    once and copied as they are.
+    Per document only the Jinja bodies run; docxtpl's post-processing (resolve_listing, fix_tables,
+    fix_docpr_ids) and lxml's serialisation are then done on the text (`oxml.as_saved`), or on the
+    tree where the text path cannot follow. The first document is made both ways and compared: if
+    the two differ, this template always goes through the tree. Parts that never change (styles,
+    theme, headers without tags, …) are deflated once and copied as they are.
     """
 
     def __init__(self, path: Path, env: SandboxedEnvironment):
         self.path = Path(path)
-        self.document = None  # the tree of the last document rendered
+        self.last: str | None = None  # document.xml of the last document, if made on the text (for combining)
         self._docxtpl = DocxTemplate(str(self.path))
         self._docxtpl.render_init()
-        body = _as_body_markup(self._docxtpl.patch_xml(self._docxtpl.get_xml()))
+        # docxtpl puts a line break before each <w:p> for Jinja's line numbers and removes it after
+        # rendering; compiled without them, the output is the same
+        body = self._docxtpl.patch_xml(self._docxtpl.get_xml())
         sources = {
-            part.partname.lstrip("/"): _as_body_markup(self._docxtpl.patch_xml(self._docxtpl.get_part_xml(part)))
+            part.partname.lstrip("/"): self._docxtpl.patch_xml(self._docxtpl.get_part_xml(part))
             for uri in (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI)
             for _, part in self._docxtpl.get_headers_footers(uri)
         }
@@ -219,21 +220,30 @@ class PreparedTemplate:
         except TemplateError as exc:
             raise TemplateProblem(f"mẫu {self.path.name}: thẻ không hợp lệ: {exc}") from None
         self._frame_document(body)
+        #: Whether documents are made on the text (else through the tree): it needs the usual
+        #: prefixes, a template the text path can follow, and the first document to agree.
+        nsmap = self._docxtpl.docx.element.nsmap
+        usual = all(nsmap.get(prefix) == uri for prefix, uri in oxml.PREFIXES.items())
+        self._filling = oxml.text_filling(body) if usual else None
+        #: Whether documents are made on the text (else through the tree): the template allows it
+        #: and its first document, made both ways, agreed.
+        self.by_text = self._filling is not None
+        self._compared = False
         #: Headers and footers without a tag render the same for every plan: rendered here, once.
-        self._fixed = {part.name: self._header(part, {}) for part in self._headers if not _TEMPLATE_TAG.search(sources[part.name])}
+        self._fixed = {part.name: self._header(part, {}) for part in self._headers if not oxml.TEMPLATE_TAG.search(sources[part.name])}
         #: One section (the final sectPr) and fixed headers: documents can be combined from a frame.
         self.combinable = body.count("<w:sectPr") == 1 and len(self._fixed) == len(self._headers)
         with zipfile.ZipFile(self.path) as archive:
             entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
         self._names = [name for name, _ in entries]
         changing = {DOCUMENT_PART, CORE_PART} | {part.name for part in self._headers if part.name not in self._fixed}
-        self._stored = {name: _Deflated.of(name, self._fixed.get(name, data)) for name, data in entries if name not in changing}
+        self._stored = {name: oxml.Deflated.of(name, self._fixed.get(name, data)) for name, data in entries if name not in changing}
 
     def _frame_document(self, body: str) -> None:
         """The text of document.xml around its body, and the body's opening tag as it reads in there.
 
         docxtpl moves the rendered body into the document, which drops the namespace declarations
-        the document already makes; parsing the whole text once, without them, gives the same tree.
+        the document already makes; the whole text without them reads as the same tree.
         """
         root = self._docxtpl.docx.element
         whole = etree.tostring(root, encoding="unicode")
@@ -249,7 +259,6 @@ class PreparedTemplate:
             xml = template.render(context)
         except TemplateError as exc:
             raise TemplateProblem(f"mẫu {self.path.name}: {_template_error_vi(exc)}") from None
-        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
         if "{_" in xml or "_}" in xml:
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         # resolve_listing only rewrites tabs, line and page breaks inside <w:t>: skip it when there are none
@@ -258,70 +267,71 @@ class PreparedTemplate:
         return xml
 
     def _header(self, part: _Part, context: dict) -> bytes:
+        """A header or footer part as docxtpl saves it (parsed and serialised by lxml)."""
         xml = self._run(part.template, context)
-        _strict(xml, f"{self.path.name}: {part.name}")
-        return xml.encode("utf-8")
+        try:
+            return etree.tostring(etree.fromstring(xml), encoding="UTF-8", standalone=True)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateProblem(f"{self.path.name}: {part.name}: XML không hợp lệ sau khi điền dữ liệu ({exc})") from None
 
     def _headers_for(self, context: dict) -> dict[str, bytes]:
         return {part.name: self._fixed.get(part.name) or self._header(part, context) for part in self._headers}
 
-    def _render_document(self, context: dict):
-        """The document element with the rendered body: the tree DocxTemplate.render() makes."""
+    def _document(self, context: dict, *, sized: bool) -> tuple[str, bool]:
+        """document.xml (without its declaration) as DocxTemplate.render() and save make it (if
+        `sized`, with its short rules sized), and whether the text path made it."""
         body = self._run(self._body, context)
         if not body.startswith(self._opening):
             raise TemplateProblem(f"{self.path.name}: word/document.xml: thẻ mở <w:body> bị thay đổi khi điền dữ liệu")
+        filled = self._prefix + self._bare_opening + body[len(self._opening):] + self._suffix
+        text = oxml.as_saved(filled, self._filling, sized=sized) if self.by_text else None
+        if text is not None and self._compared:
+            return text, True
+        tree = self._through_tree(filled, body, sized=sized)
+        if text is not None:
+            self._compared, self.by_text = True, text == tree
+        return tree, text == tree
+
+    def _through_tree(self, filled: str, body: str, *, sized: bool) -> str:
+        """_document by parsing: the tree docxtpl makes (fix_tables, fix_docpr_ids), serialised by lxml."""
         try:
-            root = etree.fromstring(self._prefix + self._bare_opening + body[len(self._opening):] + self._suffix)
+            root = etree.fromstring(filled)
         except etree.XMLSyntaxError as exc:
             raise TemplateProblem(f"{self.path.name}: word/document.xml: XML không hợp lệ sau khi điền dữ liệu ({exc})") from None
-        tree = root.find(f"{{{W}}}body")
-        if _tables_need_fixing(tree):
+        tree = root.find(f"{{{oxml.W}}}body")
+        if oxml.tables_need_fixing(tree):
             fixed = self._docxtpl.fix_tables(body)
             root.replace(tree, fixed)
             tree = fixed
         self._docxtpl.docx_ids_index = 1000  # docxtpl numbers drawings from 1000 in every render
         self._docxtpl.fix_docpr_ids(tree)
-        self.document = root
-        return root
+        if sized:
+            oxml.size_rules(root)
+        return etree.tostring(root, encoding="unicode")
 
     def render_xml(self, context: dict) -> tuple[bytes, dict[str, bytes]]:
-        """document.xml and the header/footer parts, exactly as docxtpl's render() makes them."""
-        root = self._render_document(context)
-        return etree.tostring(root, encoding="UTF-8", standalone=True), self._headers_for(context)
+        """document.xml and the header/footer parts, exactly as docxtpl's render() and save make them."""
+        return _encoded(self._document(context, sized=False)[0], self.path.name), self._headers_for(context)
 
     def render(self, context: dict, *, core: bytes) -> bytes:
         """A complete .docx: rendered parts, short rules sized, fixed properties, fixed zip.
 
-        Afterwards `document` holds this document's tree, for combining (ho-so.docx).
+        Afterwards `last` holds this document's text, for combining (ho-so.docx).
         """
-        root = self._render_document(context)
-        _size_rules(root)
-        changed = {DOCUMENT_PART: etree.tostring(root, encoding="UTF-8", standalone=True), CORE_PART: core}
+        document, on_text = self._document(context, sized=True)
+        self.last = document if on_text else None
+        changed = {DOCUMENT_PART: _encoded(document, self.path.name), CORE_PART: core}
         changed.update((name, data) for name, data in self._headers_for(context).items() if name not in self._stored)
-        return _zip([self._stored.get(name) or _Deflated.of(name, changed[name]) for name in self._names])
+        return oxml.zip_entries([self._stored.get(name) or oxml.Deflated.of(name, changed[name]) for name in self._names])
 
 
-def _tables_need_fixing(body) -> bool:
-    """Whether docxtpl's fix_tables would change a table: its grid and its rows disagree in width."""
-    w = f"{{{W}}}"
-    spans: dict[object, int] = {}  # row → extra columns its merged cells take
-    for grid_span in body.iter(f"{w}gridSpan"):
-        properties = grid_span.getparent()
-        cell = properties.getparent()
-        if cell.tag == f"{w}tc" and cell.find(f"{w}tcPr") is properties and properties.find(f"{w}gridSpan") is grid_span:
-            spans[cell.getparent()] = spans.get(cell.getparent(), 0) + int(grid_span.get(f"{w}val")) - 1
-    for table in body.iter(f"{w}tbl"):
-        grid = table.find(f"{w}tblGrid")
-        if grid is None:
-            return True
-        columns = len(grid.findall(f"{w}gridCol"))
-        widest = spanned = 0
-        for row in table.iter(f"{w}tr"):
-            cells = len(row.findall(f"{w}tc"))
-            widest, spanned = max(widest, cells), max(spanned, cells + spans.get(row, 0))
-        if widest > columns or spanned < columns:
-            return True
-    return False
+def _encoded(document: str, where: str) -> bytes:
+    """A document.xml text as the bytes of its part, re-parsed strictly first."""
+    data = (oxml.XML_DECLARATION + document).encode("utf-8")
+    error = oxml.xml_error(data)
+    if error:
+        raise TemplateProblem(f"{where}: word/document.xml: XML không hợp lệ sau khi điền dữ liệu ({error})")
+    return data
 
 
 def _template_error_vi(exc: TemplateError) -> str:
@@ -331,53 +341,6 @@ def _template_error_vi(exc: TemplateError) -> str:
     if "unsafe" in message or "access to attribute" in message:
         return f"thẻ truy cập điều không được phép trong môi trường an toàn ({message})"
     return message
-
-
-def _strict(xml: str, where: str) -> None:
-    try:
-        etree.fromstring(xml.encode("utf-8"))
-    except etree.XMLSyntaxError as exc:
-        raise TemplateProblem(f"{where}: XML không hợp lệ sau khi điền dữ liệu ({exc})") from None
-
-
-def size_rules(document: bytes) -> bytes:
-    """Size each short rule (style VB Gach) to 0.4 of the text above it (NĐ 30 HD-14, TL-05, AP-08)."""
-    root = etree.fromstring(document)
-    _size_rules(root)
-    return etree.tostring(root, encoding="UTF-8", standalone=True)
-
-
-def _size_rules(root) -> None:
-    """size_rules on a parsed document, in place."""
-    w = f"{{{W}}}"
-    for rule in _RULES(root):
-        widths, node = [], rule.getprevious()
-        while node is not None and node.tag == f"{w}p":
-            prev_style = node.find(f"{w}pPr/{w}pStyle")
-            key = prev_style.get(f"{w}val") if prev_style is not None else None
-            if key not in RULED_STYLES:
-                break
-            size, bold, italic = RULED_STYLES[key]
-            text = "".join(t.text or "" for t in node.iter(f"{w}t"))
-            widths.append(layout.text_width(text, size, bold=bold, italic=italic))
-            node = node.getprevious()
-        if not widths:
-            continue
-        cell = rule.getparent()
-        box = layout.TEXT_WIDTH
-        if cell.tag == f"{w}tc":
-            box = int(cell.find(f"{w}tcPr/{w}tcW").get(f"{w}w"))
-        indent = layout.centred_rule_indent(max(widths), box)
-        ppr = rule.find(f"{w}pPr")
-        ind = ppr.find(f"{w}ind")
-        if ind is None:
-            ind = etree.SubElement(ppr, f"{w}ind")
-            jc = ppr.find(f"{w}jc")
-            if jc is not None:
-                jc.addprevious(ind)
-        ind.set(f"{w}left", str(indent))
-        ind.set(f"{w}right", str(indent))
-        ind.set(f"{w}firstLine", "0")
 
 
 # --- files -------------------------------------------------------------------------------------
@@ -401,49 +364,6 @@ def core_properties(plan: Plan) -> bytes:
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
         "</cp:coreProperties>"
     ).encode("utf-8")
-
-
-@dataclass(frozen=True)
-class _Deflated:
-    """A zip entry compressed once: name, CRC-32, size and raw deflate stream (as zipfile writes it)."""
-
-    name: str
-    crc: int
-    size: int
-    data: bytes
-
-    @classmethod
-    def of(cls, name: str, data: bytes) -> "_Deflated":
-        packer = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
-        return cls(name, zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
-
-
-def _zip(entries: list[_Deflated]) -> bytes:
-    """The archive zipfile would write for these entries: deflated, dated 1980-01-01, mode 644, in order."""
-    local, central, offset = [], [], 0
-    for entry in entries:
-        try:
-            name, flags = entry.name.encode("ascii"), 0
-        except UnicodeEncodeError:
-            name, flags = entry.name.encode("utf-8"), 0x800
-        header = struct.pack(
-            "<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
-            entry.crc, len(entry.data), entry.size, len(name), 0,
-        )
-        central.append(struct.pack(
-            "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
-            entry.crc, len(entry.data), entry.size, len(name), 0, 0, 0, 0, 0o644 << 16, offset,
-        ) + name)
-        local += (header, name, entry.data)
-        offset += len(header) + len(name) + len(entry.data)
-    directory = b"".join(central)
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), offset, 0)
-    return b"".join(local) + directory + end
-
-
-def write_zip(entries: list[tuple[str, bytes]]) -> bytes:
-    """A zip with fixed timestamps and the given part order: same input, same bytes."""
-    return _zip([_Deflated.of(name, data) for name, data in entries])
 
 
 def compose(documents: list[bytes]) -> bytes:
@@ -484,38 +404,30 @@ def compose(documents: list[bytes]) -> bytes:
 class _Frame:
     """Everything of a combined file (compose) that is the same for every plan: all parts but
     document.xml and core.xml, deflated once, and the relationship ids compose gave each section's
-    headers. Valid for templates that are `combinable`."""
+    headers. Valid for templates that are `combinable`; used once joining a plan's texts has given
+    the same file as compose()."""
 
     def __init__(self, combined: bytes):
         with zipfile.ZipFile(io.BytesIO(combined)) as archive:
             self.names = archive.namelist()
-            self.stored = {name: _Deflated.of(name, archive.read(name)) for name in self.names if name not in (DOCUMENT_PART, CORE_PART)}
+            self.stored = {name: oxml.Deflated.of(name, archive.read(name)) for name in self.names if name not in (DOCUMENT_PART, CORE_PART)}
             document = etree.fromstring(archive.read(DOCUMENT_PART))
         self.ids = [[ref.get(R_ID) for ref in section if ref.get(R_ID) is not None] for section in document.iter(f"{{{W}}}sectPr")]
+        self.exact: bool | None = None  # whether joining texts gives compose()'s file (None: not yet seen)
 
-    def combine(self, templates: list[PreparedTemplate], core: bytes) -> bytes:
-        """compose() of the documents the templates rendered last, from their trees (no re-reading).
-
-        Builds on the first template's last document tree (every render makes a new one).
-        """
-        w = f"{{{W}}}"
-        body = templates[0].document.find(f"{w}body")
-        for index, template in enumerate(templates[1:], 1):
-            holder = etree.SubElement(body, f"{w}p")
-            etree.SubElement(holder, f"{w}pPr").append(body.find(f"{w}sectPr"))
-            other = template.document.find(f"{w}body")
-            section = copy.deepcopy(other.find(f"{w}sectPr"))
-            for ref, rid in zip([ref for ref in section if ref.get(R_ID) is not None], self.ids[index], strict=True):
-                ref.set(R_ID, rid)
-            for child in other:
-                if child.tag == f"{w}sectPr":
-                    continue
-                if _RELATIONS(child):
-                    raise TemplateProblem("không ghép được tài liệu có hình ảnh hoặc liên kết trong thân văn bản")
-                body.append(copy.deepcopy(child))
-            body.append(section)
-        changed = {DOCUMENT_PART: etree.tostring(templates[0].document, encoding="UTF-8", standalone=True), CORE_PART: core}
-        return _zip([self.stored.get(name) or _Deflated.of(name, changed[name]) for name in self.names])
+    def combine(self, texts: list[str | None], documents: list[bytes], core: bytes) -> bytes:
+        """compose(documents), joined from the documents' texts (None: made through the tree) where it can be."""
+        joined = oxml.join_bodies(texts, self.ids) if None not in texts and self.exact is not False else None
+        if joined is None:
+            return compose(documents)
+        # joined from documents parsed strictly just before, whole elements in fixed markup: well-formed as they are
+        changed = {DOCUMENT_PART: (oxml.XML_DECLARATION + joined).encode("utf-8"), CORE_PART: core}
+        combined = oxml.zip_entries([self.stored.get(name) or oxml.Deflated.of(name, changed[name]) for name in self.names])
+        if self.exact is None:
+            expected = compose(documents)
+            self.exact = combined == expected
+            return expected
+        return combined
 
 
 # --- the plan's documents ----------------------------------------------------------------------
@@ -564,10 +476,10 @@ class Renderer:
         return DocumentSet(files)
 
     def _combined(self, templates: list[PreparedTemplate], documents: list[bytes], core: bytes) -> bytes:
-        """ho-so.docx: compose(documents), built from a frame once the templates' first plan made it."""
+        """ho-so.docx: compose(documents), joined in a frame once the templates' first plan made it."""
         if not all(template.combinable for template in templates):
             return compose(documents)
         key = tuple(str(template.path) for template in templates)
         if key not in self._frames:
             self._frames[key] = _Frame(compose(documents))
-        return self._frames[key].combine(templates, core)
+        return self._frames[key].combine([template.last for template in templates], documents, core)

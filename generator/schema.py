@@ -143,7 +143,8 @@ class Block(Strict):
 
     @property
     def kind(self) -> str:
-        return next(k for k in ("doan", "gach", "cong", "diem") if getattr(self, k) is not None)
+        # exactly one is set (_one_kind)
+        return "doan" if self.doan is not None else "gach" if self.gach is not None else "cong" if self.cong is not None else "diem"
 
     @property
     def text(self) -> str:

@@ -22,7 +22,7 @@ import typing
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -30,9 +30,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, StringConstraints, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.resolver import VersionedResolver
 
 from generator.errors import DataPath, PlanError, Problem
-from generator.loader import LoadedPlan, parse_yaml, position, read_text, to_plain, translate, validate_data
+from generator.loader import LoadedPlan, parse_yaml, position, read_text, to_plain, translate, validate_plain
 from generator.render import document_number
 from generator.schema import LOAI_VAN_BAN, ChuKy, Plan, Strict, Text
 from generator.vi import format_date_short, format_number
@@ -163,12 +164,48 @@ class Units:
         """A problem located at `path` of the units file."""
         return Problem(message, path, self.source, *position(self.positions, path))
 
+    @cached_property
+    def skeleton_parts(self) -> dict[int, tuple[object, object]]:
+        """Each mapping and list of `skeleton_data` with no {=bien.name} in the text under it, by id
+        (found again as this very object): the part, and what it validated to in the skeleton's plan
+        (a model), or else the part itself."""
+        parts: dict[int, tuple[object, object]] = {}
+        _parts_without_bien(self.skeleton_data, self.skeleton.plan, parts)
+        return parts
+
+
+class _DocumentResolver(VersionedResolver):
+    """ruamel's resolver, working out a document's YAML version, its rules and the tag of each
+    distinct scalar once: ruamel works them all out again for every scalar, most of the time of
+    reading a long units file (whose units repeat the same values). No path resolver is registered,
+    so a node's tag follows from its kind, value and implicitness alone."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._resolved: dict[tuple, Any] = {}
+
+    @cached_property
+    def processing_version(self) -> Any:
+        return super().processing_version
+
+    @cached_property
+    def versioned_resolver(self) -> Any:
+        return super().versioned_resolver
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        key = (kind, value, implicit)
+        if key not in self._resolved:
+            self._resolved[key] = super().resolve(kind, value, implicit)
+        return self._resolved[key]
+
 
 def _fast_load(text: str, path: Path) -> object:
     """Plain data through libyaml (ruamel.yaml.clib) — a units file may list hundreds of units;
     on a syntax error the round-trip parser gives the located message."""
+    yaml = YAML(typ="safe")
+    yaml.Resolver = _DocumentResolver
     try:
-        return YAML(typ="safe").load(text)
+        return yaml.load(text)
     except YAMLError:
         parse_yaml(text, path)
         raise
@@ -213,8 +250,8 @@ def load_units(path: str | Path) -> Units:
             p if p.line is not None else Problem(f"khung kế hoạch {head.ke_hoach!r}: {p.message}", ("ke_hoach",), path, *where)
             for p in exc.problems
         ]) from None
-    skeleton = validate_data(skeleton_raw, skeleton_path)
-    skeleton_data = to_plain(skeleton_raw, skeleton_path)[0]
+    skeleton_data, skeleton_positions, skeleton_warnings = to_plain(skeleton_raw, skeleton_path)
+    skeleton = validate_plain(skeleton_data, skeleton_positions, skeleton_warnings, skeleton_path)
     units, problems, seen = [], {}, {}
     for index, entry in enumerate(head.don_vi):
         base = ("don_vi", index)
@@ -255,16 +292,16 @@ class _Origins:
     merged: dict[DataPath, tuple[Path | None, DataPath, Positions]] = field(default_factory=dict)
 
     def replace(self, path: DataPath, source: Path | None, source_path: DataPath, positions: Positions) -> None:
-        for key in [key for key in self.replaced if key[: len(path)] == path]:
-            del self.replaced[key]
+        self.replaced.pop(path, None)  # `replaced` keeps the order of replacement
         self.replaced[path] = (source, source_path, positions)
 
     def problem(self, message: str, path: DataPath) -> Problem:
-        for n in range(len(path), -1, -1):
-            if path[:n] in self.replaced:
-                source, base, positions = self.replaced[path[:n]]
-                where = (*base, *path[n:])
-                return Problem(message, where, source, *position(positions, where))
+        # the part of `path` replaced last: it replaced any part under it replaced before
+        replaced = [key for key in self.replaced if key == path[: len(key)]]
+        if replaced:
+            source, base, positions = self.replaced[replaced[-1]]
+            where = (*base, *path[len(replaced[-1]):])
+            return Problem(message, where, source, *position(positions, where))
         if path in self.merged:
             source, where, positions = self.merged[path]
             return Problem(message, where, source, *position(positions, where))
@@ -299,7 +336,12 @@ def town_facts(town: LoadedPlan) -> dict[str, tuple[int | str, DataPath]]:
 
 
 def unit_plan(town: LoadedPlan, units: Units, unit: Unit) -> UnitPlan:
-    """The validated plan of one unit; PlanError (located) if its data is invalid."""
+    """The validated plan of one unit; PlanError (located) if its data is invalid.
+
+    Its data is built of what the loader made plain and clean (the skeleton's, the units file's and
+    the town plan's data), so it is validated as it is; text made here (facts joined or lower-cased,
+    text with values filled in) is made NFC again.
+    """
     if unit.don_vi is None:
         raise units.problems[unit.index]
     don_vi, base = unit.don_vi, ("don_vi", unit.index)
@@ -316,17 +358,16 @@ def unit_plan(town: LoadedPlan, units: Units, unit: Unit) -> UnitPlan:
         (don_vi.facts(), units.source, base, units.positions),
     ):
         for name, (value, where) in facts.items():
-            data["bien"][name] = value
+            data["bien"][name] = unicodedata.normalize("NFC", value) if isinstance(value, str) else value
             origins.replace(("bien", name), source, (*source_base, *where), positions)
     data = overlay(data, don_vi.ghi_de, lambda path: origins.replace(path, units.source, (*base, "ghi_de", *path), units.positions))
     origins.merged = {path: (units.source, (*base, "ghi_de", *path), units.positions) for path in _mappings(don_vi.ghi_de)}
-    data = _fill_bien(data, origins)
+    data = _fill_bien(data, origins, units.skeleton_parts)
     try:
-        loaded = validate_data(data)
+        plan = validate_plain(data, {}, []).plan
     except PlanError as exc:
         raise PlanError([origins.problem(p.message, p.path) for p in exc.problems]) from None
-    warnings = [origins.problem(w.message, w.path) for w in loaded.warnings]
-    return UnitPlan(loaded.plan, units.source, {}, warnings, unit, origins)
+    return UnitPlan(plan, units.source, {}, [], unit, origins)
 
 
 def unit_plans(town: LoadedPlan, units: Units) -> list[tuple[Unit, UnitPlan | PlanError]]:
@@ -354,36 +395,75 @@ def _nested(path: DataPath, value: object) -> dict:
     return value
 
 
-def _fill_bien(data: dict, origins: _Origins) -> dict:
-    """Every {=bien.name} in the plan's text replaced by its value, by plain look-up.
+def _fill_bien(data: dict, origins: _Origins, skeleton_parts: dict[int, tuple[object, object]]) -> dict:
+    """Every {=bien.name} in the plan's text replaced by its value, by plain look-up; the text
+    filled is NFC again (a value may begin with a combining mark).
+
+    A part of the skeleton's data with nothing to fill in (the data holds such parts themselves:
+    `overlay` copies only what it changes) is given as the skeleton's plan has it: validation takes
+    a model as it is, and this one was validated from that very part.
 
     Plain names need no expression compiler, and this reaches text compute does not read (the
     trích yếu, Nơi nhận); expressions ({=bien.a + bien.b}) and counts (=bien.name) are left to compute.
     """
     bien = data.get("bien") if isinstance(data.get("bien"), dict) else {}
+    shown: dict[str, str] = {}  # each value as text, made where first filled in
     problems: list[Problem] = []
 
     def fill(node: object, path: DataPath) -> object:
+        if isinstance(node, str):
+            return fill_text(node, path) if "{=bien." in node else node
+        known = skeleton_parts.get(id(node))
+        if known and known[0] is node:
+            return known[1]
         if isinstance(node, dict):
             return {key: fill(value, (*path, key)) for key, value in node.items()}
         if isinstance(node, list):
             return [fill(item, (*path, index)) for index, item in enumerate(node)]
-        if not isinstance(node, str) or "{=bien." not in node:
-            return node
+        return node
 
-        def value(match: re.Match) -> str:
-            name = match.group(1)
-            if name not in bien:
-                close = difflib.get_close_matches(name, list(bien), n=1)
-                hint = f"có phải ý bạn là {close[0]!r}?" if close else f"các tên có thể dùng: {', '.join(sorted(bien))}"
-                problems.append(origins.problem(f"tham chiếu {match.group(0)!r} không tồn tại; {hint}", path))
-                return match.group(0)
-            found = bien[name]
-            return format_number(found) if isinstance(found, int) and not isinstance(found, bool) else str(found)
-
-        return BIEN_REFERENCE.sub(value, node)
+    def fill_text(text: str, path: DataPath) -> str:
+        parts = list(_bien_split(text))
+        for i in range(1, len(parts), 2):
+            name = parts[i]
+            if name in bien:
+                if name not in shown:
+                    found = bien[name]
+                    shown[name] = format_number(found) if isinstance(found, int) and not isinstance(found, bool) else str(found)
+                parts[i] = shown[name]
+                continue
+            parts[i] = f"{{=bien.{name}}}"
+            close = difflib.get_close_matches(name, list(bien), n=1)
+            hint = f"có phải ý bạn là {close[0]!r}?" if close else f"các tên có thể dùng: {', '.join(sorted(bien))}"
+            problems.append(origins.problem(f"tham chiếu {parts[i]!r} không tồn tại; {hint}", path))
+        return unicodedata.normalize("NFC", "".join(parts))
 
     filled = {key: value if key == "bien" else fill(value, (key,)) for key, value in data.items()}
     if problems:
         raise PlanError(problems)
     return filled
+
+
+def _parts_without_bien(node: object, validated: object, parts: dict[int, tuple[object, object]]) -> bool:
+    """Whether `node` (plain data validated to `validated`) has no {=bien.name} in its text; each
+    mapping and list in it without one goes in `parts` by id, with its model where it has one."""
+    if isinstance(node, str):
+        return "{=bien." not in node
+    if isinstance(node, dict):
+        model = validated if isinstance(validated, BaseModel) else None
+        below = [(value, getattr(model, key, None)) for key, value in node.items()]
+    elif isinstance(node, list):
+        items = validated if isinstance(validated, list) else []
+        below = [(item, items[index] if index < len(items) else None) for index, item in enumerate(node)]
+    else:
+        return True
+    if all([_parts_without_bien(value, model, parts) for value, model in below]):
+        parts[id(node)] = (node, validated if isinstance(validated, BaseModel) else node)
+        return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _bien_split(text: str) -> tuple[str, ...]:
+    """`text` split around its {=bien.name}: text, name, text, …, name, text (every unit has the skeleton's text)."""
+    return tuple(BIEN_REFERENCE.split(text))

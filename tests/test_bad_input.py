@@ -195,7 +195,7 @@ def test_output_folder_is_a_file(tmp_path, capsys):
 
 
 def test_read_only_output_folder(tmp_path, capsys, previous_build, monkeypatch):
-    """A read-only file system (EROFS when creating the temporary file): exit 2, old files intact."""
+    """A read-only file system (EROFS when creating the temporary folder): exit 2, old files intact."""
     out = tmp_path / "out"
     out.mkdir()
     for file, data in snapshot(previous_build).items():
@@ -205,7 +205,7 @@ def test_read_only_output_folder(tmp_path, capsys, previous_build, monkeypatch):
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr("generator.files.tempfile.mkstemp", read_only)
+    monkeypatch.setattr("generator.files.os.mkdir", read_only)
     assert main(["build", str(PLAN), "-o", str(out)]) == 2
     assert "Không ghi được" in capsys.readouterr().err
     assert snapshot(out) == before

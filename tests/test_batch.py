@@ -21,7 +21,8 @@ from ruamel.yaml import YAML
 
 from conftest import PLAN, norm
 from generator.cli import batch as batch_cli
-from generator.units import load_units, overlay
+from generator.loader import load_plan
+from generator.units import _fast_load, load_units, overlay, unit_plan
 
 UNITS = PLAN.parent / "units" / "kien-tuong.yaml"
 SKELETON = PLAN.parent / "units" / "ke-hoach-don-vi.yaml"
@@ -299,3 +300,59 @@ def test_unit_documents_pass_the_checkers(built):
     for path in sorted((built[3] / "don-vi").rglob("*.docx")):
         assert check_document(path).violations == [], path
         assert audit_document(path).errors == [], path
+
+
+YAML_FORMS = """\
+%YAML 1.1
+---
+bools: [true, True, TRUE, false, yes, No, on, OFF, y, "true"]
+nulls: [~, null, Null, NULL, "null"]
+empty:
+ints: [0, 5, -5, +3, 017, 0o17, 0x1F, 0b101, 1_000, "5", !!str 5, !!int "7"]
+floats: [1.5, -0.5, 1e3, 6.8523015e+5, .inf, -.Inf, .nan, 1_0.5, !!float 1]
+dates:
+  - 2024-01-02
+  - 2024-1-2
+  - 2024-01-02 10:00:00
+  - 2024-01-02T10:00:00.5Z
+  - 2024-01-02 10:00:00 +07:00
+text: [Phường 1, "Phường 1", 'it''s', "tab\\tnewline\\n", <<x, "=bien.ten", {=bien.ten}]
+sexagesimal: 1:30
+block: |
+  line 1
+  line 2
+folded: >
+  one
+  two
+2: integer key
+true: boolean key
+null: null key
+base: &base {ten: Phường 1, so: 5, ap: [Ấp 1, Ấp 2]}
+other: &other {so: 6, loai: xa}
+merged: {<<: *base, so: 7}
+merged_all: {<<: [*other, *base], extra: 1}
+alias: *base
+nested: [[1, [2, {a: [3, "3", !!str 3]}]], {}, []]
+"""
+
+
+def test_units_file_is_read_as_ruamels_safe_loader_reads_it():
+    """The units file's libyaml loader (its resolver works out each distinct scalar once) gives what
+    ruamel's own safe loader gives: the same values of the same types, in the same order."""
+    expected = YAML(typ="safe").load(YAML_FORMS)
+    assert repr(_fast_load(YAML_FORMS, Path("units.yaml"))) == repr(expected)
+    assert expected["bools"][4] == "yes" and expected["ints"][4] == 17  # libyaml reads YAML 1.2 whatever the directive
+
+
+def test_unit_text_filled_in_is_nfc(tmp_path):
+    """A bien value beginning with a combining mark, filled in after "e": the unit's text is NFC
+    ("é", one character), as the loader gives every text."""
+    def edit(text: str) -> str:
+        start, end = unit_block(text, "Phường 1")
+        lines = text.splitlines()
+        lines.insert(end, '    ghi_de:\n      bien: {dau: "\\u0301"}\n      van_ban: {trich_yeu: "Ke{=bien.dau} hoạch"}')
+        return "\n".join(lines) + "\n"
+
+    units = load_units(copy_inputs(tmp_path, edit))
+    plan = unit_plan(load_plan(PLAN), units, units.units[0]).plan
+    assert plan.van_ban.trich_yeu == "K\u00e9 hoạch"

@@ -102,6 +102,27 @@ def test_template_missing_field_is_an_error(tmp_path, figures):
     assert "ke-hoach.docx" in message and "so_hieu_khong_co" in message
 
 
+def test_malformed_xml_from_a_template_is_refused(tmp_path, figures):
+    """Every document is re-parsed strictly. An {% if %} opened in the body and closed in a table
+    cell leaves unbalanced markup when false (an issued plan): refused on the text path (the draft,
+    first, is well-formed); raw markup (|safe) is refused through the tree."""
+    plan = figures.plan
+    issued = compute(plan.model_copy(update={"van_ban": plan.van_ban.model_copy(update={"so": 5, "ngay": 10})}))
+    folder = _template_with(tmp_path, "{% if du_thao %}")
+    doc = Document(folder / "ke-hoach.docx")
+    doc.add_table(rows=1, cols=1).cell(0, 0).paragraphs[0].text = "{% endif %}"
+    doc.save(folder / "ke-hoach.docx")
+    raw = _template_with(tmp_path / "raw", '{{ "<w:p>"|safe }}')
+    for templates, good, bad, by_text in ((folder, figures, issued, True), (raw, None, figures, False)):
+        renderer = Renderer(templates)
+        if good is not None:
+            renderer.render_plan(good)
+        with pytest.raises(TemplateProblem) as info:
+            renderer.render_plan(bad)
+        assert "ke-hoach.docx" in str(info.value) and "XML không hợp lệ" in str(info.value)
+        assert renderer.template("ke-hoach.docx", plan.quy_uoc_so.convention()).by_text is by_text
+
+
 def test_every_bundled_template_lints_clean(figures):
     for template in sorted(TEMPLATES.glob("*.docx")):
         assert lint_template(template, figures) == [], template.name

@@ -1,0 +1,356 @@
+"""The OOXML layer under `render`: document.xml as text and as a tree, short rules, zip entries.
+
+`render` fills templates and gets the text of document.xml; what docxtpl's render() and save make of
+that text (parse, fix tables, renumber drawings, serialise with lxml) is done here on the text
+itself when the document is simple enough to follow exactly (`as_saved`), else on the lxml tree
+(`through_tree`). Both give the same characters: lxml's serialisation rules are few (quotes in text
+unescaped, empty elements closed), and a document with structures the text path does not follow
+(nested tables, text boxes, content controls, tracked changes) goes through the tree.
+"""
+
+from __future__ import annotations
+
+import pyexpat
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from xml.sax.saxutils import unescape
+
+from lxml import etree
+
+from generator import layout
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+#: Prefixes the text path reads markup by (Word and python-docx always use these).
+PREFIXES = {"w": W, "r": R, "wp": WP}
+XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"  # as lxml writes it
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: zlib level for the parts of every .docx: 1 (fastest) — a few KB larger than the default 6, 3× faster.
+DEFLATE_LEVEL = 1
+_DOS_DATE = (ZIP_DATE[0] - 1980) << 9 | ZIP_DATE[1] << 5 | ZIP_DATE[2]
+_DOS_TIME = ZIP_DATE[3] << 11 | ZIP_DATE[4] << 5 | ZIP_DATE[5] // 2
+
+#: Styles whose text a short rule (style "VB Gach") underlines: size, bold, italic.
+RULED_STYLES = {"VBCoquan": (13, True, False), "VBTrichyeu": (14, True, False), "VBKemtheo": (14, False, True)}
+RULE_STYLE = "VBGach"
+_RULES = etree.XPath(f"//w:p[w:pPr/w:pStyle/@w:val = '{RULE_STYLE}']", namespaces={"w": W})
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+def xml_error(data: bytes) -> str | None:
+    """Why `data` is not well-formed XML (strict parse, line and column), or None."""
+    parser = pyexpat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except pyexpat.ExpatError as exc:
+        return str(exc)
+    return None
+
+
+# --- the text path ------------------------------------------------------------------------------
+
+#: Markup the text path does not follow (comments and CDATA, text boxes, content controls, custom
+#: XML, tracked changes), and raw output (markup from data): a template with any goes through the tree.
+_INTRICATE = ("<!", "<?", "txbxContent", "<w:sdt", "customXml", "Change", "safe", "autoescape", "Markup")
+TEMPLATE_TAG = re.compile(r"\{[{%#]")
+#: What Jinja's and docxtpl's escaping write that lxml writes as the character itself (in text).
+_ESCAPED_QUOTES = (("&#34;", '"'), ("&#39;", "'"), ("&#x27;", "'"))
+#: An element with attributes and no content: its start tag ends in '">' right before an end tag
+#: (text holds no raw '>', attribute values no raw '"').
+_EMPTY_WITH_ATTRIBUTES = re.compile(r'"></[^<>]+>')
+_TABLE_MARKUP = re.compile(r'<(/?)w:(tbl|tr|tc|gridCol|gridSpan)(?=[ >/])(?: w:val="(\d+)")?')
+_DRAWING_ID = re.compile(r'(<wp:docPr\b[^>]*? id=")[^"]*"')
+_RULE_STYLE = f'<w:pStyle w:val="{RULE_STYLE}"/>'
+_PARAGRAPH_PROPERTIES = re.compile(r"<w:p(?: [^>]*)?><w:pPr>((?:(?!</w:pPr>).)*)</w:pPr>")
+_STYLE = re.compile(r'<w:pStyle w:val="([^"]*)"/>')
+_RUN_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+_INDENT = re.compile(r"<w:ind\b([^>]*?)/>")
+_ATTRIBUTE = re.compile(r'(\S+?)="([^"]*)"')
+_CELL_WIDTH = re.compile(r'<w:tcW\b[^>]*? w:w="(\d+)"')
+_MARKUP_OR_TAG = re.compile(r"<(/?)([^\s<>/!?]+)[^<>]*?(/?)>|\{[{%#]")
+
+
+@dataclass(frozen=True)
+class TextFilling:
+    """What the text path needs to know of a template, learnt once from its source."""
+
+    #: Elements the template's tags sit directly in (what filling may leave empty); w:t also for
+    #: RichText's and docxtpl's line breaks, which write runs of their own.
+    holders: frozenset[str]
+    #: Whether filling can change a table's rows or cells (tags right inside a table or a row),
+    #: so each document's tables are checked as fix_tables would.
+    tables_vary: bool
+
+
+def text_filling(source: str) -> TextFilling | None:
+    """How documents filled from this template source (document.xml after docxtpl's clean-up) take
+    the text path; None if they cannot: markup it does not follow, a tag inside a tag, raw output.
+    Data, escaped, then adds only text, runs and breaks."""
+    if any(marker in source for marker in _INTRICATE) or any(
+        source.rfind("<", 0, tag.start()) > source.rfind(">", 0, tag.start()) for tag in TEMPLATE_TAG.finditer(source)
+    ):
+        return None
+    holders, open_elements = {"w:t"}, []
+    for match in _MARKUP_OR_TAG.finditer(source):
+        closing, name, empty = match.groups()
+        if name is None:
+            if open_elements:
+                holders.add(open_elements[-1])
+        elif closing:
+            open_elements.pop()
+        elif not empty:
+            open_elements.append(name)
+    return TextFilling(frozenset(holders), bool(holders & {"w:tbl", "w:tr"}) or not tables_regular(source))
+
+
+def as_saved(xml: str, filling: TextFilling, *, sized: bool) -> str | None:
+    """The text of document.xml filled from a template (`text_filling`), as docxtpl's render() and
+    save write it — fix_tables (here: a check that it has nothing to do), drawing ids renumbered
+    from 1001, lxml's serialisation — and, if `sized`, its short rules sized; None where only the
+    tree can tell (nested tables, carriage returns)."""
+    if "\r" in xml or filling.tables_vary and not tables_regular(xml):
+        return None
+    if "&#" in xml:
+        for reference, character in _ESCAPED_QUOTES:
+            xml = xml.replace(reference, character)
+    if '"></' in xml:
+        xml = _EMPTY_WITH_ATTRIBUTES.sub('"/>', xml)
+    for name in filling.holders:
+        if f"<{name}></{name}>" in xml:
+            xml = xml.replace(f"<{name}></{name}>", f"<{name}/>")
+    if "<wp:docPr" in xml:  # docxtpl numbers drawings from 1000 in every render
+        numbers = iter(range(1001, 1001 + xml.count("<wp:docPr")))
+        xml = _DRAWING_ID.sub(lambda m: f'{m.group(1)}{next(numbers)}"', xml)
+    return _size_rules_text(xml) if sized else xml
+
+
+def tables_regular(xml: str) -> bool:
+    """Whether every table's rows are as wide as its grid (docxtpl's fix_tables then changes nothing);
+    False also for nested tables, which the tree handles."""
+    in_table = False
+    columns = widest = widest_spanned = cells = spanned = 0
+    for closing, tag, span in _TABLE_MARKUP.findall(xml):
+        if tag == "tbl":
+            if closing:
+                if widest > columns or widest_spanned < columns:
+                    return False
+                in_table = False
+            elif in_table:
+                return False
+            else:
+                in_table, columns, widest, widest_spanned = True, 0, 0, 0
+        elif tag == "tr":
+            if closing:
+                widest, widest_spanned = max(widest, cells), max(widest_spanned, spanned)
+            else:
+                cells = spanned = 0
+        elif closing:
+            continue
+        elif tag == "tc":
+            cells, spanned = cells + 1, spanned + 1
+        elif tag == "gridCol":
+            columns += 1
+        else:
+            spanned += int(span) - 1
+    return True
+
+
+def _size_rules_text(xml: str) -> str | None:
+    """size_rules on the text (tables not nested, no text boxes: checked by the caller)."""
+    rules, position = [], xml.find(_RULE_STYLE)
+    while position >= 0:
+        start = max(xml.rfind("<w:p>", 0, position), xml.rfind("<w:p ", 0, position))
+        properties = _PARAGRAPH_PROPERTIES.match(xml, start)
+        if properties is None or properties.end() < position:
+            return None
+        rules.append(properties)
+        position = xml.find(_RULE_STYLE, position + 1)
+    pieces, end = [], len(xml)
+    for properties in reversed(rules):
+        widths = _ruled_widths(xml, properties.start())
+        if not widths:
+            continue
+        inner = properties.group(1)
+        indent = str(layout.centred_rule_indent(max(widths), _rule_box(xml, properties.start())))
+        found = _INDENT.search(inner)
+        if found:
+            attributes = dict(_ATTRIBUTE.findall(found.group(1)))
+            attributes.update({"w:left": indent, "w:right": indent, "w:firstLine": "0"})
+            new = "<w:ind" + "".join(f' {name}="{value}"' for name, value in attributes.items()) + "/>"
+            inner = inner[:found.start()] + new + inner[found.end():]
+        else:
+            new = f'<w:ind w:left="{indent}" w:right="{indent}" w:firstLine="0"/>'
+            jc = inner.find("<w:jc ")
+            inner = inner[:jc] + new + inner[jc:] if jc >= 0 else inner + new
+        pieces += [xml[properties.end(1):end], inner]
+        end = properties.start(1)
+    pieces.append(xml[:end])
+    return "".join(reversed(pieces))
+
+
+def _ruled_widths(xml: str, rule: int) -> list[float]:
+    """Widths of the ruled paragraphs right above the rule paragraph starting at `rule`."""
+    widths, end = [], rule
+    while xml.endswith("</w:p>", 0, end):
+        start = max(xml.rfind("<w:p>", 0, end), xml.rfind("<w:p ", 0, end))
+        paragraph = xml[start:end]
+        properties = _PARAGRAPH_PROPERTIES.match(paragraph)
+        style = _STYLE.search(properties.group(1)) if properties else None
+        if style is None or style.group(1) not in RULED_STYLES:
+            break
+        size, bold, italic = RULED_STYLES[style.group(1)]
+        text = "".join(_RUN_TEXT.findall(paragraph))
+        widths.append(layout.text_width(unescape(text), size, bold=bold, italic=italic))
+        end = start
+    return widths
+
+
+def _rule_box(xml: str, rule: int) -> int:
+    """Width the rule is centred in: its table cell's, or the page's text width."""
+    cell = max(xml.rfind("<w:tc>", 0, rule), xml.rfind("<w:tc ", 0, rule))
+    if cell <= xml.rfind("</w:tc>", 0, rule):
+        return layout.TEXT_WIDTH
+    return int(_CELL_WIDTH.search(xml, cell, xml.index("</w:tcPr>", cell)).group(1))
+
+
+# --- the tree path ------------------------------------------------------------------------------
+
+def tables_need_fixing(body) -> bool:
+    """Whether docxtpl's fix_tables would change a table: its grid and its rows disagree in width."""
+    w = f"{{{W}}}"
+    spans: dict[object, int] = {}  # row → extra columns its merged cells take
+    for grid_span in body.iter(f"{w}gridSpan"):
+        properties = grid_span.getparent()
+        cell = properties.getparent()
+        if cell.tag == f"{w}tc" and cell.find(f"{w}tcPr") is properties and properties.find(f"{w}gridSpan") is grid_span:
+            spans[cell.getparent()] = spans.get(cell.getparent(), 0) + int(grid_span.get(f"{w}val")) - 1
+    for table in body.iter(f"{w}tbl"):
+        grid = table.find(f"{w}tblGrid")
+        if grid is None:
+            return True
+        columns = len(grid.findall(f"{w}gridCol"))
+        widest = spanned = 0
+        for row in table.iter(f"{w}tr"):
+            cells = len(row.findall(f"{w}tc"))
+            widest, spanned = max(widest, cells), max(spanned, cells + spans.get(row, 0))
+        if widest > columns or spanned < columns:
+            return True
+    return False
+
+
+def size_rules(root) -> None:
+    """Size each short rule (style VB Gach) to 0.4 of the text above it (NĐ 30 HD-14, TL-05, AP-08), in place."""
+    w = f"{{{W}}}"
+    for rule in _RULES(root):
+        widths, node = [], rule.getprevious()
+        while node is not None and node.tag == f"{w}p":
+            prev_style = node.find(f"{w}pPr/{w}pStyle")
+            key = prev_style.get(f"{w}val") if prev_style is not None else None
+            if key not in RULED_STYLES:
+                break
+            size, bold, italic = RULED_STYLES[key]
+            text = "".join(t.text or "" for t in node.iter(f"{w}t"))
+            widths.append(layout.text_width(text, size, bold=bold, italic=italic))
+            node = node.getprevious()
+        if not widths:
+            continue
+        cell = rule.getparent()
+        box = layout.TEXT_WIDTH
+        if cell.tag == f"{w}tc":
+            box = int(cell.find(f"{w}tcPr/{w}tcW").get(f"{w}w"))
+        indent = layout.centred_rule_indent(max(widths), box)
+        ppr = rule.find(f"{w}pPr")
+        ind = ppr.find(f"{w}ind")
+        if ind is None:
+            ind = etree.SubElement(ppr, f"{w}ind")
+            jc = ppr.find(f"{w}jc")
+            if jc is not None:
+                jc.addprevious(ind)
+        ind.set(f"{w}left", str(indent))
+        ind.set(f"{w}right", str(indent))
+        ind.set(f"{w}firstLine", "0")
+
+
+# --- combining documents ------------------------------------------------------------------------
+
+_RELATIONSHIP = re.compile(r' r:id="[^"]*"')
+
+
+def join_bodies(documents: list[str], header_ids: list[list[str]]) -> str | None:
+    """compose() on texts made by `as_saved`: the first document with each next one's body appended
+    as a section of its own (the section before closed in a paragraph), the headers of section i
+    referenced by `header_ids[i]`. None where the text path cannot follow (the caller composes)."""
+    bounds = [_body_bounds(xml) for xml in documents]
+    if None in bounds:
+        return None
+    first, (_, section, close) = documents[0], bounds[0]
+    pieces, pending = [first[:section]], first[section:close]
+    for index, (xml, (opening, section, close)) in enumerate(zip(documents[1:], bounds[1:]), 1):
+        content, last = xml[opening:section], xml[section:close]
+        if ' r:id="' in content or len(_RELATIONSHIP.findall(last)) != len(header_ids[index]):
+            return None
+        ids = iter(header_ids[index])
+        pieces += ["<w:p><w:pPr>", pending, "</w:pPr></w:p>", content]
+        pending = _RELATIONSHIP.sub(lambda _: f' r:id="{next(ids)}"', last)
+    pieces += [pending, first[bounds[0][2]:]]
+    return "".join(pieces)
+
+
+def _body_bounds(xml: str) -> tuple[int, int, int] | None:
+    """Where a document's body content starts, its final sectPr starts and the body ends."""
+    body = xml.find("<w:body")
+    close = xml.rfind("</w:body>")
+    section = max(xml.rfind("<w:sectPr>", 0, close), xml.rfind("<w:sectPr ", 0, close))
+    if body < 0 or section < 0 or not xml.endswith("</w:sectPr>", 0, close):
+        return None
+    return xml.index(">", body) + 1, section, close
+
+
+# --- zip ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Deflated:
+    """A zip entry compressed once: name, CRC-32, size and raw deflate stream (as zipfile writes it)."""
+
+    name: str
+    crc: int
+    size: int
+    data: bytes
+
+    @classmethod
+    def of(cls, name: str, data: bytes) -> "Deflated":
+        packer = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
+        return cls(name, zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
+
+
+def zip_entries(entries: list[Deflated]) -> bytes:
+    """The archive zipfile would write for these entries: deflated, dated 1980-01-01, mode 644, in order."""
+    local, central, offset = [], [], 0
+    for entry in entries:
+        try:
+            name, flags = entry.name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            name, flags = entry.name.encode("utf-8"), 0x800
+        header = struct.pack(
+            "<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+            entry.crc, len(entry.data), entry.size, len(name), 0,
+        )
+        central.append(struct.pack(
+            "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+            entry.crc, len(entry.data), entry.size, len(name), 0, 0, 0, 0, 0o644 << 16, offset,
+        ) + name)
+        local += (header, name, entry.data)
+        offset += len(header) + len(name) + len(entry.data)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), offset, 0)
+    return b"".join(local) + directory + end
+
+
+def write_zip(entries: list[tuple[str, bytes]]) -> bytes:
+    """A zip with fixed timestamps and the given part order: same input, same bytes."""
+    return zip_entries([Deflated.of(name, data) for name, data in entries])
