@@ -2,13 +2,14 @@
 and a workbook that reconciles the units' figures with the town plan.
 
     <out>/don-vi/<unit>/…docx      each unit's Word files (those `vanban build` makes)
-    <out>/don-vi.zip               every unit folder (sorted names, fixed dates: same data, same bytes)
+    <out>/don-vi.zip               every unit folder (units in file order, fixed dates: same data, same bytes)
     <out>/tong-hop-don-vi.xlsx     one row per unit, then their sums against the town plan
 
 A unit whose data is invalid is reported with its problems and not written (its folder from an
 earlier run, if any, is left as it was, and is not in the zip); the others still are.
 With ``jobs`` > 1 the units are built by that many processes, each with one `Renderer` (templates
-prepared once per process); the output is the same bytes whatever the number of processes.
+prepared once per process); the output is the same bytes whatever the number of processes. The
+zip and the workbook are written as the units come in (in file order), not held in memory.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -29,7 +31,7 @@ from generator.errors import PlanError, Problem
 from generator.files import atomic_file, sync_all, write_files
 from generator.xlsx import NUMBER_FORMAT
 from generator.loader import LoadedPlan, load_plan
-from generator.oxml import ZIP_DATE, write_zip
+from generator.oxml import ZipStream, write_zip
 from generator.render import Renderer
 from generator.units import Unit, Units, load_units, unit_plan
 from generator.vi import format_number
@@ -46,7 +48,7 @@ class UnitResult:
     tong: int | None = None  # total budget of the unit's plan
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)  # until added to the zip
+    files: dict[str, tuple[int, int]] = field(default_factory=dict)  # written: name → size, CRC-32 (for the zip)
 
     @property
     def ok(self) -> bool:
@@ -150,8 +152,9 @@ class _Job:
             return result
         result.tong = figures.phu_luc_2.tong if figures.phu_luc_2 else 0
         self.renderer = self.renderer or Renderer()
-        result.files = self.renderer.render_plan(figures).files
-        write_files(self.folder / unit.slug, result.files, durable=False)
+        files = self.renderer.render_plan(figures).files
+        write_files(self.folder / unit.slug, files, durable=False)
+        result.files = {name: (len(data), zlib.crc32(data)) for name, data in sorted(files.items())}
         return result
 
 
@@ -168,7 +171,7 @@ def _build_in_worker(index: int) -> UnitResult:
 
 
 @contextmanager
-def _results(job: _Job, order: list[int], jobs: int) -> Iterator[Iterator[UnitResult]]:
+def _results(job: _Job, order: range, jobs: int) -> Iterator[Iterator[UnitResult]]:
     """Each unit's result, in `order`, built here (jobs=1) or by `jobs` processes.
 
     The processes start (fork: no re-import, no pickling of the job) on entering, before any thread.
@@ -216,28 +219,26 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
     town_values = _town_values(town_figures, units)
     folder = output_folder(plan_path, out)
     job = _Job(town, units, folder / UNITS_FOLDER)
-    # sorted as the zip lists them, so each unit's files can go in as soon as it is done
-    order = sorted(range(len(units.units)), key=lambda i: units.units[i].slug + "/")
-    results: dict[int, UnitResult] = {}
-    with (atomic_file(folder / ARCHIVE) as handle, zipfile.ZipFile(handle, "w") as archive,
-          _results(job, order, jobs) as stream, _progress(len(order), progress) as advance):
+    results: list[UnitResult] = []
+    book = SummaryBook([line.ten for line in units.doi_chieu])
+    with (atomic_file(folder / ARCHIVE) as handle, _results(job, range(len(units.units)), jobs) as stream,
+          _progress(len(units.units), progress) as advance):
+        archive = ZipStream(handle)
         for result in stream:
-            for name in sorted(result.files):
-                info = zipfile.ZipInfo(f"{result.unit.slug}/{name}", date_time=ZIP_DATE)
-                info.create_system, info.external_attr = 3, 0o644 << 16
-                archive.writestr(info, result.files[name])  # stored: .docx files are compressed already
-            result.files = {}
-            results[result.unit.index] = result
+            for name, (size, crc) in result.files.items():
+                archive.add(f"{result.unit.slug}/{name}", job.folder / result.unit.slug / name, size, crc)
+            book.add(result)
+            results.append(result)
             advance()
-    ordered = [results[i] for i in range(len(units.units))]
+        archive.close()
     lines = [
-        Line(line.ten, sum(r.values.get(line.ten, 0) for r in ordered), town_values[line.ten])
+        Line(line.ten, sum(r.values.get(line.ten, 0) for r in results), town_values[line.ten])
         for line in units.doi_chieu
     ]
     stamp = datetime(town.plan.van_ban.nam, town.plan.van_ban.thang, town.plan.van_ban.ngay or 1)
     sync_all()  # the units' files, written without a per-file fsync
-    written = [folder / ARCHIVE, *write_files(folder, {WORKBOOK: summary_workbook(ordered, lines, stamp)})]
-    return BatchResult(folder, ordered, lines, written)
+    written = [folder / ARCHIVE, *write_files(folder, {WORKBOOK: book.finish(results, lines, stamp)})]
+    return BatchResult(folder, results, lines, written)
 
 
 def _town_values(figures: PlanFigures, units: Units) -> dict[str, int]:
@@ -255,54 +256,67 @@ def _town_values(figures: PlanFigures, units: Units) -> dict[str, int]:
 
 # --- the summary workbook ----------------------------------------------------------------------
 
-def summary_workbook(results: list[UnitResult], lines: list[Line], stamp: datetime) -> bytes:
-    """tong-hop-don-vi.xlsx: a row per unit, then the units' sum, the town plan and the difference."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
+class SummaryBook:
+    """tong-hop-don-vi.xlsx, written as the units come in (openpyxl's write-only mode): a row per
+    unit, then the units' sum, the town plan and the difference."""
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Tổng hợp"
-    bold, wrong = Font(bold=True), PatternFill("solid", fgColor="FFC7CE")
-    headers = ["STT", "Đơn vị", "Thư mục", *(line.ten for line in lines), "Tổng kinh phí (đồng)", "Tình trạng"]
-    sheet.append(["TỔNG HỢP KẾ HOẠCH CẤP XÃ, PHƯỜNG VÀ ĐỐI CHIẾU VỚI KẾ HOẠCH THỊ XÃ"])
-    sheet.append([])
-    sheet.append(headers)
-    for cell in sheet[1] + sheet[3]:
-        cell.font = bold
-    for stt, result in enumerate(results, 1):
-        status = "Đã soạn" if result.ok else f"Lỗi, chưa ghi: {result.problems[0]}"
-        figures = [result.values.get(line.ten) if result.ok else None for line in lines]
-        sheet.append([stt, result.unit.ten, result.unit.slug, *figures, result.tong, status])
-    total = sum(r.tong for r in results if r.ok)
-    rows = (
-        ("Cộng các đơn vị", [line.don_vi for line in lines], total, ""),
-        ("Kế hoạch thị xã", [line.thi_xa for line in lines], None, ""),
-        ("Chênh lệch", [line.don_vi - line.thi_xa for line in lines], None,
-         "Khớp" if all(line.ok for line in lines) else "KHÔNG KHỚP: " + "; ".join(line.ten for line in lines if not line.ok)),
-    )
-    for label, values, budget, status in rows:
-        sheet.append([None, label, None, *values, budget, status])
-        for cell in sheet[sheet.max_row]:
-            cell.font = bold
-        for line, cell in zip(lines, sheet[sheet.max_row][3:]):
-            if not line.ok:
-                cell.fill = wrong
-    for column, width in enumerate((5, 22, 16, *(16 for _ in lines), 18, 40), 1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
-    for cell in sheet[3]:
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in sheet.iter_rows(min_row=4, min_col=4, max_col=4 + len(lines)):
-        for cell in row:
+    def __init__(self, line_names: list[str]):
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font
+        from openpyxl.utils import get_column_letter
+
+        self._book = Workbook(write_only=True)
+        self._sheet = self._book.create_sheet("Tổng hợp")
+        self._bold, self._names = Font(bold=True), line_names
+        for column, width in enumerate((5, 22, 16, *(16 for _ in line_names), 18, 40), 1):
+            self._sheet.column_dimensions[get_column_letter(column)].width = width
+        self._sheet.append([self._cell("TỔNG HỢP KẾ HOẠCH CẤP XÃ, PHƯỜNG VÀ ĐỐI CHIẾU VỚI KẾ HOẠCH THỊ XÃ", bold=True)])
+        self._sheet.append([])
+        headers = ["STT", "Đơn vị", "Thư mục", *line_names, "Tổng kinh phí (đồng)", "Tình trạng"]
+        wrapped = Alignment(wrap_text=True, vertical="center")
+        self._sheet.append([self._cell(text, bold=True, alignment=wrapped) for text in headers])
+
+    def _cell(self, value: object, *, bold: bool = False, figure: bool = False, **style: object):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(self._sheet, value)
+        if bold:
+            cell.font = self._bold
+        if figure:
             cell.number_format = NUMBER_FORMAT  # thousands with "." whatever the computer's locale
-    book.properties.creator = book.properties.lastModifiedBy = "vanban"
-    book.properties.created = book.properties.modified = stamp
-    raw = io.BytesIO()
-    ExcelWriter(book, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
-    with zipfile.ZipFile(raw) as archive:  # again with fixed dates: same data, same bytes
-        return write_zip([(info.filename, archive.read(info)) for info in archive.infolist()])
+        for name, value in style.items():
+            setattr(cell, name, value)
+        return cell
+
+    def add(self, result: UnitResult) -> None:
+        """The row of the next unit (in file order)."""
+        status = "Đã soạn" if result.ok else f"Lỗi, chưa ghi: {result.problems[0]}"
+        figures = [self._cell(result.values.get(name) if result.ok else None, figure=True) for name in self._names]
+        self._sheet.append([result.unit.index + 1, result.unit.ten, result.unit.slug, *figures, result.tong, status])
+
+    def finish(self, results: list[UnitResult], lines: list[Line], stamp: datetime) -> bytes:
+        """The workbook's bytes, with its summary rows (same data, same bytes)."""
+        from openpyxl.styles import PatternFill
+        from openpyxl.writer.excel import ExcelWriter
+
+        wrong = PatternFill("solid", fgColor="FFC7CE")
+        total = sum(r.tong for r in results if r.ok)
+        rows = (
+            ("Cộng các đơn vị", [line.don_vi for line in lines], total, ""),
+            ("Kế hoạch thị xã", [line.thi_xa for line in lines], None, ""),
+            ("Chênh lệch", [line.don_vi - line.thi_xa for line in lines], None,
+             "Khớp" if all(line.ok for line in lines) else "KHÔNG KHỚP: " + "; ".join(line.ten for line in lines if not line.ok)),
+        )
+        for label, values, budget, status in rows:
+            figures = [self._cell(value, bold=True, figure=True, **({} if line.ok else {"fill": wrong})) for line, value in zip(lines, values)]
+            self._sheet.append([self._cell(None, bold=True), self._cell(label, bold=True), self._cell(None, bold=True), *figures,
+                                self._cell(budget, bold=True), self._cell(status, bold=True)])
+        self._book.properties.creator = self._book.properties.lastModifiedBy = "vanban"
+        self._book.properties.created = self._book.properties.modified = stamp
+        raw = io.BytesIO()
+        ExcelWriter(self._book, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
+        with zipfile.ZipFile(raw) as archive:  # again with fixed dates: same data, same bytes
+            return write_zip([(info.filename, archive.read(info)) for info in archive.infolist()])
 
 
 def print_summary(result: BatchResult) -> None:

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import pyexpat
 import re
+import shutil
 import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
 from xml.sax.saxutils import unescape
 
 from lxml import etree
@@ -332,23 +335,53 @@ def zip_entries(entries: list[Deflated]) -> bytes:
     """The archive zipfile would write for these entries: deflated, dated 1980-01-01, mode 644, in order."""
     local, central, offset = [], [], 0
     for entry in entries:
-        try:
-            name, flags = entry.name.encode("ascii"), 0
-        except UnicodeEncodeError:
-            name, flags = entry.name.encode("utf-8"), 0x800
-        header = struct.pack(
-            "<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
-            entry.crc, len(entry.data), entry.size, len(name), 0,
-        )
-        central.append(struct.pack(
-            "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
-            entry.crc, len(entry.data), entry.size, len(name), 0, 0, 0, 0, 0o644 << 16, offset,
-        ) + name)
-        local += (header, name, entry.data)
-        offset += len(header) + len(name) + len(entry.data)
+        header, record = _headers(entry.name, zipfile.ZIP_DEFLATED, entry.crc, len(entry.data), entry.size, offset)
+        central.append(record)
+        local += (header, entry.data)
+        offset += len(header) + len(entry.data)
+    return b"".join(local) + _directory(central, offset)
+
+
+class ZipStream:
+    """A zip archive written as it goes into `out`, its entries stored (files compressed already,
+    such as .docx) and copied from disk, dated 1980-01-01, mode 644: same files, same bytes."""
+
+    def __init__(self, out: BinaryIO):
+        self.out, self.central, self.offset = out, [], 0
+
+    def add(self, name: str, source: Path, size: int, crc: int) -> None:
+        """The file `source` (of `size` bytes and CRC-32 `crc`, known to whoever wrote it) as `name`."""
+        header, record = _headers(name, zipfile.ZIP_STORED, crc, size, size, self.offset)
+        if self.offset + len(header) + size > 0xFFFFFFFF or len(self.central) == 0xFFFF:
+            raise ValueError("tệp zip vượt giới hạn 4 GB hoặc 65.535 tệp")
+        self.out.write(header)
+        with open(source, "rb") as data:
+            shutil.copyfileobj(data, self.out, size or 1)
+        self.central.append(record)
+        self.offset += len(header) + size
+
+    def close(self) -> None:
+        self.out.write(_directory(self.central, self.offset))
+
+
+def _headers(name: str, method: int, crc: int, stored: int, size: int, offset: int) -> tuple[bytes, bytes]:
+    """A zip entry's local header (with its name) and central directory record."""
+    try:
+        raw, flags = name.encode("ascii"), 0
+    except UnicodeEncodeError:
+        raw, flags = name.encode("utf-8"), 0x800
+    local = struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, method, _DOS_TIME, _DOS_DATE, crc, stored, size, len(raw), 0)
+    central = struct.pack(
+        "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags, method, _DOS_TIME, _DOS_DATE,
+        crc, stored, size, len(raw), 0, 0, 0, 0, 0o644 << 16, offset,
+    )
+    return local + raw, central + raw
+
+
+def _directory(central: list[bytes], offset: int) -> bytes:
+    """The central directory and its end record, after entries ending at `offset`."""
     directory = b"".join(central)
-    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), offset, 0)
-    return b"".join(local) + directory + end
+    return directory + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0)
 
 
 def write_zip(entries: list[tuple[str, bytes]]) -> bytes:

@@ -179,11 +179,11 @@ def test_reconciliation_equals_the_town_plan(built):
 
 def test_zip_holds_every_unit_folder(built):
     out = built[3]
+    units = read_yaml(UNITS)["don_vi"]
     with zipfile.ZipFile(out / "don-vi.zip") as archive:
         names = archive.namelist()
-        assert names == sorted(names)
+        assert names == [f"{folder_name(u['ten'])}/{name}" for u in units for name in FILES]  # units in file order
         assert {n.split("/")[0] for n in names} == {p.name for p in (out / "don-vi").iterdir()}
-        assert len(names) == 8 * len(FILES)
         for name in names:
             assert archive.read(name) == (out / "don-vi" / name).read_bytes()
             assert archive.getinfo(name).date_time == (1980, 1, 1, 0, 0, 0)
@@ -253,6 +253,11 @@ def test_mismatch_is_reported_and_ghi_de_applies(tmp_path):
     assert next(row for row in rows if row[1] == "Cộng các đơn vị")[3:5] == [town["banner_xa"] + 1, town["tu_chu"] + town["banner_price"]]
     difference = next(row for row in rows if row[1] == "Chênh lệch")
     assert difference[3:5] == [1, town["banner_price"]] and difference[-1].startswith("KHÔNG KHỚP")
+    sheet = load_workbook(tmp_path / "out" / "tong-hop-don-vi.xlsx").active
+    row = next(r for r in sheet.iter_rows() if r[1].value == "Chênh lệch")
+    assert [c.fill.fgColor.rgb[-6:] for c in row[3:5]] == ["FFC7CE", "FFC7CE"] and row[5].fill.fill_type is None
+    assert {c.number_format for c in row[3:9]} == {'[<1000]0;[<1000000]0"."000;0"."000"."000'}  # "." thousands
+    assert row[1].font.b and sheet[3][0].font.b and sheet[3][0].alignment.wrap_text
     plan = paragraphs(tmp_path / "out" / "don-vi" / "phuong-2" / "ke-hoach.docx")
     assert "Số: 07/KH-UBND" in plan and "Lê Thị Mới" in plan and "Trần Thị Bích" not in plan
     assert any(p.startswith("Phường 2, ngày 25 tháng 9 năm 2024") for p in plan)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from generator.check.docread import DocumentError
+from generator.errors import OutputError
+from generator.files import atomic_file
 from generator.importer import ImportResult, import_document
 
 EXIT_OK, EXIT_CHECK, EXIT_BAD_INPUT = 0, 1, 2
@@ -40,29 +40,16 @@ def run(args) -> int:
         return EXIT_BAD_INPUT
     if args.output:
         try:
-            write_atomically(args.output, result.yaml_text)
-        except OSError as exc:
-            print(f"Không ghi được {args.output}: {exc.strerror or exc}", file=sys.stderr)
+            with atomic_file(args.output) as out:
+                out.write(result.yaml_text.encode("utf-8"))
+        except OutputError as exc:
+            print(f"Không ghi được kết quả: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
         print(f"Đã ghi {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(result.yaml_text)
     print_report(result)
     return EXIT_CHECK if result.problems else EXIT_OK
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file in the same folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    finally:
-        Path(temp).unlink(missing_ok=True)
 
 
 def print_report(result: ImportResult) -> None:
