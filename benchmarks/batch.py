@@ -15,6 +15,9 @@ largest worker, and the peak of their summed PSS), and a cold `vanban build` in 
 (median of 3).
 
     python benchmarks/batch.py [--units 1000] [--dir /tmp]
+
+All three write to --dir (default: the system temp folder, on disk); --dir /dev/shm (a RAM disk) takes
+the disk's own variations (journal commits, writeback) out of the comparison.
 """
 
 from __future__ import annotations
