@@ -9,10 +9,10 @@
 
 over N generated units (default 1,000), each with its full document set: ke-hoach.docx,
 phu-luc-2.docx and ho-so.docx, 3 documents per unit in all three. (a) and (c) get each unit's
-computed contexts ready-made (not timed); (b)'s time includes reading and computing them.
-Also: peak memory of the batch (resource.getrusage ru_maxrss of the batch process and of its
-largest worker, and the peak of their summed PSS), and a cold `vanban build` in a fresh process
-(median of 3).
+computed contexts ready-made (not timed); (b)'s time includes reading and computing them. (b) and
+(c) are the median of 3 runs each. Also: peak memory of the batch, in a run of its own
+(resource.getrusage ru_maxrss of the batch process and of its largest worker, and the peak of
+their summed PSS), and a cold `vanban build` in a fresh process (median of 3).
 
     python benchmarks/batch.py [--units 1000] [--dir /tmp]
 
@@ -39,6 +39,7 @@ UNITS = REPO / "data" / "units" / "kien-tuong.yaml"
 SKELETON = REPO / "data" / "units" / "ke-hoach-don-vi.yaml"
 TEMPLATE_DOCS = ("ke-hoach.docx", "phu-luc-2.docx")
 DOCUMENTS_PER_UNIT = len(TEMPLATE_DOCS) + 1  # and ho-so.docx
+REPEATS = 3  # timed runs of (b) and (c); the median is reported
 
 
 def write_units(path: Path, count: int) -> None:
@@ -105,10 +106,10 @@ def naive(sets: list[dict], folder: Path) -> float:
     return time.perf_counter() - start
 
 
-def floor(sets: list[dict], folder: Path) -> float:
+def floor(sets: list[dict], folder: Path, *, remove: bool = False) -> float:
     """The precompiled Jinja bodies put in their document.xml as rendered (no parsing); ho-so.docx
     joins the two bodies as text; the other parts deflated once; only document.xml and core.xml
-    compressed per document; plain writes."""
+    compressed per document; plain writes. The folder is removed afterwards if `remove`."""
     import zipfile
 
     from generator.oxml import Deflated, zip_entries
@@ -142,7 +143,10 @@ def floor(sets: list[dict], folder: Path) -> float:
         joined = (inner[:section] + "<w:p><w:pPr>" + inner[section:] + "</w:pPr></w:p>"
                   + bodies[1][len(second._opening):])
         (target / "ho-so.docx").write_bytes(package(TEMPLATE_DOCS[0], first._prefix + first._opening + joined + first._suffix, core))
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    if remove:
+        shutil.rmtree(folder)
+    return seconds
 
 
 BATCH = """
@@ -159,19 +163,28 @@ print(json.dumps({"seconds": seconds, "units": len(result.units), "failed": len(
 """
 
 
-def vanban(units_path: Path, folder: Path, jobs: int) -> dict:
-    """run_batch in a fresh process (imports not timed), so its memory is its own; meanwhile the
-    proportional set size (PSS: shared pages split between the processes sharing them) of it and
-    its workers is sampled from /proc every 20 ms, and the peak of their sum kept."""
+def vanban(units_path: Path, folder: Path, jobs: int, *, sampled: bool = False) -> dict:
+    """run_batch in a fresh process (imports not timed), so its memory is its own. If `sampled`,
+    the proportional set size (PSS: shared pages split between the processes sharing them) of it
+    and its workers is read from /proc every 20 ms meanwhile, and the peak of their sum kept —
+    reading /proc costs CPU beside the batch, so timed runs are not sampled."""
     process = subprocess.Popen([sys.executable, "-c", BATCH, str(PLAN), str(units_path), str(folder), str(jobs)],
                                stdout=subprocess.PIPE, text=True, cwd=REPO)
     peak = 0.0
-    while process.poll() is None:
+    while sampled and process.poll() is None:
         pids = [process.pid, *_read(f"/proc/{process.pid}/task/{process.pid}/children").split()]
         peak = max(peak, sum(_pss_mb(pid) for pid in pids))
         time.sleep(0.02)
+    output = process.communicate()[0]
     assert process.returncode == 0, process.returncode
-    return {**json.loads(process.stdout.read().strip().splitlines()[-1]), "pss_peak_mb": peak}
+    shutil.rmtree(folder, ignore_errors=True)
+    return {**json.loads(output.strip().splitlines()[-1]), "pss_peak_mb": peak}
+
+
+def median_run(run, times: int) -> dict:
+    """The run (a dict with "seconds") of median time among `times`."""
+    runs = sorted((run(i) for i in range(times)), key=lambda r: r["seconds"])
+    return runs[len(runs) // 2]
 
 
 def _read(path: str) -> str:
@@ -263,12 +276,15 @@ def main() -> None:
         sets = contexts(units_path)
         results = {}
         results["a"] = naive(sets, work / "naive")
-        results["c"] = floor(sets, work / "floor")
+        shutil.rmtree(work / "naive")
+        results["c"] = median_run(lambda i: {"seconds": floor(sets, work / f"floor{i}", remove=True)}, REPEATS)["seconds"]
         del sets
-        batch = {jobs: vanban(units_path, work / f"vanban-j{jobs}", jobs) for jobs in sorted({cores, 1}, reverse=True)}
+        batch = {jobs: median_run(lambda i: vanban(units_path, work / f"vanban-j{jobs}-{i}", jobs), REPEATS)
+                 for jobs in sorted({cores, 1}, reverse=True)}
+        memory = {jobs: vanban(units_path, work / f"memory-j{jobs}", jobs, sampled=True) for jobs in batch}
         print("(a) naive, 1 process:")
         print(line("DocxTemplate + render + save; compose", results["a"], documents))
-        print("(b) vanban batch (also reading, computing, atomic writes, zip, workbook):")
+        print(f"(b) vanban batch (also reading, computing, atomic writes, zip, workbook), median of {REPEATS} runs:")
         for jobs, run in batch.items():
             assert run["units"] == args.units and run["failed"] == 0, run
             print(line(f"-j {jobs}", run["seconds"], documents) + f"  CPU {run['cpu']:.2f} s (all processes)")
@@ -276,15 +292,15 @@ def main() -> None:
         steps = breakdown(units_path, work / "steps", sample)
         print(f"    CPU ms per unit, one process ({sample} units): " + ", ".join(f"{k} {v:.2f}" for k, v in steps.items())
               + f"; total {sum(steps.values()):.2f}")
-        print("(c) floor, 1 process:")
+        print(f"(c) floor, 1 process, median of {REPEATS} runs:")
         print(line("Jinja bodies + changed parts zipped", results["c"], documents))
         print("ratios (documents per second):")
         for jobs, run in batch.items():
             a, c = results["a"] / run["seconds"], results["c"] / run["seconds"]
             print(f"  -j {jobs}: b/a = {a:5.1f}  (target ≥ 20)   b/c = {c:4.2f}  (target ≥ 0.5, i.e. within 2× of the floor)")
-        print("peak memory, MB (target ≤ 300): ru_maxrss (resource.getrusage) of the batch process and of its")
-        print("largest worker; and the peak of the sum of their PSS (/proc smaps_rollup, sampled every 20 ms):")
-        for jobs, run in batch.items():
+        print("peak memory, MB (target ≤ 300), in a run of its own: ru_maxrss (resource.getrusage) of the batch process")
+        print("and of its largest worker; and the peak of the sum of their PSS (/proc smaps_rollup, sampled every 20 ms):")
+        for jobs, run in memory.items():
             workers = f", largest worker {run['worker_mb']:.0f}" if jobs > 1 else ""
             print(f"  -j {jobs}: batch process {run['parent_mb']:.0f}{workers}; all processes together (PSS) {run['pss_peak_mb']:.0f}")
         seconds, state = cold_build(work / "build")

@@ -33,7 +33,7 @@ from generator.xlsx import NUMBER_FORMAT
 from generator.loader import LoadedPlan, load_plan
 from generator.oxml import ZipStream, write_zip
 from generator.render import Renderer
-from generator.units import Unit, Units, load_units, unit_plan
+from generator.units import Unit, Units, load_units, read_items, unit_plan
 from generator.vi import format_number
 
 UNITS_FOLDER, ARCHIVE, WORKBOOK = "don-vi", "don-vi.zip", "tong-hop-don-vi.xlsx"
@@ -170,6 +170,11 @@ def _build_in_worker(index: int) -> UnitResult:
     return _JOB.build(index)
 
 
+def _fork() -> multiprocessing.context.BaseContext:
+    """Worker processes started by fork where there is one: no re-import, nothing pickled."""
+    return multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+
+
 @contextmanager
 def _results(job: _Job, order: range, jobs: int) -> Iterator[Iterator[UnitResult]]:
     """Each unit's result, in `order`, built here (jobs=1) or by `jobs` processes.
@@ -180,13 +185,26 @@ def _results(job: _Job, order: range, jobs: int) -> Iterator[Iterator[UnitResult
     if jobs <= 1:
         yield map(job.build, order)
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,))
+    pool = ProcessPoolExecutor(jobs, mp_context=_fork(), initializer=_start_worker, initargs=(job,))
     try:
         yield pool.map(_build_in_worker, order, chunksize=max(1, min(16, len(order) // (jobs * 8))))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _load_units(path: Path, jobs: int, renderer: Renderer, town: LoadedPlan) -> Units:
+    """The units file, its don_vi list read by `jobs` processes where it is long; meanwhile the
+    templates are prepared here (so the batch's workers start with them)."""
+    if jobs <= 1:
+        return load_units(path)
+
+    def reader(parts: list[str]) -> Iterator[list | None]:
+        read = pool.map(read_items, parts)  # sent to the processes at once
+        renderer.prepare(town.plan)
+        return read
+
+    with ProcessPoolExecutor(jobs, mp_context=_fork()) as pool:
+        return load_units(path, reader, parts=4 * jobs)
 
 
 @contextmanager
@@ -215,10 +233,11 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
     """
     town = load_plan(plan_path)
     town_figures = compute_loaded(town)
-    units = load_units(units_path)
+    renderer = Renderer()
+    units = _load_units(units_path, jobs, renderer, town)
     town_values = _town_values(town_figures, units)
     folder = output_folder(plan_path, out)
-    job = _Job(town, units, folder / UNITS_FOLDER)
+    job = _Job(town, units, folder / UNITS_FOLDER, renderer)
     results: list[UnitResult] = []
     book = SummaryBook([line.ten for line in units.doi_chieu])
     with (atomic_file(folder / ARCHIVE) as handle, _results(job, range(len(units.units)), jobs) as stream,

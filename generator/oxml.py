@@ -10,10 +10,12 @@ unescaped, empty elements closed), and a document with structures the text path 
 
 from __future__ import annotations
 
+import os
 import pyexpat
 import re
 import shutil
 import struct
+import sys
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from xml.sax.saxutils import unescape
 from lxml import etree
 
 from generator import layout
+from generator.errors import OutputError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -318,27 +321,30 @@ def _body_bounds(xml: str) -> tuple[int, int, int] | None:
 
 @dataclass(frozen=True)
 class Deflated:
-    """A zip entry compressed once: name, CRC-32, size and raw deflate stream (as zipfile writes it)."""
+    """A zip entry compressed once: name, CRC-32, size and raw deflate stream (as zipfile writes it),
+    with its local header and its central directory record (offset still 0)."""
 
     name: str
     crc: int
     size: int
     data: bytes
+    header: bytes
+    record: bytes
 
     @classmethod
     def of(cls, name: str, data: bytes) -> "Deflated":
         packer = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
-        return cls(name, zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
+        packed, crc = packer.compress(data) + packer.flush(), zlib.crc32(data)
+        return cls(name, crc, len(data), packed, *_headers(name, zipfile.ZIP_DEFLATED, crc, len(packed), len(data), 0))
 
 
 def zip_entries(entries: list[Deflated]) -> bytes:
     """The archive zipfile would write for these entries: deflated, dated 1980-01-01, mode 644, in order."""
     local, central, offset = [], [], 0
     for entry in entries:
-        header, record = _headers(entry.name, zipfile.ZIP_DEFLATED, entry.crc, len(entry.data), entry.size, offset)
-        central.append(record)
-        local += (header, entry.data)
-        offset += len(header) + len(entry.data)
+        central.append(entry.record[:_OFFSET] + _LONG.pack(offset) + entry.record[_OFFSET + 4:])
+        local += (entry.header, entry.data)
+        offset += len(entry.header) + len(entry.data)
     return b"".join(local) + _directory(central, offset)
 
 
@@ -353,15 +359,26 @@ class ZipStream:
         """The file `source` (of `size` bytes and CRC-32 `crc`, known to whoever wrote it) as `name`."""
         header, record = _headers(name, zipfile.ZIP_STORED, crc, size, size, self.offset)
         if self.offset + len(header) + size > 0xFFFFFFFF or len(self.central) == 0xFFFF:
-            raise ValueError("tệp zip vượt giới hạn 4 GB hoặc 65.535 tệp")
+            raise OutputError("tệp zip vượt giới hạn 4 GB hoặc 65.535 tệp; hãy chia danh sách đơn vị")
         self.out.write(header)
         with open(source, "rb") as data:
-            shutil.copyfileobj(data, self.out, size or 1)
+            if _SENDFILE:  # the kernel copies, not Python
+                self.out.flush()
+                sent = 0
+                while sent < size:
+                    sent += os.sendfile(self.out.fileno(), data.fileno(), sent, size - sent)
+            else:
+                shutil.copyfileobj(data, self.out)
         self.central.append(record)
         self.offset += len(header) + size
 
     def close(self) -> None:
         self.out.write(_directory(self.central, self.offset))
+
+
+_SENDFILE = sys.platform.startswith("linux")  # elsewhere os.sendfile may only write to sockets
+_LONG = struct.Struct("<L")
+_OFFSET = 42  # of the local header, in a central directory record
 
 
 def _headers(name: str, method: int, crc: int, stored: int, size: int, offset: int) -> tuple[bytes, bytes]:

@@ -16,6 +16,7 @@ import copy
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache, partial
@@ -404,8 +405,8 @@ def compose(documents: list[bytes]) -> bytes:
 class _Frame:
     """Everything of a combined file (compose) that is the same for every plan: all parts but
     document.xml and core.xml, deflated once, and the relationship ids compose gave each section's
-    headers. Valid for templates that are `combinable`; used once joining a plan's texts has given
-    the same file as compose()."""
+    headers. Valid for templates that are `combinable`; made from compose() of a plan's files, and
+    used once joining that plan's texts has given the same file."""
 
     def __init__(self, combined: bytes):
         with zipfile.ZipFile(io.BytesIO(combined)) as archive:
@@ -413,21 +414,26 @@ class _Frame:
             self.stored = {name: oxml.Deflated.of(name, archive.read(name)) for name in self.names if name not in (DOCUMENT_PART, CORE_PART)}
             document = etree.fromstring(archive.read(DOCUMENT_PART))
         self.ids = [[ref.get(R_ID) for ref in section if ref.get(R_ID) is not None] for section in document.iter(f"{{{W}}}sectPr")]
-        self.exact: bool | None = None  # whether joining texts gives compose()'s file (None: not yet seen)
+        self._first: bytes | None = combined  # to compare the first joined file with
+        self.exact = False  # whether joining texts gives compose()'s file
 
     def combine(self, texts: list[str | None], documents: list[bytes], core: bytes) -> bytes:
-        """compose(documents), joined from the documents' texts (None: made through the tree) where it can be."""
-        joined = oxml.join_bodies(texts, self.ids) if None not in texts and self.exact is not False else None
+        """compose(documents), joined from the documents' texts (None: made through the tree)
+        where it can be; the first call is for the documents the frame was made from."""
+        joined = oxml.join_bodies(texts, self.ids) if None not in texts and (self.exact or self._first) else None
         if joined is None:
-            return compose(documents)
+            return self._take_first() or compose(documents)
         # joined from documents parsed strictly just before, whole elements in fixed markup: well-formed as they are
         changed = {DOCUMENT_PART: (oxml.XML_DECLARATION + joined).encode("utf-8"), CORE_PART: core}
         combined = oxml.zip_entries([self.stored.get(name) or oxml.Deflated.of(name, changed[name]) for name in self.names])
-        if self.exact is None:
-            expected = compose(documents)
-            self.exact = combined == expected
-            return expected
+        if self._first is not None:
+            self.exact = combined == self._first
+            return self._take_first()
         return combined
+
+    def _take_first(self) -> bytes | None:
+        first, self._first = self._first, None
+        return first
 
 
 # --- the plan's documents ----------------------------------------------------------------------
@@ -437,6 +443,16 @@ class DocumentSet:
     """The rendered files of one plan: name → bytes."""
 
     files: dict[str, bytes]
+
+
+def _template_contexts(attendees: bool, budget: bool) -> dict[str, Callable[..., dict]]:
+    """The templates a plan renders with (appendices if it has them), each with its context."""
+    contexts = {"ke-hoach.docx": plan_context}
+    if attendees:
+        contexts["phu-luc-1.docx"] = attendees_context
+    if budget:
+        contexts["phu-luc-2.docx"] = budget_context
+    return contexts
 
 
 class Renderer:
@@ -457,17 +473,19 @@ class Renderer:
             self._prepared[key] = PreparedTemplate(path, make_environment(convention))
         return self._prepared[key]
 
+    def prepare(self, plan: Plan) -> None:
+        """Prepare now the templates a plan like `plan` renders with (e.g. before worker processes fork)."""
+        convention = self._default_convention or plan.quy_uoc_so.convention()
+        for name in _template_contexts(plan.phu_luc_1 is not None, plan.phu_luc_2 is not None):
+            self.template(name, convention)
+
     def render_plan(self, figures: PlanFigures, *, draft: bool | None = None) -> DocumentSet:
         """ke-hoach.docx, phu-luc-1.docx, phu-luc-2.docx (those the plan has) and ho-so.docx."""
         plan = figures.plan
         draft = plan.is_draft if draft is None else (draft or plan.is_draft)
         convention = self._default_convention or plan.quy_uoc_so.convention()
         core = core_properties(plan)
-        contexts = {"ke-hoach.docx": plan_context}
-        if figures.phu_luc_1:
-            contexts["phu-luc-1.docx"] = attendees_context
-        if figures.phu_luc_2:
-            contexts["phu-luc-2.docx"] = budget_context
+        contexts = _template_contexts(bool(figures.phu_luc_1), bool(figures.phu_luc_2))
         files, used = {}, []
         for name, context in contexts.items():
             used.append(self.template(name, convention))

@@ -20,7 +20,7 @@ import difflib
 import re
 import typing
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from datetime import date
@@ -202,13 +202,87 @@ class _DocumentResolver(VersionedResolver):
 def _fast_load(text: str, path: Path) -> object:
     """Plain data through libyaml (ruamel.yaml.clib) — a units file may list hundreds of units;
     on a syntax error the round-trip parser gives the located message."""
-    yaml = YAML(typ="safe")
-    yaml.Resolver = _DocumentResolver
     try:
-        return yaml.load(text)
+        return _libyaml_load(text)
     except YAMLError:
         parse_yaml(text, path)
         raise
+
+
+def _libyaml_load(text: str) -> object:
+    yaml = YAML(typ="safe")
+    yaml.Resolver = _DocumentResolver
+    return yaml.load(text)
+
+
+#: Reads parts of a units file's don_vi list (`split_items`), maybe in other processes: the parts'
+#: texts → each part's items as plain data (None for a part that does not read), in order.
+ItemsReader = Callable[[list[str]], Iterable["list | None"]]
+_ITEMS_KEY = re.compile(r"^don_vi:[ \t]*(?:#.*)?$", re.MULTILINE)
+#: What a file split in parts could read differently: anchors, aliases, tags, directives, document markers, tabs.
+_NOT_SPLIT = re.compile(r"(?:^|[\s\[{,])[&*!]\S|^(?:%|---|\.\.\.)|\t", re.MULTILINE)
+
+
+def split_items(text: str, parts: int) -> tuple[str, list[str]] | None:
+    """The units file's text with an empty don_vi list, and that list's items in up to `parts`
+    texts, each "don_vi:" and some items as they stand — where reading the parts is reading the
+    whole: one top-level don_vi, a block list with every item at one indentation, and none of
+    `_NOT_SPLIT`. None otherwise."""
+    keys = list(_ITEMS_KEY.finditer(text))
+    if len(keys) != 1 or _NOT_SPLIT.search(text):
+        return None
+    lines = text[keys[0].end():].split("\n")[1:]
+    items: list[list[str]] = []
+    indent, end = None, len(lines)
+    for number, line in enumerate(lines):
+        content = line.lstrip(" ")
+        if not content or content.startswith("#"):
+            if items:
+                items[-1].append(line)
+            continue
+        depth = len(line) - len(content)
+        starts_item = content.startswith("- ") or content == "-"
+        if indent is None and not starts_item:
+            return None
+        indent = depth if indent is None else indent
+        if depth == indent and starts_item:
+            items.append([line])
+        elif depth > indent:
+            items[-1].append(line)
+        else:
+            end = number
+            break
+    if not items:
+        return None
+    size = -(-len(items) // parts)
+    texts = ["don_vi:\n" + "\n".join(line for item in items[i:i + size] for line in item) + "\n" for i in range(0, len(items), size)]
+    return text[:keys[0].start()] + "don_vi: []\n" + "\n".join(lines[end:]), texts
+
+
+def read_items(part: str) -> list | None:
+    """The items of a part of a don_vi list (`split_items`) as plain data; None if it does not read as one."""
+    try:
+        data = _libyaml_load(part)
+    except YAMLError:
+        return None
+    items = data.get("don_vi") if isinstance(data, dict) and len(data) == 1 else None
+    return to_plain(items)[0] if isinstance(items, list) else None
+
+
+def _read(text: str, path: Path, reader: ItemsReader | None, parts: int) -> object:
+    """The units file as plain data; its don_vi list read in parts by `reader` where it splits."""
+    split = split_items(text, parts) if reader is not None else None
+    if split is not None:
+        head, texts = split
+        items = list(reader(texts))
+        try:
+            data = to_plain(_libyaml_load(head), path)[0]
+        except YAMLError:
+            data = None
+        if isinstance(data, dict) and data.get("don_vi") == [] and None not in items:
+            data["don_vi"] = [item for part in items for item in part]
+            return data
+    return to_plain(_fast_load(text, path), path)[0]
 
 
 class _Positions(Mapping):
@@ -231,11 +305,15 @@ class _Positions(Mapping):
         return len(self._table)
 
 
-def load_units(path: str | Path) -> Units:
-    """Read a units file and its skeleton; PlanError if either cannot be used at all."""
+def load_units(path: str | Path, reader: ItemsReader | None = None, parts: int = 8) -> Units:
+    """Read a units file and its skeleton; PlanError if either cannot be used at all.
+
+    With `reader` (e.g. `read_items` mapped over worker processes) a long don_vi list is read in
+    `parts` parts, side by side; the data is the same.
+    """
     path = Path(path)
     text = read_text(path)
-    data, _, _ = to_plain(_fast_load(text, path), path)
+    data = _read(text, path, reader, parts)
     positions = _Positions(text, path)
     try:
         head = UnitsFile.model_validate(data)

@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from ruamel.yaml import YAML
 
 from conftest import PLAN, norm
 from generator.cli import batch as batch_cli
-from generator.loader import load_plan
-from generator.units import _fast_load, load_units, overlay, unit_plan
+from generator.loader import load_plan, to_plain
+from generator.units import _fast_load, load_units, overlay, read_items, split_items, unit_plan
 
 UNITS = PLAN.parent / "units" / "kien-tuong.yaml"
 SKELETON = PLAN.parent / "units" / "ke-hoach-don-vi.yaml"
@@ -361,3 +363,51 @@ def test_unit_text_filled_in_is_nfc(tmp_path):
     units = load_units(copy_inputs(tmp_path, edit))
     plan = unit_plan(load_plan(PLAN), units, units.units[0]).plan
     assert plan.van_ban.trich_yeu == "K\u00e9 hoạch"
+
+
+# --- reading a long units file in parts ---------------------------------------------------------
+
+SCALARS = st.sampled_from([
+    "Phường 1", "'xã - Bình Hiệp'", '"a: b - c"', "Ấp 1 & Ấp 2", "yes", "0o17", "1_000", "2024-09-15", "~", "12", "-3",
+    "'# không phải chú thích'", "x # chú thích", "|\n        dòng một\n        - dòng hai\n", ">-\n        gấp\n\n        lại\n",
+])
+
+
+@st.composite
+def units_texts(draw):
+    """Units files of many shapes: item indentation, comments and blank lines between and inside
+    items, block and flow collections, block scalars, quoted '- ' and '#'."""
+    indent = " " * draw(st.sampled_from([0, 2, 4]))
+    lines = ["ke_hoach: khung.yaml  # khung", "doi_chieu: []", "", "don_vi:   # các đơn vị"]
+    for i in range(draw(st.integers(1, 12))):
+        lines += draw(st.sampled_from([[], [""], [f"{indent}# đơn vị {i}"], ["# cột đầu"]]))
+        lines.append(f"{indent}- ten: {draw(SCALARS)}")
+        for key in ("loai", "ap", "giao", "ghi_chu"):
+            value = draw(st.one_of(SCALARS, st.just("[Ấp 1, 'Ấp - 2']"), st.just("{a: 1, b: [x, y]}"),
+                                   st.just(f"\n{indent}    - Ấp 1\n{indent}    - Ấp 2"), st.just(f"\n{indent}      con: 1")))
+            lines.append(f"{indent}  {key}: {value}")
+            lines += draw(st.sampled_from([[], [""], [f"{indent}    # giữa"]]))
+    lines += draw(st.sampled_from([[], ["", "# hết"], ["khac: 1"], ["khac:", "  - 1"]]))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(units_texts(), st.integers(1, 5))
+def test_units_file_read_in_parts_reads_as_a_whole(text, parts):
+    """`split_items` + `read_items` (what a batch's processes do) give the data of one reading."""
+    whole = to_plain(_fast_load(text, Path("units.yaml")), None)[0]
+    split = split_items(text, parts)
+    assert split is not None, text
+    head, texts = split
+    assert len(texts) <= parts
+    data = to_plain(_fast_load(head, Path("units.yaml")), None)[0]
+    data["don_vi"] = [item for part in texts for item in read_items(part)]
+    assert repr(data) == repr(whole)
+
+
+def test_units_files_that_do_not_split_are_read_whole():
+    """Anchors and aliases, tags, directives, a flow list, two don_vi keys: not split."""
+    item = "don_vi:\n  - ten: A\n"
+    for text in ("x: &a 1\n" + item, item + "  - ten: *a\n", item + "  - ten: !!str 1\n", "%YAML 1.2\n---\n" + item,
+                 "don_vi: [{ten: A}]\n", item + "don_vi:\n  - ten: B\n", item.replace("  -", "\t-")):
+        assert split_items(text, 4) is None, text
