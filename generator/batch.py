@@ -281,12 +281,13 @@ class SummaryBook:
 
     def __init__(self, line_names: list[str]):
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Alignment, Font
         from openpyxl.utils import get_column_letter
 
         self._book = Workbook(write_only=True)
         self._sheet = self._book.create_sheet("Tổng hợp")
-        self._bold, self._names = Font(bold=True), line_names
+        self._new_cell, self._bold, self._names = WriteOnlyCell, Font(bold=True), line_names
         for column, width in enumerate((5, 22, 16, *(16 for _ in line_names), 18, 40), 1):
             self._sheet.column_dimensions[get_column_letter(column)].width = width
         self._sheet.append([self._cell("TỔNG HỢP KẾ HOẠCH CẤP XÃ, PHƯỜNG VÀ ĐỐI CHIẾU VỚI KẾ HOẠCH THỊ XÃ", bold=True)])
@@ -296,9 +297,7 @@ class SummaryBook:
         self._sheet.append([self._cell(text, bold=True, alignment=wrapped) for text in headers])
 
     def _cell(self, value: object, *, bold: bool = False, figure: bool = False, **style: object):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(self._sheet, value)
+        cell = self._new_cell(self._sheet, value)
         if bold:
             cell.font = self._bold
         if figure:

@@ -40,6 +40,7 @@ def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True) 
                     os.fsync(out.fileno())
         try:
             os.rename(staging, folder)
+            staging = None
         except OSError:  # the folder exists: replace file by file
             if not folder.is_dir():
                 raise
@@ -48,7 +49,8 @@ def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True) 
     except OSError as exc:
         raise OutputError(f"không ghi được vào {folder}: {exc.strerror or exc}") from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
     return [folder / name for name in files]
 
 

@@ -361,13 +361,16 @@ class ZipStream:
         if self.offset + len(header) + size > 0xFFFFFFFF or len(self.central) == 0xFFFF:
             raise OutputError("tệp zip vượt giới hạn 4 GB hoặc 65.535 tệp; hãy chia danh sách đơn vị")
         self.out.write(header)
-        with open(source, "rb") as data:
-            if _SENDFILE:  # the kernel copies, not Python
-                self.out.flush()
-                sent = 0
+        if _SENDFILE:  # the kernel copies, not Python
+            self.out.flush()
+            descriptor, sent = os.open(source, os.O_RDONLY), 0
+            try:
                 while sent < size:
-                    sent += os.sendfile(self.out.fileno(), data.fileno(), sent, size - sent)
-            else:
+                    sent += os.sendfile(self.out.fileno(), descriptor, sent, size - sent)
+            finally:
+                os.close(descriptor)
+        else:
+            with open(source, "rb") as data:
                 shutil.copyfileobj(data, self.out)
         self.central.append(record)
         self.offset += len(header) + size
