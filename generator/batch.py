@@ -187,7 +187,7 @@ def _results(job: _Job, order: range, jobs: int) -> Iterator[Iterator[UnitResult
         return
     pool = ProcessPoolExecutor(jobs, mp_context=_fork(), initializer=_start_worker, initargs=(job,))
     try:
-        yield pool.map(_build_in_worker, order, chunksize=max(1, min(16, len(order) // (jobs * 8))))
+        yield pool.map(_build_in_worker, order, chunksize=max(1, min(8, len(order) // (jobs * 8))))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -7,6 +7,7 @@ figures do not add up (listed, and marked in the workbook); 2 a unit's data (or 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -24,8 +25,12 @@ def register(sub) -> None:
     parser.add_argument("-o", "--output", type=Path, help="thư mục kết quả (mặc định output/<tên tệp kế hoạch>/)")
     parser.add_argument("--pdf", action="store_true",
                         help="tạo thêm bản PDF của mọi tệp Word (một lần chạy LibreOffice cho cả lô; thiếu thì chỉ cảnh báo)")
-    parser.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N", help="số tiến trình chạy song song (mặc định 1)")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=CORES, metavar="N",
+                        help=f"số tiến trình chạy song song (mặc định: số lõi CPU dùng được, ở máy này {CORES})")
     parser.set_defaults(func=run)
+
+
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _jobs(text: str) -> int:
