@@ -10,7 +10,7 @@
 over N generated units (default 1,000), each with its full document set: ke-hoach.docx,
 phu-luc-2.docx and ho-so.docx, 3 documents per unit in all three. (a) and (c) get each unit's
 computed contexts ready-made (not timed); (b)'s time includes reading and computing them. (b) and
-(c) are the median of 3 runs each. Also: peak memory of the batch, in a run of its own
+(c) are the median of 3 runs each, run in turns. Also: peak memory of the batch, in a run of its own
 (resource.getrusage ru_maxrss of the batch process and of its largest worker, and the peak of
 their summed PSS), and a cold `vanban build` in a fresh process (median of 3).
 
@@ -182,10 +182,9 @@ def vanban(units_path: Path, folder: Path, jobs: int, *, sampled: bool = False) 
     return {**json.loads(output.strip().splitlines()[-1]), "pss_peak_mb": peak}
 
 
-def median_run(run, times: int) -> dict:
-    """The run (a dict with "seconds") of median time among `times`."""
-    runs = sorted((run(i) for i in range(times)), key=lambda r: r["seconds"])
-    return runs[len(runs) // 2]
+def median(runs: list[dict]) -> dict:
+    """The run (a dict with "seconds") of median time."""
+    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
 
 
 def _read(path: str) -> str:
@@ -280,10 +279,15 @@ def main() -> None:
         results = {}
         results["a"] = naive(sets, work / "naive")
         shutil.rmtree(work / "naive")
-        results["c"] = median_run(lambda i: {"seconds": floor(sets, work / f"floor{i}", remove=True)}, REPEATS)["seconds"]
+        # (c) and (b) in turns, so that both meet the machine in the same state (it is shared)
+        floors, runs = [], {jobs: [] for jobs in sorted({cores, 1}, reverse=True)}
+        for i in range(REPEATS):
+            floors.append({"seconds": floor(sets, work / f"floor{i}", remove=True)})
+            for jobs, done in runs.items():
+                done.append(vanban(units_path, work / f"vanban-j{jobs}-{i}", jobs))
         del sets
-        batch = {jobs: median_run(lambda i: vanban(units_path, work / f"vanban-j{jobs}-{i}", jobs), REPEATS)
-                 for jobs in sorted({cores, 1}, reverse=True)}
+        results["c"] = median(floors)["seconds"]
+        batch = {jobs: median(done) for jobs, done in runs.items()}
         memory = {jobs: vanban(units_path, work / f"memory-j{jobs}", jobs, sampled=True) for jobs in batch}
         print("(a) naive, 1 process:")
         print(line("DocxTemplate + render + save; compose", results["a"], documents))
