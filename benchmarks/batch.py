@@ -254,6 +254,10 @@ def fsync_probe(folder: Path) -> float:
     return (time.perf_counter() - start) / 20 * 1000
 
 
+def verdict(met: bool) -> str:
+    return "met" if met else "MISSED"
+
+
 def line(label: str, seconds: float, documents: int) -> str:
     return f"  {label:34s} {documents / seconds:8.1f} documents/s {seconds / documents * 1000:8.2f} ms/document  ({seconds:.2f} s)"
 
@@ -304,14 +308,18 @@ def main() -> None:
         print("ratios (documents per second):")
         for jobs, run in batch.items():
             a, c = results["a"] / run["seconds"], results["c"] / run["seconds"]
-            print(f"  -j {jobs}: b/a = {a:5.1f}  (target ≥ 20)   b/c = {c:4.2f}  (target ≥ 0.5, i.e. within 2× of the floor)")
+            print(f"  -j {jobs}: b/a = {a:5.1f}  (target ≥ 20: {verdict(a >= 20)})   "
+                  f"b/c = {c:4.2f}  (target ≥ 0.5, i.e. within 2× of the floor: {verdict(c >= 0.5)})")
         print("peak memory, MB (target ≤ 300), in a run of its own: ru_maxrss (resource.getrusage) of the batch process")
         print("and of its largest worker; and the peak of the sum of their PSS (/proc smaps_rollup, sampled every 20 ms):")
         for jobs, run in memory.items():
             workers = f", largest worker {run['worker_mb']:.0f}" if jobs > 1 else ""
-            print(f"  -j {jobs}: batch process {run['parent_mb']:.0f}{workers}; all processes together (PSS) {run['pss_peak_mb']:.0f}")
+            peak = max(run["parent_mb"], run["pss_peak_mb"])
+            print(f"  -j {jobs}: batch process {run['parent_mb']:.0f}{workers}; all processes together (PSS) {run['pss_peak_mb']:.0f}"
+                  f" ({verdict(peak <= 300)})")
         seconds, state = cold_build(work / "build")
-        print(f"cold `vanban build data/kien-tuong-2024.yaml`, fresh process, median of 3: {seconds:.2f} s ({state}; target < 1 s)")
+        print(f"cold `vanban build data/kien-tuong-2024.yaml`, fresh process, median of 3: {seconds:.2f} s"
+              f" (build {state}; target < 1 s: {verdict(seconds < 1)})")
         print("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
         shutil.rmtree(work, ignore_errors=True)
