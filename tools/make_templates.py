@@ -320,7 +320,7 @@ def phu_luc_1() -> None:
 def phu_luc_2() -> None:
     doc = _new_document(restart=True)
     P = lambda style, text="": para(doc, style, text)  # noqa: E731
-    w = [650, 2900, 950, 800, 1200, 1400, 1454]
+    w = [760, 2714, 1010, 900, 1300, 1420, 1250]  # twips: STT, a 7-digit price, "Tập thể" on one line
     full = sum(w)
     heads = ["STT", "Nội dung", "Đơn vị tính", "Số lượng", "Đơn giá (đồng)", "Thành tiền (đồng)", "Ghi chú"]
     rows = [
@@ -340,7 +340,7 @@ def phu_luc_2() -> None:
              cell(w[5], P("VB Bang so dam", "{{ bang.tong|so }}")), cell(w[6], P("VB Bang"))]),
         row([cell(full, P("VB Bang chu", "Bằng chữ: {{ bang.tong|chu }}"), span=7)]),
     ]
-    sw = [650, 5754, 2950]
+    sw = [760, 5644, 2950]
     summary = [
         row([cell(sw[0], P("VB Bang dam", "STT")), cell(sw[1], P("VB Bang dam", "Nguồn kinh phí")),
              cell(sw[2], P("VB Bang dam", "Số tiền (đồng)"))], header=True),
