@@ -302,8 +302,8 @@ class SummaryBook:
             cell.font = self._bold
         if figure:
             cell.number_format = NUMBER_FORMAT  # thousands with "." whatever the computer's locale
-        for name, value in style.items():
-            setattr(cell, name, value)
+        for attribute, setting in style.items():
+            setattr(cell, attribute, setting)
         return cell
 
     def add(self, result: UnitResult) -> None:

@@ -31,7 +31,7 @@ from lxml import etree
 
 from generator import oxml
 from generator.compute import BodyBlock, PlanFigures
-from generator.oxml import ZIP_DATE, write_zip
+from generator.oxml import write_zip
 from generator.schema import LOAI_VAN_BAN, Plan, VanBan
 from generator.vi import BLANK, WordConvention, amount_in_words, format_date, format_number
 
@@ -221,8 +221,6 @@ class PreparedTemplate:
         except TemplateError as exc:
             raise TemplateProblem(f"mẫu {self.path.name}: thẻ không hợp lệ: {exc}") from None
         self._frame_document(body)
-        #: Whether documents are made on the text (else through the tree): it needs the usual
-        #: prefixes, a template the text path can follow, and the first document to agree.
         nsmap = self._docxtpl.docx.element.nsmap
         usual = all(nsmap.get(prefix) == uri for prefix, uri in oxml.PREFIXES.items())
         self._filling = oxml.text_filling(body) if usual else None
