@@ -192,19 +192,13 @@ def _results(job: _Job, order: range, jobs: int) -> Iterator[Iterator[UnitResult
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _load_units(path: Path, jobs: int, renderer: Renderer, town: LoadedPlan) -> Units:
-    """The units file, its don_vi list read by `jobs` processes where it is long; meanwhile the
-    templates are prepared here (so the batch's workers start with them)."""
+def _load_units(path: Path, jobs: int, meanwhile: Callable[[LoadedPlan], None]) -> Units:
+    """The units file, its don_vi list read by `jobs` processes where it is long; `meanwhile` is
+    called with the skeleton while they read (load_units)."""
     if jobs <= 1:
-        return load_units(path)
-
-    def reader(parts: list[str]) -> Iterator[list | None]:
-        read = pool.map(read_items, parts)  # sent to the processes at once
-        renderer.prepare(town.plan)
-        return read
-
+        return load_units(path, meanwhile=meanwhile)
     with ProcessPoolExecutor(jobs, mp_context=_fork()) as pool:
-        return load_units(path, reader, parts=4 * jobs)
+        return load_units(path, lambda parts: pool.map(read_items, parts), parts=4 * jobs, meanwhile=meanwhile)
 
 
 @contextmanager
@@ -231,11 +225,17 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
     PlanError (nothing written) if the town plan, the units file or its skeleton cannot be used,
     or a reconciliation line names a figure the town plan does not have.
     """
-    town = load_plan(plan_path)
-    town_figures = compute_loaded(town)
-    renderer = Renderer()
-    units = _load_units(units_path, jobs, renderer, town)
-    town_values = _town_values(town_figures, units)
+    renderer, town = Renderer(), None
+
+    def meanwhile(skeleton: LoadedPlan) -> None:
+        """While the units are read: the town plan, and the templates the units' plans use (which
+        the worker processes then start with)."""
+        nonlocal town
+        town = load_plan(plan_path)
+        renderer.prepare(skeleton.plan)
+
+    units = _load_units(units_path, jobs, meanwhile)
+    town_values = _town_values(compute_loaded(town), units)
     folder = output_folder(plan_path, out)
     job = _Job(town, units, folder / UNITS_FOLDER, renderer)
     results: list[UnitResult] = []

@@ -8,13 +8,14 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from generator.errors import OutputError
+
+T = TypeVar("T")
 
 
 def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True) -> list[Path]:
@@ -61,7 +62,7 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        handle, temp = _new_file(path.parent, f".{path.name}.")
     except OSError as exc:
         raise OutputError(f"không ghi được {path}: {exc.strerror or exc}") from None
     try:
@@ -78,11 +79,19 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
 
 def _new_folder(parent: Path, prefix: str) -> Path:
     """A new folder with a random name (the usual permissions, unlike mkdtemp's private ones)."""
+    return _new_name(parent, prefix, os.mkdir)[1]
+
+
+def _new_file(parent: Path, prefix: str) -> tuple[int, Path]:
+    """A new file with a random name, open for writing (the usual permissions, unlike mkstemp's)."""
+    return _new_name(parent, prefix, lambda path: os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666))
+
+
+def _new_name(parent: Path, prefix: str, make: Callable[[Path], T]) -> tuple[T, Path]:
     while True:
         path = parent / f"{prefix}{secrets.token_hex(4)}.tmp"
         try:
-            os.mkdir(path)
-            return path
+            return make(path), path
         except FileExistsError:
             continue
 

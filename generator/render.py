@@ -6,8 +6,10 @@ template, and `oxml` does docxtpl's post-processing, so the XML equals `DocxTemp
 The parts a document does not change are deflated once per template and copied into each zip; the
 combined file (ho-so.docx) joins the rendered documents in a frame taken from `compose` once.
 Templates run in Jinja's sandbox with StrictUndefined and autoescape; data is never template
-source. Every XML part a template fills is re-parsed strictly before a file is produced (the
-combined file's is joined from those).
+source. Every XML part a template fills is checked before a file is produced: re-parsed
+strictly, or, for a body proved at preparation to fill to well-formed XML whatever the data
+(`oxml.always_well_formed`), checked for characters XML does not allow; the combined file's is
+joined from those.
 """
 
 from __future__ import annotations
@@ -224,6 +226,9 @@ class PreparedTemplate:
         nsmap = self._docxtpl.docx.element.nsmap
         usual = all(nsmap.get(prefix) == uri for prefix, uri in oxml.PREFIXES.items())
         self._filling = oxml.text_filling(body) if usual else None
+        #: Every filling of the body is well-formed (its values written as text): documents made on
+        #: the text are checked for the characters XML does not allow, not parsed again.
+        self._proved = self._filling is not None and oxml.always_well_formed(env.parse(body))
         #: Whether documents are made on the text (else through the tree): the template allows it
         #: and its first document, made both ways, agreed.
         self.by_text = self._filling is not None
@@ -260,14 +265,19 @@ class PreparedTemplate:
             raise TemplateProblem(f"mẫu {self.path.name}: {_template_error_vi(exc)}") from None
         if "{_" in xml or "_}" in xml:
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        # resolve_listing only rewrites tabs, line and page breaks inside <w:t>: skip it when there are none
-        if any(c in xml for c in _LISTING_CHARACTERS) and any(c in text for text in _TEXT.findall(xml) for c in _LISTING_CHARACTERS):
-            xml = self._docxtpl.resolve_listing(xml)
         return xml
+
+    def _listing(self, xml: str) -> str | None:
+        """docxtpl's resolve_listing of a filled part, or None where it has nothing to do: it only
+        rewrites tabs, line and page breaks inside <w:t>."""
+        if any(c in xml for c in _LISTING_CHARACTERS) and any(c in text for text in _TEXT.findall(xml) for c in _LISTING_CHARACTERS):
+            return self._docxtpl.resolve_listing(xml)
+        return None
 
     def _header(self, part: _Part, context: dict) -> bytes:
         """A header or footer part as docxtpl saves it (parsed and serialised by lxml)."""
         xml = self._run(part.template, context)
+        xml = self._listing(xml) or xml
         try:
             return etree.tostring(etree.fromstring(xml), encoding="UTF-8", standalone=True)
         except etree.XMLSyntaxError as exc:
@@ -276,20 +286,23 @@ class PreparedTemplate:
     def _headers_for(self, context: dict) -> dict[str, bytes]:
         return {part.name: self._fixed.get(part.name) or self._header(part, context) for part in self._headers}
 
-    def _document(self, context: dict, *, sized: bool) -> tuple[str, bool]:
+    def _document(self, context: dict, *, sized: bool) -> tuple[str, bool, bool]:
         """document.xml (without its declaration) as DocxTemplate.render() and save make it (if
-        `sized`, with its short rules sized), and whether the text path made it."""
+        `sized`, with its short rules sized), whether the text path made it, and whether it is
+        well-formed but for its characters (made on the text from a proved template, no listing)."""
         body = self._run(self._body, context)
+        listed = self._listing(body)
+        body = listed or body
         if not body.startswith(self._opening):
             raise TemplateProblem(f"{self.path.name}: word/document.xml: thẻ mở <w:body> bị thay đổi khi điền dữ liệu")
         filled = self._prefix + self._bare_opening + body[len(self._opening):] + self._suffix
         text = oxml.as_saved(filled, self._filling, sized=sized) if self.by_text else None
         if text is not None and self._compared:
-            return text, True
+            return text, True, self._proved and listed is None
         tree = self._through_tree(filled, body, sized=sized)
         if text is not None:
             self._compared, self.by_text = True, text == tree
-        return tree, text == tree
+        return tree, text == tree, False
 
     def _through_tree(self, filled: str, body: str, *, sized: bool) -> str:
         """_document by parsing: the tree docxtpl makes (fix_tables, fix_docpr_ids), serialised by lxml."""
@@ -310,24 +323,26 @@ class PreparedTemplate:
 
     def render_xml(self, context: dict) -> tuple[bytes, dict[str, bytes]]:
         """document.xml and the header/footer parts, exactly as docxtpl's render() and save make them."""
-        return _encoded(self._document(context, sized=False)[0], self.path.name), self._headers_for(context)
+        document, _, proved = self._document(context, sized=False)
+        return _encoded(document, self.path.name, proved=proved), self._headers_for(context)
 
     def render(self, context: dict, *, core: bytes) -> bytes:
         """A complete .docx: rendered parts, short rules sized, fixed properties, fixed zip.
 
         Afterwards `last` holds this document's text, for combining (ho-so.docx).
         """
-        document, on_text = self._document(context, sized=True)
+        document, on_text, proved = self._document(context, sized=True)
         self.last = document if on_text else None
-        changed = {DOCUMENT_PART: _encoded(document, self.path.name), CORE_PART: core}
+        changed = {DOCUMENT_PART: _encoded(document, self.path.name, proved=proved), CORE_PART: core}
         changed.update((name, data) for name, data in self._headers_for(context).items() if name not in self._stored)
         return oxml.zip_entries([self._stored.get(name) or oxml.Deflated.of(name, changed[name]) for name in self._names])
 
 
-def _encoded(document: str, where: str) -> bytes:
-    """A document.xml text as the bytes of its part, re-parsed strictly first."""
-    data = (oxml.XML_DECLARATION + document).encode("utf-8")
-    error = oxml.xml_error(data)
+def _encoded(document: str, where: str, *, proved: bool) -> bytes:
+    """A document.xml text as the bytes of its part, checked: parsed strictly, or if it is `proved`
+    well-formed but for its characters (`oxml.always_well_formed`), checked for those."""
+    data = (oxml.XML_DECLARATION + document).encode("utf-8", "surrogatepass")
+    error = oxml.character_error(data) if proved else oxml.xml_error(data)
     if error:
         raise TemplateProblem(f"{where}: word/document.xml: XML không hợp lệ sau khi điền dữ liệu ({error})")
     return data
@@ -421,7 +436,7 @@ class _Frame:
         joined = oxml.join_bodies(texts, self.ids) if None not in texts and (self.exact or self._first) else None
         if joined is None:
             return self._take_first() or compose(documents)
-        # joined from documents parsed strictly just before, whole elements in fixed markup: well-formed as they are
+        # joined from documents checked just before, whole elements in fixed markup: well-formed as they are
         changed = {DOCUMENT_PART: (oxml.XML_DECLARATION + joined).encode("utf-8"), CORE_PART: core}
         combined = oxml.zip_entries([self.stored.get(name) or oxml.Deflated.of(name, changed[name]) for name in self.names])
         if self._first is not None:

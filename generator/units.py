@@ -216,7 +216,7 @@ def _libyaml_load(text: str) -> object:
 
 
 #: Reads parts of a units file's don_vi list (`split_items`), maybe in other processes: the parts'
-#: texts → each part's items as plain data (None for a part that does not read), in order.
+#: texts → each part's items as plain data (None for a part that does not read), in order, as read.
 ItemsReader = Callable[[list[str]], Iterable["list | None"]]
 _ITEMS_KEY = re.compile(r"^don_vi:[ \t]*(?:#.*)?$", re.MULTILINE)
 #: What a file split in parts could read differently: anchors, aliases, tags, directives, document markers, tabs.
@@ -274,20 +274,32 @@ def read_items(part: str) -> list | None:
     return to_plain(items)[0] if isinstance(items, list) else None
 
 
-def _read(text: str, path: Path, reader: ItemsReader | None, parts: int) -> object:
-    """The units file as plain data; its don_vi list read in parts by `reader` where it splits."""
+def _read(text: str, path: Path, reader: ItemsReader | None, parts: int) -> tuple[dict, Iterable[list | None] | None]:
+    """The units file as plain data, and its don_vi list's parts as `reader` gives them where the
+    list splits (the data's don_vi is then empty), else None."""
     split = split_items(text, parts) if reader is not None else None
     if split is not None:
         head, texts = split
-        items = list(reader(texts))
+        pending = reader(texts)
         try:
             data = to_plain(_libyaml_load(head), path)[0]
         except YAMLError:
             data = None
-        if isinstance(data, dict) and data.get("don_vi") == [] and None not in items:
-            data["don_vi"] = [item for part in items for item in part]
-            return data
-    return to_plain(_fast_load(text, path), path)[0]
+        if isinstance(data, dict) and data.get("don_vi") == []:
+            return data, pending
+    return to_plain(_fast_load(text, path), path)[0], None
+
+
+class _Unread(Exception):
+    """A part of the don_vi list did not read as it does in the whole file."""
+
+
+def _items(parts: Iterable[list | None]) -> Iterator[object]:
+    """The don_vi entries, part by part as the parts are read; _Unread at a part that was not."""
+    for part in parts:
+        if part is None:
+            raise _Unread
+        yield from part
 
 
 class _Positions(Mapping):
@@ -310,20 +322,21 @@ class _Positions(Mapping):
         return len(self._table)
 
 
-def load_units(path: str | Path, reader: ItemsReader | None = None, parts: int = 8) -> Units:
+def load_units(path: str | Path, reader: ItemsReader | None = None, parts: int = 8,
+               meanwhile: Callable[[LoadedPlan], None] | None = None) -> Units:
     """Read a units file and its skeleton; PlanError if either cannot be used at all.
 
     With `reader` (e.g. `read_items` mapped over worker processes) a long don_vi list is read in
-    `parts` parts, side by side; the data is the same.
+    `parts` parts, side by side, while the rest of the file and the skeleton are read here, and
+    its units are checked as the parts come in; the data is the same. `meanwhile`, if given, is
+    called with the skeleton before the units are (e.g. to prepare the templates).
     """
     path = Path(path)
     text = read_text(path)
-    data = _read(text, path, reader, parts)
+    data, pending = _read(text, path, reader, parts)
     positions = _Positions(text, path)
-    try:
-        head = UnitsFile.model_validate(data)
-    except ValidationError as exc:
-        raise PlanError([_problem(err, data, path, positions, UnitsFile) for err in exc.errors()]) from None
+    # while the don_vi list is read elsewhere, the rest of the file is checked with a stand-in for it
+    head = _head({**data, "don_vi": [None]} if pending else data, path, positions)
     skeleton_path = path.parent / head.ke_hoach
     try:
         skeleton_raw = parse_yaml(read_text(skeleton_path), skeleton_path)
@@ -335,8 +348,27 @@ def load_units(path: str | Path, reader: ItemsReader | None = None, parts: int =
         ]) from None
     skeleton_data, skeleton_positions, skeleton_warnings = to_plain(skeleton_raw, skeleton_path)
     skeleton = validate_plain(skeleton_data, skeleton_positions, skeleton_warnings, skeleton_path)
+    if meanwhile:
+        meanwhile(skeleton)
+    try:
+        units, problems = _units(_items(pending) if pending else head.don_vi, path, positions)
+    except _Unread:  # a part did not read as part of the whole: the whole file, whose errors are located
+        head = _head(to_plain(_fast_load(text, path), path)[0], path, positions)
+        units, problems = _units(head.don_vi, path, positions)
+    return Units(path, positions, head.doi_chieu, units, problems, skeleton, skeleton_data)
+
+
+def _head(data: object, path: Path, positions: Positions) -> UnitsFile:
+    try:
+        return UnitsFile.model_validate(data)
+    except ValidationError as exc:
+        raise PlanError([_problem(err, data, path, positions, UnitsFile) for err in exc.errors()]) from None
+
+
+def _units(entries: Iterable[object], path: Path, positions: Positions) -> tuple[list[Unit], dict[int, PlanError]]:
+    """Each entry of don_vi as a unit; those with invalid data (or a folder name taken) with their problems."""
     units, problems, seen = [], {}, {}
-    for index, entry in enumerate(head.don_vi):
+    for index, entry in enumerate(entries):
         base = ("don_vi", index)
         name = entry.get("ten") if isinstance(entry, dict) and isinstance(entry.get("ten"), str) else f"đơn vị thứ {index + 1}"
         try:
@@ -352,7 +384,7 @@ def load_units(path: str | Path, reader: ItemsReader | None = None, parts: int =
             continue
         seen[don_vi.slug] = index
         units.append(Unit(index, don_vi.ten, don_vi.slug, don_vi))
-    return Units(path, positions, head.doi_chieu, units, problems, skeleton, skeleton_data)
+    return units, problems
 
 
 def _problem(err: dict, data: object, source: Path, positions: Positions, model: type[BaseModel], base: DataPath = ()) -> Problem:

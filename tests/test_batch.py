@@ -189,6 +189,9 @@ def test_zip_holds_every_unit_folder(built):
         for name in names:
             assert archive.read(name) == (out / "don-vi" / name).read_bytes()
             assert archive.getinfo(name).date_time == (1980, 1, 1, 0, 0, 0)
+    # written through a temporary file, with the permissions every other file gets (not private)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (out / "don-vi.zip", out / "tong-hop-don-vi.xlsx", out / "don-vi" / names[0])}
+    assert len(set(modes.values())) == 1, modes
 
 
 def test_parallel_run_gives_the_same_bytes(built, tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ listed below); our own built document is imported back and must give the same fi
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -247,6 +248,9 @@ def test_cli_writes_atomically_and_refuses_to_overwrite(tmp_path, capsys):
     written = target.read_text(encoding="utf-8")
     assert written == import_document(source).yaml_text
     assert sorted(p.name for p in target.parent.iterdir()) == ["a.yaml"]  # no temporary file left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # as any new file, not a temporary file's 0600
     target.write_text("# sửa tay\n", encoding="utf-8")
     assert run_cli(["import", str(source), "-o", str(target)]) == 2
     assert "--force" in capsys.readouterr().err

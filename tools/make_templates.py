@@ -13,12 +13,15 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from generator import layout as L  # noqa: E402
 from generator.render import FIXED_CORE_PROPERTIES  # noqa: E402
+
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
 OUT = Path(__file__).resolve().parents[1] / "templates"
 FONT = "Times New Roman"
@@ -163,6 +166,11 @@ def _new_document(*, restart: bool):
     for tag in ("w:rsids", "w:proofState"):
         for el in settings.findall(qn(tag)):
             settings.remove(el)
+    # python-docx's default template brings a thumbnail of itself (shown as a preview of our file)
+    # and Word 2010's stylesWithEffects.xml (430 KB, none of our styles): a file without them is the same
+    for rels, kind in ((doc.part.package.rels, RT.THUMBNAIL), (doc.part.rels, STYLES_WITH_EFFECTS)):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype == kind]:
+            del rels[rid]
     return doc
 
 
