@@ -144,6 +144,7 @@ _RUN_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
 _INDENT = re.compile(r"<w:ind\b([^>]*?)/>")
 _ATTRIBUTE = re.compile(r'(\S+?)="([^"]*)"')
 _CELL_WIDTH = re.compile(r'<w:tcW\b[^>]*? w:w="(\d+)"')
+_EMPTY_ELEMENT = re.compile(r"<([^\s<>/!?]+)></\1>")
 _MARKUP_OR_TAG = re.compile(r"<(/?)([^\s<>/!?]+)[^<>]*?(/?)>|\{[{%#]")
 
 
@@ -151,12 +152,15 @@ _MARKUP_OR_TAG = re.compile(r"<(/?)([^\s<>/!?]+)[^<>]*?(/?)>|\{[{%#]")
 class TextFilling:
     """What the text path needs to know of a template, learnt once from its source."""
 
-    #: Elements the template's tags sit directly in (what filling may leave empty); w:t also for
-    #: RichText's and docxtpl's line breaks, which write runs of their own.
-    holders: frozenset[str]
+    #: Elements without attributes that filling may leave empty, <X></X> (lxml writes <X/>): those
+    #: whose content begins with a tag, those empty in the template, and w:t (RichText and docxtpl's
+    #: line breaks write runs of their own).
+    emptied: frozenset[str]
     #: Whether filling can change a table's rows or cells (tags right inside a table or a row),
     #: so each document's tables are checked as fix_tables would.
     tables_vary: bool
+    #: Whether the template has drawings, which docxtpl numbers (values, escaped, bring none).
+    drawings: bool = False
 
 
 def text_filling(source: str) -> TextFilling | None:
@@ -167,7 +171,7 @@ def text_filling(source: str) -> TextFilling | None:
         source.rfind("<", 0, tag.start()) > source.rfind(">", 0, tag.start()) for tag in TEMPLATE_TAG.finditer(source)
     ):
         return None
-    holders, open_elements = {"w:t"}, []
+    holders, open_elements = set(), []
     for match in _MARKUP_OR_TAG.finditer(source):
         closing, name, empty = match.groups()
         if name is None:
@@ -177,7 +181,8 @@ def text_filling(source: str) -> TextFilling | None:
             open_elements.pop()
         elif not empty:
             open_elements.append(name)
-    return TextFilling(frozenset(holders), bool(holders & {"w:tbl", "w:tr"}) or not tables_regular(source))
+    emptied = {"w:t", *_EMPTY_ELEMENT.findall(source)} | {name for name in holders if re.search(f"<{re.escape(name)}>\\s*\\{{", source)}
+    return TextFilling(frozenset(emptied), bool(holders & {"w:tbl", "w:tr"}) or not tables_regular(source), "<wp:docPr" in source)
 
 
 def as_saved(xml: str, filling: TextFilling, *, sized: bool) -> str | None:
@@ -187,15 +192,15 @@ def as_saved(xml: str, filling: TextFilling, *, sized: bool) -> str | None:
     tree can tell (nested tables, carriage returns)."""
     if "\r" in xml or filling.tables_vary and not tables_regular(xml):
         return None
-    if "&#" in xml:
+    if "#" in xml and "&#" in xml:  # (a search for one character is the fastest)
         for reference, character in _ESCAPED_QUOTES:
             xml = xml.replace(reference, character)
     if '"></' in xml:
         xml = _EMPTY_WITH_ATTRIBUTES.sub('"/>', xml)
-    for name in filling.holders:
+    for name in filling.emptied:
         if f"<{name}></{name}>" in xml:
             xml = xml.replace(f"<{name}></{name}>", f"<{name}/>")
-    if "<wp:docPr" in xml:  # docxtpl numbers drawings from 1000 in every render
+    if filling.drawings:  # docxtpl numbers drawings from 1000 in every render
         numbers = iter(range(1001, 1001 + xml.count("<wp:docPr")))
         xml = _DRAWING_ID.sub(lambda m: f'{m.group(1)}{next(numbers)}"', xml)
     return _size_rules_text(xml) if sized else xml
@@ -236,7 +241,7 @@ def _size_rules_text(xml: str) -> str | None:
     """size_rules on the text (tables not nested, no text boxes: checked by the caller)."""
     rules, position = [], xml.find(_RULE_STYLE)
     while position >= 0:
-        start = max(xml.rfind("<w:p>", 0, position), xml.rfind("<w:p ", 0, position))
+        start = _last_start(xml, "w:p", position)
         properties = _PARAGRAPH_PROPERTIES.match(xml, start)
         if properties is None or properties.end() < position:
             return None
@@ -269,7 +274,7 @@ def _ruled_widths(xml: str, rule: int) -> list[float]:
     """Widths of the ruled paragraphs right above the rule paragraph starting at `rule`."""
     widths, end = [], rule
     while xml.endswith("</w:p>", 0, end):
-        start = max(xml.rfind("<w:p>", 0, end), xml.rfind("<w:p ", 0, end))
+        start = _last_start(xml, "w:p", end)
         paragraph = xml[start:end]
         properties = _PARAGRAPH_PROPERTIES.match(paragraph)
         style = _STYLE.search(properties.group(1)) if properties else None
@@ -284,10 +289,19 @@ def _ruled_widths(xml: str, rule: int) -> list[float]:
 
 def _rule_box(xml: str, rule: int) -> int:
     """Width the rule is centred in: its table cell's, or the page's text width."""
-    cell = max(xml.rfind("<w:tc>", 0, rule), xml.rfind("<w:tc ", 0, rule))
+    cell = _last_start(xml, "w:tc", rule)
     if cell <= xml.rfind("</w:tc>", 0, rule):
         return layout.TEXT_WIDTH
     return int(_CELL_WIDTH.search(xml, cell, xml.index("</w:tcPr>", cell)).group(1))
+
+
+def _last_start(xml: str, name: str, end: int) -> int:
+    """Where the last start tag of element `name` (<name> or <name …>) before `end` begins, or -1."""
+    tag = f"<{name}"
+    position = xml.rfind(tag, 0, end)
+    while position >= 0 and xml[position + len(tag)] not in "> ":
+        position = xml.rfind(tag, 0, position)
+    return position
 
 
 # --- the tree path ------------------------------------------------------------------------------
@@ -377,7 +391,7 @@ def _body_bounds(xml: str) -> tuple[int, int, int] | None:
     """Where a document's body content starts, its final sectPr starts and the body ends."""
     body = xml.find("<w:body")
     close = xml.rfind("</w:body>")
-    section = max(xml.rfind("<w:sectPr>", 0, close), xml.rfind("<w:sectPr ", 0, close))
+    section = _last_start(xml, "w:sectPr", close)
     if body < 0 or section < 0 or not xml.endswith("</w:sectPr>", 0, close):
         return None
     return xml.index(">", body) + 1, section, close

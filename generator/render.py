@@ -326,16 +326,17 @@ class PreparedTemplate:
         document, _, proved = self._document(context, sized=False)
         return _encoded(document, self.path.name, proved=proved), self._headers_for(context)
 
-    def render(self, context: dict, *, core: bytes) -> bytes:
-        """A complete .docx: rendered parts, short rules sized, fixed properties, fixed zip.
+    def render(self, context: dict, *, core: oxml.Deflated) -> bytes:
+        """A complete .docx: rendered parts, short rules sized, fixed properties (`core`, deflated
+        once for all of a plan's files), fixed zip.
 
         Afterwards `last` holds this document's text, for combining (ho-so.docx).
         """
         document, on_text, proved = self._document(context, sized=True)
         self.last = document if on_text else None
-        changed = {DOCUMENT_PART: _encoded(document, self.path.name, proved=proved), CORE_PART: core}
+        changed = {DOCUMENT_PART: _encoded(document, self.path.name, proved=proved)}
         changed.update((name, data) for name, data in self._headers_for(context).items() if name not in self._stored)
-        return oxml.zip_entries([self._stored.get(name) or oxml.Deflated.of(name, changed[name]) for name in self._names])
+        return _zip(self._names, self._stored, changed, core)
 
 
 def _encoded(document: str, where: str, *, proved: bool) -> bytes:
@@ -346,6 +347,11 @@ def _encoded(document: str, where: str, *, proved: bool) -> bytes:
     if error:
         raise TemplateProblem(f"{where}: word/document.xml: XML không hợp lệ sau khi điền dữ liệu ({error})")
     return data
+
+
+def _zip(names: list[str], stored: dict[str, oxml.Deflated], changed: dict[str, bytes], core: oxml.Deflated) -> bytes:
+    """A .docx of parts in the order of `names`: deflated once (`stored`), the core properties, the others deflated now."""
+    return oxml.zip_entries([stored.get(name) or (core if name == CORE_PART else oxml.Deflated.of(name, changed[name])) for name in names])
 
 
 def _template_error_vi(exc: TemplateError) -> str:
@@ -430,15 +436,14 @@ class _Frame:
         self._first: bytes | None = combined  # to compare the first joined file with
         self.exact = False  # whether joining texts gives compose()'s file
 
-    def combine(self, texts: list[str | None], documents: list[bytes], core: bytes) -> bytes:
+    def combine(self, texts: list[str | None], documents: list[bytes], core: oxml.Deflated) -> bytes:
         """compose(documents), joined from the documents' texts (None: made through the tree)
         where it can be; the first call is for the documents the frame was made from."""
         joined = oxml.join_bodies(texts, self.ids) if None not in texts and (self.exact or self._first) else None
         if joined is None:
             return self._take_first() or compose(documents)
         # joined from documents checked just before, whole elements in fixed markup: well-formed as they are
-        changed = {DOCUMENT_PART: (oxml.XML_DECLARATION + joined).encode("utf-8"), CORE_PART: core}
-        combined = oxml.zip_entries([self.stored.get(name) or oxml.Deflated.of(name, changed[name]) for name in self.names])
+        combined = _zip(self.names, self.stored, {DOCUMENT_PART: (oxml.XML_DECLARATION + joined).encode("utf-8")}, core)
         if self._first is not None:
             self.exact = combined == self._first
             return self._take_first()
@@ -497,7 +502,7 @@ class Renderer:
         plan = figures.plan
         draft = plan.is_draft if draft is None else (draft or plan.is_draft)
         convention = self._default_convention or plan.quy_uoc_so.convention()
-        core = core_properties(plan)
+        core = oxml.Deflated.of(CORE_PART, core_properties(plan))
         contexts = _template_contexts(bool(figures.phu_luc_1), bool(figures.phu_luc_2))
         files, used = {}, []
         for name, context in contexts.items():
@@ -506,7 +511,7 @@ class Renderer:
         files["ho-so.docx"] = self._combined(used, list(files.values()), core)
         return DocumentSet(files)
 
-    def _combined(self, templates: list[PreparedTemplate], documents: list[bytes], core: bytes) -> bytes:
+    def _combined(self, templates: list[PreparedTemplate], documents: list[bytes], core: oxml.Deflated) -> bytes:
         """ho-so.docx: compose(documents), joined in a frame once the templates' first plan made it."""
         if not all(template.combinable for template in templates):
             return compose(documents)

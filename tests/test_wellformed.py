@@ -12,8 +12,9 @@ data could still bring into a proved template, are refused.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from conftest import PLAN
 from generator import oxml
@@ -43,7 +44,7 @@ def well_nested(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     )
 
 
-LEAVES = st.sampled_from(["", "x", "&amp;", "<b/>", "{{ v }}", "{% set k = 1 %}"])
+LEAVES = st.sampled_from(["", "x", "&amp;", "<b/>", "<b></b>", '<b w:val="1"></b>', "{{ v }}", "{% set k = 1 %}"])
 WHOLE = st.recursive(LEAVES, well_nested, max_leaves=12)
 BROKEN = st.sampled_from(["<a>", "</a>", "</w:p>", "&am{{ v }}p;", "<a {{ v }}/>", "&", "<", '<a b="1" b="2"/>', "<!-- c -->", "{% if c0 %}<a>{% endif %}",
                           "{% if c0 %}</w:p>{% else %}{% endif %}", "{% for i in range(n0) %}</a><a>{% endfor %}",
@@ -70,6 +71,28 @@ def test_a_proved_template_always_fills_to_well_formed_xml(inner, contexts):
 @given(WHOLE)
 def test_whole_elements_are_proved(inner):
     assert proved(f"<w:body>{inner}</w:body>")
+
+
+NOTHING = {"c0": False, "c1": False, "c2": False, "n0": 0, "n1": 0, "v": ""}
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY, st.lists(CONTEXTS, min_size=1, max_size=3))
+@example("<w:p>{% if c0 %}<b/>{% endif %}</w:p>", [NOTHING])
+@example("<a>{% for i in range(n0) %}x{% endfor %}</a>", [NOTHING])
+@example('<a w:val="&quot;">{{ v }}</a><b></b><w:t>{{ v }}</w:t>', [NOTHING, {**NOTHING, "v": "'\""}])
+def test_text_path_writes_what_lxml_writes(inner, contexts):
+    """On the text path (`oxml.as_saved`) a filled template reads as lxml serialises it: quotes in
+    text as characters, elements left empty — with or without attributes, by a branch not taken,
+    a loop run no time or an empty value — closed as <x/> (here with no tables or drawings)."""
+    source = f'<w:document xmlns:w="{oxml.W}"><w:body>{inner}<w:sectPr/></w:body></w:document>'
+    filling = oxml.text_filling(source) if proved(source) else None
+    if filling is None:
+        return
+    template = ENV.from_string(source)
+    for context in contexts:
+        filled = template.render(context)
+        assert oxml.as_saved(filled, filling, sized=False) == etree.tostring(etree.fromstring(filled), encoding="unicode")
 
 
 @pytest.mark.parametrize("source", [
