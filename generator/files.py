@@ -28,17 +28,14 @@ def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True) 
     """
     folder = Path(folder)
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
+        if not folder.parent.is_dir():
+            folder.parent.mkdir(parents=True, exist_ok=True)
         staging = _new_folder(folder.parent, f".{folder.name}.")
     except OSError as exc:
         raise OutputError(f"không tạo được thư mục {folder}: {exc.strerror or exc}") from None
     try:
         for name, data in files.items():
-            with open(staging / name, "xb") as out:
-                out.write(data)
-                out.flush()
-                if durable:
-                    os.fsync(out.fileno())
+            _write_new(staging / name, data, durable=durable)
         try:
             os.rename(staging, folder)
             staging = None
@@ -77,6 +74,23 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         Path(temp).unlink(missing_ok=True)
 
 
+def _write_new(path: Path, data: bytes, *, durable: bool) -> None:
+    """A new file holding `data` (fsynced if `durable`); the file must not exist."""
+    descriptor = _open_new(path)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+        if durable:
+            os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _open_new(path: Path) -> int:
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+
+
 def _new_folder(parent: Path, prefix: str) -> Path:
     """A new folder with a random name (the usual permissions, unlike mkdtemp's private ones)."""
     return _new_name(parent, prefix, os.mkdir)[1]
@@ -84,7 +98,7 @@ def _new_folder(parent: Path, prefix: str) -> Path:
 
 def _new_file(parent: Path, prefix: str) -> tuple[int, Path]:
     """A new file with a random name, open for writing (the usual permissions, unlike mkstemp's)."""
-    return _new_name(parent, prefix, lambda path: os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666))
+    return _new_name(parent, prefix, _open_new)
 
 
 def _new_name(parent: Path, prefix: str, make: Callable[[Path], T]) -> tuple[T, Path]:

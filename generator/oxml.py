@@ -182,7 +182,61 @@ def text_filling(source: str) -> TextFilling | None:
         elif not empty:
             open_elements.append(name)
     emptied = {"w:t", *_EMPTY_ELEMENT.findall(source)} | {name for name in holders if re.search(f"<{re.escape(name)}>\\s*\\{{", source)}
-    return TextFilling(frozenset(emptied), bool(holders & {"w:tbl", "w:tr"}) or not tables_regular(source), "<wp:docPr" in source)
+    return TextFilling(frozenset(emptied), not _tables_fixed(source), "<wp:docPr" in source)
+
+
+_SOURCE_MARKUP = re.compile(r"<(/?)([^\s<>/!?]+)([^<>]*?)(/?)>|\{%-?\s*(\w*)|\{[{#]")
+_SPAN = re.compile(r'w:val="(\d+)"')
+#: Statements filling may repeat or leave out rows by: +1 opens a block, -1 ends one.
+_ROW_STATEMENTS = {"if": 1, "for": 1, "elif": 0, "else": 0, "endif": -1, "endfor": -1}
+
+
+def _tables_fixed(source: str) -> bool:
+    """Whether every filling of a template source has regular tables (fix_tables leaves them): the
+    template's are, and filling only repeats or leaves out whole rows — the tags in a table are in
+    its cells or are if/for statements right in the table, around whole rows; each row fits the
+    grid, and a row outside those statements spans it. (Nested tables: False, see tables_regular.)"""
+    if not tables_regular(source):
+        return False
+    stack: list[str] = []  # open elements
+    blocks: list[bool] = []  # open if/for statements: whether right in a table (around rows)
+    columns = widest = spanning = cells = spanned = 0
+    for match in _SOURCE_MARKUP.finditer(source):
+        closing, name, attributes, empty, keyword = match.groups()
+        if name is not None:
+            if closing:
+                if not stack or stack.pop() != name or name == "w:tbl" and (widest > columns or spanning < columns or any(blocks)):
+                    return False
+                if name == "w:tr":
+                    widest, spanning = max(widest, cells), spanning if any(blocks) else max(spanning, spanned)
+                continue
+            if name == "w:tbl":
+                columns = widest = spanning = 0
+            elif name == "w:tr":
+                cells = spanned = 0
+            elif name == "w:tc":
+                cells, spanned = cells + 1, spanned + 1
+            elif name == "w:gridCol":
+                columns += 1
+            elif name == "w:gridSpan" and _SPAN.search(attributes):
+                spanned += int(_SPAN.search(attributes).group(1)) - 1
+            if not empty:
+                stack.append(name)
+            continue
+        step = _ROW_STATEMENTS.get(keyword) if keyword is not None else None
+        around_rows = bool(stack) and stack[-1] == "w:tbl"
+        if "w:tbl" in stack and "w:tc" not in stack:  # in a table, not in a cell: only statements around rows
+            if not around_rows or step is None or step <= 0 and not (blocks and blocks[-1]):
+                return False
+        elif keyword not in (None, "set") and step is None or step is not None and step <= 0 and blocks and blocks[-1]:
+            return False  # a statement it does not follow, or one around rows that goes on in a cell or outside
+        if step == 1:
+            blocks.append(around_rows)
+        elif step == -1:
+            if not blocks:
+                return False
+            blocks.pop()
+    return True
 
 
 def as_saved(xml: str, filling: TextFilling, *, sized: bool) -> str | None:

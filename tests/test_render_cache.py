@@ -41,6 +41,7 @@ from generator.render import (
     plan_context,
 )
 from generator.units import load_units, unit_plans
+from generator.vi import CANONICAL
 from test_properties_build import ALPHABET, plans
 
 UNITS = PLAN.parent / "units" / "kien-tuong.yaml"
@@ -232,13 +233,51 @@ def test_text_path_leaves_intricate_documents_to_the_tree():
 
 
 def test_templates_whose_filling_changes_tables_are_checked_per_document():
-    """Tags right inside a table (row loops) or a row (cell loops) make tables vary; tags in cell text do not."""
+    """Tags in cell text leave tables as they are; so do row loops, if a row outside them spans the
+    grid; tags elsewhere in a table or a row (cell loops) make tables vary."""
     row = '<w:tr><w:tc><w:tcPr><w:tcW w:w="900" w:type="dxa"/></w:tcPr><w:p><w:r><w:t>{{ x }}</w:t></w:r></w:p></w:tc></w:tr>'
     table = f'<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w="900"/></w:tblGrid>{row}</w:tbl>'
-    for body, vary in ((table, False), (table.replace(row, f"{{% for x in y %}}{row}{{% endfor %}}"), True),
+    loop = f"{{% for x in y %}}{row}{{% endfor %}}"
+    for body, vary in ((table, False), (table.replace(row, loop), True), (table.replace(row, row + loop), False),
+                       (table.replace(row, row + loop.replace("</w:tr>{% endfor %}", "{% endfor %}</w:tr>")), True),
                        (table.replace("<w:tc>", "{% if a %}<w:tc>"), True), (table.replace("</w:tblGrid>", '<w:gridCol w:w="9"/></w:tblGrid>'), True)):
         source = f'<w:document xmlns:w="{oxml.W}"><w:body>{body}<w:sectPr/></w:body></w:document>'
         assert oxml.text_filling(source).tables_vary is vary, body
+
+
+ROW_WRAPS = st.sampled_from([
+    "{}", "{{% for i in range(n) %}}{}{{% endfor %}}", "{{% if a %}}{}{{% endif %}}", "{{% if a %}}{{% else %}}{}{{% endif %}}",
+])
+#: Statements where filling may change a table's cells or grid, not only repeat its rows.
+MISPLACED = st.sampled_from([
+    lambda t: t.replace("<w:tc>", "{% if a %}<w:tc>", 1).replace("</w:tc>", "</w:tc>{% endif %}", 1),  # a cell left out
+    lambda t: t.replace("<w:gridCol ", "{% for i in range(n) %}<w:gridCol ", 1).replace("</w:tblGrid>", "{% endfor %}</w:tblGrid>"),
+    lambda t: t.replace("<w:tr>", "{% if a %}<w:tr>", 1).replace("<w:p/></w:tc>", "<w:p/>{% endif %}</w:tc>", 1),  # row → cell
+    lambda t: t.replace("<w:tr>", "{{ n }}<w:tr>", 1),  # a value between rows
+])
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.integers(1, 4), st.booleans(), st.lists(st.tuples(st.lists(st.integers(1, 3), min_size=1, max_size=4), ROW_WRAPS), min_size=1, max_size=4),
+       st.none() | MISPLACED, st.lists(st.tuples(st.booleans(), st.integers(0, 2)), min_size=1, max_size=4))
+def test_tables_said_fixed_need_no_fixing_whatever_the_filling(columns, full_row, rows, misplaced, fillings):
+    """A template whose tables `text_filling` says cannot vary fills to tables fix_tables leaves
+    as they are, whatever its statements around rows do (repeated, left out, one branch or the other).
+    Rows have at most as many cells as the grid has columns (most tables are then regular), and
+    the first may be a row of one cell per column, outside any statement."""
+    one = table_xml(columns, [[1]]).split("<w:tr>", 1)[0]
+    rows = [([1] * columns, "{}")] * full_row + [([min(span, columns) for span in spans][:columns], wrap) for spans, wrap in rows]
+    table = one + "".join(wrap.format(table_xml(columns, [spans])[len(one):-len("</w:tbl>")]) for spans, wrap in rows) + "</w:tbl>"
+    table = misplaced(table) if misplaced else table
+    source = f'<w:document xmlns:w="{oxml.W}"><w:body>{table}<w:sectPr/></w:body></w:document>'
+    filling = oxml.text_filling(source)
+    if filling is None or filling.tables_vary:
+        return
+    template = make_environment(CANONICAL).from_string(source)
+    for a, n in fillings:
+        filled = template.render(a=a, n=n)
+        body = etree.tostring(etree.fromstring(filled).find(f"{{{oxml.W}}}body"), encoding="unicode")
+        assert etree.tostring(DocxTemplate.fix_tables(None, body)) == etree.tostring(etree.fromstring(body)), (source, a, n)
 
 
 def test_joined_texts_are_what_compose_makes(town, ward):
