@@ -218,8 +218,8 @@ def _tables_fixed(source: str) -> bool:
                 cells, spanned = cells + 1, spanned + 1
             elif name == "w:gridCol":
                 columns += 1
-            elif name == "w:gridSpan" and _SPAN.search(attributes):
-                spanned += int(_SPAN.search(attributes).group(1)) - 1
+            elif name == "w:gridSpan" and (span := _SPAN.search(attributes)):
+                spanned += int(span.group(1)) - 1
             if not empty:
                 stack.append(name)
             continue
