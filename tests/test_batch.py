@@ -23,6 +23,7 @@ from ruamel.yaml import YAML
 
 from conftest import PLAN, norm
 from generator.cli import batch as batch_cli
+from generator.errors import PlanError
 from generator.loader import load_plan, to_plain
 from generator.units import _fast_load, load_units, overlay, read_items, split_items, unit_plan
 
@@ -290,6 +291,50 @@ def test_units_file_problems_are_located(tmp_path):
     assert problems[("don_vi", 2, "to_cnscc")].line == typo_line
     assert problems[("don_vi", 2, "to_cnscc")].message == "khóa không hợp lệ 'to_cnscc'; có phải ý bạn là 'to_cnsc'?"
     assert problems[("don_vi", 2, "to_cnsc")].message == "thiếu trường bắt buộc"
+
+
+def test_a_part_that_does_not_read_is_located_in_the_whole_file(tmp_path):
+    """Read in parts (as a batch's processes read it), a units file with a syntax error inside one
+    unit's entry is reported at that line, as a reading of the whole file reports it; a good file
+    read in parts gives the units a whole reading gives, and the skeleton is handed to `meanwhile`
+    before the units are checked."""
+    def edit(text: str) -> str:
+        start, end = unit_block(text, "xã Thạnh Trị")
+        lines = text.splitlines()
+        lines[start + 2] = lines[start + 2].rstrip("]")  # tieu_de: [… an unclosed flow sequence
+        return "\n".join(lines) + "\n"
+
+    units_path = copy_inputs(tmp_path, edit)
+    bad_line = 1 + next(i for i, line in enumerate(units_path.read_text(encoding="utf-8").splitlines()) if line.endswith("THẠNH TRỊ"))
+    read_parts = []
+
+    def reader(parts):
+        read_parts.extend(parts)
+        return map(read_items, parts)
+
+    with pytest.raises(PlanError) as info:
+        load_units(units_path, reader, parts=4)
+    assert len(read_parts) == 4
+    assert any(p.line in (bad_line, bad_line + 1) and p.file == units_path for p in info.value.problems), info.value.problems
+    seen = []
+    whole = load_units(UNITS)
+    split = load_units(UNITS, lambda parts: map(read_items, parts), parts=3, meanwhile=lambda skeleton: seen.append(skeleton.plan))
+    assert [(u.ten, u.slug, u.don_vi) for u in split.units] == [(u.ten, u.slug, u.don_vi) for u in whole.units]
+    assert seen and seen[0] == whole.skeleton.plan
+
+
+def test_a_bad_town_plan_is_located_and_nothing_is_written(tmp_path):
+    """With every core (the units file read meanwhile in other processes), a town plan with a
+    problem stops the batch with its file and line; no folder, zip or workbook is written."""
+    plan_path = tmp_path / PLAN.name
+    text = PLAN.read_text(encoding="utf-8")
+    plan_path.write_text(text.replace("  so_luong: 16\n", "  so_luong: mười sáu\n", 1), encoding="utf-8")
+    assert plan_path.read_text(encoding="utf-8") != text
+    bad_line = 1 + next(i for i, line in enumerate(plan_path.read_text(encoding="utf-8").splitlines()) if "mười sáu" in line)
+    units_path = copy_inputs(tmp_path, lambda text: text)
+    code, _, stderr = run(plan_path, "--units", units_path, "-o", tmp_path / "out", "-j", "2")
+    assert code == 2 and f"{plan_path}:{bad_line}:" in stderr, stderr
+    assert not (tmp_path / "out").exists()
 
 
 def test_overlay_merges_mappings_and_replaces_the_rest():
