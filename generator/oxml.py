@@ -68,7 +68,8 @@ def character_error(data: bytes) -> str | None:
     U+FFFE, U+FFFF, surrogates), or None."""
     if len(data.translate(None, _CONTROL_BYTES)) != len(data):
         return "ký tự điều khiển"
-    if b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data or b"\xed" in data and re.search(rb"\xed[\xa0-\xbf]", data):
+    # (a search for one byte is the fastest: look for the first byte before the sequence)
+    if b"\xef" in data and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data) or b"\xed" in data and re.search(rb"\xed[\xa0-\xbf]", data):
         return "ký tự U+FFFE, U+FFFF hoặc nửa cặp UTF-16"
     return None
 
@@ -246,7 +247,7 @@ def as_saved(xml: str, filling: TextFilling, *, sized: bool) -> str | None:
     tree can tell (nested tables, carriage returns)."""
     if "\r" in xml or filling.tables_vary and not tables_regular(xml):
         return None
-    if "#" in xml and "&#" in xml:  # (a search for one character is the fastest)
+    if "#" in xml and "&#" in xml:  # one character first: found fastest
         for reference, character in _ESCAPED_QUOTES:
             xml = xml.replace(reference, character)
     if '"></' in xml:

@@ -263,7 +263,7 @@ class PreparedTemplate:
             xml = template.render(context)
         except TemplateError as exc:
             raise TemplateProblem(f"mẫu {self.path.name}: {_template_error_vi(exc)}") from None
-        if "{_" in xml or "_}" in xml:
+        if "_" in xml and ("{_" in xml or "_}" in xml):  # (one character is found fastest)
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         return xml
 
