@@ -76,7 +76,9 @@ def character_error(data: bytes) -> str | None:
 
 # --- templates that always fill to well-formed XML ------------------------------------------------
 
-_TAG = re.compile(r"<(/?)([^\s<>/]+)[^<>]*?(/?)>")
+#: Markup of a template source — closing slash, name, attributes, empty slash — or a template tag:
+#: a statement's keyword, or nothing for {{ and {#.
+_MARKUP_OR_TAG = re.compile(r"<(/?)([^\s<>/!?]+)([^<>]*?)(/?)>|\{%-?\s*(\w*)|\{[{#]")
 _OPEN_ENTITY = re.compile(r"&(?![#\w]+;)")
 
 
@@ -115,7 +117,9 @@ def _read_elements(text: str, stack: list[str], floor: int) -> bool:
     it closes one opened before `floor`, ends inside a tag or an entity, or holds comments or the like."""
     if "<!" in text or "<?" in text or text.rfind("<") > text.rfind(">") or _OPEN_ENTITY.search(text):
         return False
-    for closing, name, empty in _TAG.findall(text):
+    for closing, name, _, empty, _ in _MARKUP_OR_TAG.findall(text):
+        if not name:  # a template tag (fixed text holds none)
+            continue
         if closing:
             if len(stack) <= floor or stack[-1] != name:
                 return False
@@ -146,7 +150,6 @@ _INDENT = re.compile(r"<w:ind\b([^>]*?)/>")
 _ATTRIBUTE = re.compile(r'(\S+?)="([^"]*)"')
 _CELL_WIDTH = re.compile(r'<w:tcW\b[^>]*? w:w="(\d+)"')
 _EMPTY_ELEMENT = re.compile(r"<([^\s<>/!?]+)></\1>")
-_MARKUP_OR_TAG = re.compile(r"<(/?)([^\s<>/!?]+)[^<>]*?(/?)>|\{[{%#]")
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ def text_filling(source: str) -> TextFilling | None:
         return None
     holders, open_elements = set(), []
     for match in _MARKUP_OR_TAG.finditer(source):
-        closing, name, empty = match.groups()
+        closing, name, _, empty, _ = match.groups()
         if name is None:
             if open_elements:
                 holders.add(open_elements[-1])
@@ -186,7 +189,6 @@ def text_filling(source: str) -> TextFilling | None:
     return TextFilling(frozenset(emptied), not _tables_fixed(source), "<wp:docPr" in source)
 
 
-_SOURCE_MARKUP = re.compile(r"<(/?)([^\s<>/!?]+)([^<>]*?)(/?)>|\{%-?\s*(\w*)|\{[{#]")
 _SPAN = re.compile(r'w:val="(\d+)"')
 #: Statements filling may repeat or leave out rows by: +1 opens a block, -1 ends one.
 _ROW_STATEMENTS = {"if": 1, "for": 1, "elif": 0, "else": 0, "endif": -1, "endfor": -1}
@@ -202,7 +204,7 @@ def _tables_fixed(source: str) -> bool:
     stack: list[str] = []  # open elements
     blocks: list[bool] = []  # open if/for statements: whether right in a table (around rows)
     columns = widest = spanning = cells = spanned = 0
-    for match in _SOURCE_MARKUP.finditer(source):
+    for match in _MARKUP_OR_TAG.finditer(source):
         closing, name, attributes, empty, keyword = match.groups()
         if name is not None:
             if closing:
