@@ -2,7 +2,7 @@
 
   (a) naive: DocxTemplate(path), render(context, env, autoescape=True), save — per document, and
       ho-so.docx (the plan with its appendix) by compose() of the two;
-  (b) vanban: generator.batch.run_batch, the real thing (read the units file, validate, compute,
+  (b) vanban: generator.units.batch.run_batch, the real thing (read the units file, validate, compute,
       render, atomic writes, zip, workbook), with -j = the core count and with -j 1;
   (c) floor: the precompiled Jinja bodies rendered and zipped with only the changed parts compressed
       (no docxtpl post-processing, no parsing; ho-so.docx joins the two bodies as text), no fsync;
@@ -69,9 +69,9 @@ def write_units(path: Path, count: int) -> None:
 def contexts(units_path: Path) -> list[dict[str, dict]]:
     """Each unit's template contexts, computed once for (a) and (c) (not timed)."""
     from generator.build import compute_loaded
-    from generator.loader import load_plan
-    from generator.render import budget_context, plan_context
-    from generator.units import load_units, unit_plans
+    from generator.model.loader import load_plan
+    from generator.render.renderer import budget_context, plan_context
+    from generator.units.unitsfile import load_units, unit_plans
 
     out = []
     for _, loaded in unit_plans(load_plan(PLAN), load_units(units_path)):
@@ -87,7 +87,7 @@ def naive(sets: list[dict], folder: Path) -> float:
 
     from docxtpl import DocxTemplate
 
-    from generator.render import TEMPLATES, compose, make_environment
+    from generator.render.renderer import TEMPLATES, compose, make_environment
     from generator.vi import CANONICAL
 
     env = make_environment(CANONICAL)
@@ -113,8 +113,8 @@ def floor(sets: list[dict], folder: Path, *, remove: bool = False) -> float:
     compressed per document; plain writes. The folder is removed afterwards if `remove`."""
     import zipfile
 
-    from generator.oxml import Deflated, zip_entries
-    from generator.render import TEMPLATES, PreparedTemplate, core_properties, make_environment
+    from generator.render.oxml import Deflated, zip_entries
+    from generator.render.renderer import TEMPLATES, PreparedTemplate, core_properties, make_environment
     from generator.vi import CANONICAL
 
     prepared = {}
@@ -153,7 +153,7 @@ def floor(sets: list[dict], folder: Path, *, remove: bool = False) -> float:
 BATCH = """
 import json, resource, sys, time
 from pathlib import Path
-from generator.batch import run_batch
+from generator.units.batch import run_batch
 start = time.perf_counter()
 result = run_batch(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), jobs=int(sys.argv[4]))
 seconds = time.perf_counter() - start
@@ -203,9 +203,9 @@ def breakdown(units_path: Path, folder: Path, sample: int) -> dict[str, float]:
     """CPU ms per unit of each step of a batch, in this process, over the first `sample` units."""
     from generator.build import compute_loaded
     from generator.files import write_files
-    from generator.loader import load_plan
-    from generator.render import Renderer
-    from generator.units import load_units, unit_plan
+    from generator.model.loader import load_plan
+    from generator.render.renderer import Renderer
+    from generator.units.unitsfile import load_units, unit_plan
 
     start = time.process_time()
     units = load_units(units_path)

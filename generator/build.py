@@ -6,12 +6,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.compute import PlanFigures, compute
+from generator.compute.figures import PlanFigures, compute
 from generator.errors import PlanError
 from generator.files import write_files
-from generator.loader import LoadedPlan, load_plan
-from generator.render import DocumentSet, Renderer
-from generator.solieu import diff_figures, figures_to_json
+from generator.model.loader import LoadedPlan, load_plan
+from generator.render.renderer import DocumentSet, Renderer
+from generator.compute.solieu import diff_figures, figures_to_json
 
 DEFAULT_OUTPUT = Path("output")
 FIGURES_FILE = "so-lieu.json"
@@ -28,7 +28,7 @@ class BuildResult:
 
     @property
     def docx(self) -> list[Path]:
-        """The Word files written (what `generator.pdf.convert_to_pdf` takes)."""
+        """The Word files written (what `generator.render.pdf.convert_to_pdf` takes)."""
         return [path for path in self.written if path.suffix == ".docx"]
 
 

@@ -1,4 +1,4 @@
-"""Shared test fixtures: paths to the repo's data and to ../shared, and docx reading helpers."""
+"""Shared test fixtures: paths to the repo's data and reference files, and docx reading helpers."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+REFERENCE = REPO / "tests" / "reference"  # copies of ../shared: the seed plan, the amounts table
 PLAN = REPO / "data" / "kien-tuong-2024.yaml"
-SEED_TXT = SHARED / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.txt"
-SEED_DOCX = SHARED / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.docx"
+SEED_TXT = REFERENCE / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.txt"
+SEED_DOCX = REFERENCE / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.docx"
 
 
 def need(path: Path) -> Path:

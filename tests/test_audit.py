@@ -15,13 +15,13 @@ import pytest
 
 from docx_factory_audit import BUDGET_HEADERS, T, budget_document, budget_table, fmt, write_docx
 from generator.build import build
-from generator.check.audit import audit_document
-from generator.check.docread import read_document
+from generator.analysis.audit import audit_document
+from generator.analysis.docread import read_document
 from generator.cli import audit as audit_cli
 from generator.vi import amount_in_words
 
 REPO = Path(__file__).resolve().parents[1]
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.docx"
+SEED = Path(__file__).resolve().parents[0] / "reference" / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.docx"
 WHERE = "bảng 1 (Phụ lục II, mục 1)"
 
 

@@ -24,8 +24,8 @@ from ruamel.yaml import YAML
 from conftest import PLAN, norm
 from generator.cli import batch as batch_cli
 from generator.errors import PlanError
-from generator.loader import load_plan, to_plain
-from generator.units import _fast_load, load_units, overlay, read_items, split_items, unit_plan
+from generator.model.loader import load_plan, to_plain
+from generator.units.unitsfile import _fast_load, load_units, overlay, read_items, split_items, unit_plan
 
 UNITS = PLAN.parent / "units" / "kien-tuong.yaml"
 SKELETON = PLAN.parent / "units" / "ke-hoach-don-vi.yaml"
@@ -350,7 +350,7 @@ def test_overlay_merges_mappings_and_replaces_the_rest():
 
 def test_unit_documents_pass_the_checkers(built):
     from generator.check import check_document
-    from generator.check.audit import audit_document
+    from generator.analysis.audit import audit_document
 
     for path in sorted((built[3] / "don-vi").rglob("*.docx")):
         assert check_document(path).violations == [], path

@@ -18,16 +18,16 @@ from ruamel.yaml import YAML
 
 from docx_factory_audit import P, budget_table, fmt, write_docx
 from generator.build import build
-from generator.check.audit import audit_document
+from generator.analysis.audit import audit_document
 from generator.cli import import_docx as import_cli
-from generator.compute import compute
-from generator.importer import import_document
-from generator.loader import load_plan
+from generator.compute.figures import compute
+from generator.analysis.importer import import_document
+from generator.model.loader import load_plan
 from generator.vi import amount_in_words
 
 REPO = Path(__file__).resolve().parents[1]
 PLAN = REPO / "data" / "kien-tuong-2024.yaml"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.docx"
+SEED = Path(__file__).resolve().parents[0] / "reference" / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.docx"
 ROMAN = {"1": "i", "2": "ii"}
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import generator.cli
-import generator.pdf
-from generator.compute import compute
-from generator.loader import load_plan
+import generator.render.pdf
+from generator.compute.figures import compute
+from generator.model.loader import load_plan
 from generator.vi import amount_in_words, format_number
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "kien-tuong-2024.yaml"
@@ -52,9 +52,9 @@ def test_build_with_pdf(tmp_path, monkeypatch, capsys):
 
 def test_without_libreoffice_the_word_files_are_still_written(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(shutil, "which", lambda name, *args, **kwargs: None)
-    monkeypatch.setattr(generator.pdf, "KNOWN_LOCATIONS", ())
-    with pytest.raises(generator.pdf.PdfUnavailable):
-        generator.pdf.convert_to_pdf([DATA])
+    monkeypatch.setattr(generator.render.pdf, "KNOWN_LOCATIONS", ())
+    with pytest.raises(generator.render.pdf.PdfUnavailable):
+        generator.render.pdf.convert_to_pdf([DATA])
     code, out, err = run(monkeypatch, capsys, "build", DATA, "-o", tmp_path, "--pdf")
     assert code == 0
     assert "Cảnh báo: Không tìm thấy LibreOffice" in err
@@ -75,7 +75,7 @@ def test_batch_with_pdf_uses_one_libreoffice_run(tmp_path, monkeypatch, capsys):
         starts.append(command)
         return real_popen(command, *args, **kwargs)
 
-    monkeypatch.setattr(generator.pdf.subprocess, "Popen", counting)
+    monkeypatch.setattr(generator.render.pdf.subprocess, "Popen", counting)
     monkeypatch.setattr(generator.cli, "COMMANDS", ["batch"])
     units = DATA.parent / "units" / "kien-tuong.yaml"
     code = generator.cli.main(["batch", str(DATA), "--units", str(units), "-o", str(tmp_path), "--pdf"])

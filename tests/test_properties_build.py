@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import figure, norm, table_rows
-from generator.compute import compute
-from generator.loader import validate_data
-from generator.render import Renderer
+from generator.compute.figures import compute
+from generator.model.loader import validate_data
+from generator.render.renderer import Renderer
 from generator.vi import amount_in_words
 
 EXAMPLES = int(os.environ.get("VANBAN_PLAN_EXAMPLES", "2000"))

@@ -24,12 +24,12 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import PLAN
-from generator import oxml
+from generator.render import oxml
 from generator.build import compute_loaded
-from generator.compute import compute
-from generator.loader import load_plan, validate_data
-from generator.oxml import DEFLATE_LEVEL, write_zip
-from generator.render import (
+from generator.compute.figures import compute
+from generator.model.loader import load_plan, validate_data
+from generator.render.oxml import DEFLATE_LEVEL, write_zip
+from generator.render.renderer import (
     TEMPLATES,
     PreparedTemplate,
     Renderer,
@@ -40,7 +40,7 @@ from generator.render import (
     make_environment,
     plan_context,
 )
-from generator.units import load_units, unit_plans
+from generator.units.unitsfile import load_units, unit_plans
 from generator.vi import CANONICAL
 from test_properties_build import ALPHABET, plans
 

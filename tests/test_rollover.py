@@ -9,11 +9,11 @@ import pytest
 
 import generator.cli
 from generator.build import build
-from generator.loader import load_plan
-from generator.yamlfile import YamlFile, strings
+from generator.model.loader import load_plan
+from generator.model.yamlfile import YamlFile, strings
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "kien-tuong-2024.yaml"
-#: Citations in the bundled plan, found here independently of generator.rollover.
+#: Citations in the bundled plan, found here independently of generator.model.rollover.
 CITED = re.compile(r"(?:Kế hoạch|Công văn) số \d+/[\w\-]+ ngày \d{1,2}/\d{1,2}/\d{4}")
 
 

@@ -14,10 +14,10 @@ from ruamel.yaml import YAML
 from conftest import PLAN, norm
 from generator.build import build
 from generator.cli import main
-from generator.compute import compute
-from generator.lint import lint_template
-from generator.loader import load_plan
-from generator.render import TEMPLATES, Renderer, TemplateProblem
+from generator.compute.figures import compute
+from generator.render.lint import lint_template
+from generator.model.loader import load_plan
+from generator.render.renderer import TEMPLATES, Renderer, TemplateProblem
 
 
 def write_plan(path: Path, edit) -> Path:
@@ -148,7 +148,7 @@ def test_failed_build_leaves_previous_files_untouched(tmp_path, monkeypatch, cap
     def boom(*args, **kwargs):
         raise TemplateProblem("mẫu phu-luc-2.docx: hỏng giữa chừng (thử nghiệm)")
 
-    monkeypatch.setattr("generator.render.compose", boom)
+    monkeypatch.setattr("generator.render.renderer.compose", boom)
     edited = write_plan(tmp_path / "plan.yaml", lambda d: d["ky"].__setitem__("ho_ten", "Trần Văn B"))
     assert main(["build", str(edited), "-o", str(out)]) == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import generator.cli
-from generator.compute import compute
-from generator.loader import load_plan
+from generator.compute.figures import compute
+from generator.model.loader import load_plan
 from generator.vi import amount_in_words, format_number
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "kien-tuong-2024.yaml"

@@ -38,7 +38,7 @@ from generator.vi import (
     words_to_number,
 )
 
-AMOUNTS_CSV = Path(__file__).resolve().parents[2] / "shared" / "vn-words" / "amounts.csv"
+AMOUNTS_CSV = Path(__file__).resolve().parents[0] / "reference" / "vn-words" / "amounts.csv"
 MAX = 999_999_999_999_999
 ALL_CONVENTIONS = [
     WordConvention(linh=linh, nghin=nghin, tu=tu, chan=chan)

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import PLAN
-from generator import oxml
-from generator.compute import compute
-from generator.loader import load_plan
-from generator.render import TEMPLATES, PreparedTemplate, Renderer, TemplateProblem, make_environment
+from generator.render import oxml
+from generator.compute.figures import compute
+from generator.model.loader import load_plan
+from generator.render.renderer import TEMPLATES, PreparedTemplate, Renderer, TemplateProblem, make_environment
 from generator.vi import CANONICAL
 
 ENV = make_environment(CANONICAL)

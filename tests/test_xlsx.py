@@ -11,10 +11,10 @@ import pytest
 
 import generator.cli
 from generator.build import build
-from generator.compute import compute
-from generator.loader import load_plan
+from generator.compute.figures import compute
+from generator.model.loader import load_plan
 from generator.vi import amount_in_words, format_number
-from generator.xlsx import NUMBER_FORMAT
+from generator.excel.xlsx import NUMBER_FORMAT
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "kien-tuong-2024.yaml"
 REMOVED_LINE_COMMENT = '# bản gốc in đơn giá "7.00.000"'

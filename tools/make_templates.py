@@ -3,7 +3,7 @@
     python tools/make_templates.py
 
 The templates are ordinary .docx files: a clerk may open and edit them in Word or LibreOffice.
-Layout values come from generator.layout (NĐ 30/2020: A4, margins, TNR, sizes per element).
+Layout values come from generator.render.layout (NĐ 30/2020: A4, margins, TNR, sizes per element).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from generator import layout as L  # noqa: E402
-from generator.render import FIXED_CORE_PROPERTIES  # noqa: E402
+from generator.render import layout as L  # noqa: E402
+from generator.render.renderer import FIXED_CORE_PROPERTIES  # noqa: E402
 
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 

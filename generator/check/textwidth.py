@@ -1,13 +1,13 @@
 """Width of a line of Times New Roman text, for the underline and one-line rules (HD-02, HD-10, HD-14, TL-05).
 
-The widths are those of generator.layout (Liberation Serif 2 = Times New Roman metrics; nd30.md §3 gives the
+The widths are those of generator.render.layout (Liberation Serif 2 = Times New Roman metrics; nd30.md §3 gives the
 same figures, e.g. "Độc lập - Tự do - Hạnh phúc", 14 pt bold = 60.5 mm). Kerning is ignored (Word does not
 kern by default).
 """
 
 from __future__ import annotations
 
-from generator.layout import TWIPS_PER_MM, text_width
+from generator.render.layout import TWIPS_PER_MM, text_width
 
 UNDERSCORE_EM = 0.5
 """An underscore is half an em wide in both weights (1024 units)."""

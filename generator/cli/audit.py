@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from generator.check.audit import AuditReport, audit_document
-from generator.check.docread import DocumentError
+from generator.analysis.audit import AuditReport, audit_document
+from generator.analysis.docread import DocumentError
 
 EXIT_CLEAN, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 SEVERITY = {"error": "LỖI", "warning": "CẢNH BÁO"}

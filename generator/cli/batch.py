@@ -48,7 +48,7 @@ def run(args) -> int:
 
 
 def _batch(args) -> int:
-    from generator.batch import print_summary, run_batch
+    from generator.units.batch import print_summary, run_batch
     from generator.vi import format_number
 
     result = run_batch(args.plan, args.units, args.output, jobs=args.jobs, progress=True)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.errors import OutputError, PlanError, Problem
-from generator.render import TemplateProblem
+from generator.render.renderer import TemplateProblem
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -15,7 +15,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 def write_pdfs(docx: list[Path]) -> int:
     """PDF copies of Word files in one LibreOffice run; without LibreOffice only a warning (the Word
     files are the deliverable), so the exit code stays 0."""
-    from generator.pdf import PdfUnavailable, convert_to_pdf
+    from generator.render.pdf import PdfUnavailable, convert_to_pdf
 
     try:
         pdfs = convert_to_pdf(docx)

@@ -19,8 +19,8 @@ def run(args) -> int:
 
 
 def _diff(args) -> int:
-    from generator.loader import load_plan
-    from generator.solieu import diff_plans
+    from generator.model.loader import load_plan
+    from generator.compute.solieu import diff_plans
 
     lines = diff_plans(load_plan(args.old), load_plan(args.new))
     if not lines:

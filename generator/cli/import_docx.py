@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from generator.check.docread import DocumentError
+from generator.analysis.docread import DocumentError
 from generator.errors import OutputError
 from generator.files import atomic_file
-from generator.importer import ImportResult, import_document
+from generator.analysis.importer import ImportResult, import_document
 
 EXIT_OK, EXIT_CHECK, EXIT_BAD_INPUT = 0, 1, 2
 

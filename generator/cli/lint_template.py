@@ -22,8 +22,8 @@ def run(args) -> int:
 
 def _lint(args) -> int:
     from generator.build import compute_loaded
-    from generator.lint import lint_template
-    from generator.loader import load_plan
+    from generator.render.lint import lint_template
+    from generator.model.loader import load_plan
 
     plan = args.plan or (BUNDLED_PLAN if BUNDLED_PLAN.exists() else None)
     figures = compute_loaded(load_plan(plan)) if plan else None

@@ -42,7 +42,7 @@ def run(args) -> int:
 def _output(args) -> Path | None:
     if args.output:
         return args.output
-    from generator.rollover import BARE_YEAR
+    from generator.model.rollover import BARE_YEAR
 
     stem = args.plan.stem
     years = [m for m in BARE_YEAR.finditer(stem)]
@@ -53,8 +53,8 @@ def _output(args) -> Path | None:
 
 
 def _new(args) -> int:
-    from generator.rollover import rollover
-    from generator.yamlfile import write_new_file
+    from generator.model.rollover import rollover
+    from generator.model.yamlfile import write_new_file
 
     output = _output(args)
     if output is None:

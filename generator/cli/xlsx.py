@@ -32,7 +32,7 @@ def run_import(args) -> int:
 
 
 def _export(args) -> int:
-    from generator.xlsx import export_xlsx
+    from generator.excel.xlsx import export_xlsx
 
     output = args.output or args.plan.with_suffix(".xlsx")
     if output.exists() and not args.force:
@@ -46,7 +46,7 @@ def _export(args) -> int:
 
 
 def _import(args) -> int:
-    from generator.xlsx import import_into_file
+    from generator.excel.xlsx import import_into_file
 
     imported = import_into_file(args.workbook, args.plan)
     if not imported.modified:

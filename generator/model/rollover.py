@@ -1,5 +1,5 @@
 """Next year's plan from this year's, edited on the ruamel round-trip data (comments, key order,
-quoting and layout are kept, see generator.yamlfile), plus `--set FIELD=VALUE`.
+quoting and layout are kept, see generator.model.yamlfile), plus `--set FIELD=VALUE`.
 
 The rollover rule — what moves and what is only listed for a person to review:
 
@@ -35,8 +35,8 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
 from generator.errors import DataPath, PlanError, Problem, format_path
-from generator.schema import Plan
-from generator.yamlfile import YamlFile, new_map, same_style, strings
+from generator.model.schema import Plan
+from generator.model.yamlfile import YamlFile, new_map, same_style, strings
 
 # --- dates and years in text -------------------------------------------------------------------
 

@@ -33,9 +33,9 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.resolver import VersionedResolver
 
 from generator.errors import DataPath, PlanError, Problem
-from generator.loader import LoadedPlan, parse_yaml, position, read_text, to_plain, translate, validate_plain
-from generator.render import document_number
-from generator.schema import LOAI_VAN_BAN, ChuKy, Plan, Strict, Text
+from generator.model.loader import LoadedPlan, parse_yaml, position, read_text, to_plain, translate, validate_plain
+from generator.render.renderer import document_number
+from generator.model.schema import LOAI_VAN_BAN, ChuKy, Plan, Strict, Text
 from generator.vi import format_date_short, format_number
 
 Positions = Mapping[DataPath, tuple[int, int]]

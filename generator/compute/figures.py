@@ -18,7 +18,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator.errors import DataPath, PlanError, Problem, format_path
-from generator.schema import MAX_AMOUNT, REFERENCE_PREFIX, Bang, Block, Dong, NguonKinhPhi, Plan
+from generator.model.schema import MAX_AMOUNT, REFERENCE_PREFIX, Bang, Block, Dong, NguonKinhPhi, Plan
 from generator.vi import diem_letter, format_number, roman
 
 TEXT_REFERENCE = re.compile(r"\{=([^{}]+)\}")

@@ -2,7 +2,7 @@
 
 Keys are Vietnamese without diacritics (so_luong, don_gia, …); see the glossary in ARCHITECTURE.md.
 Figures that follow from other data are references ("=phu_luc_1.tong"), resolved by
-`generator.compute`; every total is computed there, never stored here.
+`generator.compute.figures`; every total is computed there, never stored here.
 """
 
 from __future__ import annotations

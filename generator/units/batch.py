@@ -26,14 +26,14 @@ from datetime import datetime
 from pathlib import Path
 
 from generator.build import compute_loaded, output_folder
-from generator.compute import PlanFigures
+from generator.compute.figures import PlanFigures
 from generator.errors import PlanError, Problem
 from generator.files import atomic_file, sync_all, write_files
-from generator.xlsx import NUMBER_FORMAT
-from generator.loader import LoadedPlan, load_plan
-from generator.oxml import ZipStream, write_zip
-from generator.render import Renderer
-from generator.units import Unit, Units, load_units, read_items, unit_plan
+from generator.excel.xlsx import NUMBER_FORMAT
+from generator.model.loader import LoadedPlan, load_plan
+from generator.render.oxml import ZipStream, write_zip
+from generator.render.renderer import Renderer
+from generator.units.unitsfile import Unit, Units, load_units, read_items, unit_plan
 from generator.vi import format_number
 
 UNITS_FOLDER, ARCHIVE, WORKBOOK = "don-vi", "don-vi.zip", "tong-hop-don-vi.xlsx"
@@ -81,7 +81,7 @@ class BatchResult:
 
     @property
     def docx(self) -> list[Path]:
-        """The Word files of the units written (what `generator.pdf.convert_to_pdf` takes)."""
+        """The Word files of the units written (what `generator.render.pdf.convert_to_pdf` takes)."""
         return sorted(p for u in self.units if u.ok for p in (self.folder / UNITS_FOLDER / u.unit.slug).glob("*.docx"))
 
     @property

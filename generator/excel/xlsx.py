@@ -36,12 +36,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
-from generator.compute import TEXT_REFERENCE, PlanFigures
+from generator.compute.figures import TEXT_REFERENCE, PlanFigures
 from generator.errors import PlanError, Problem
 from generator.files import write_files
-from generator.yamlfile import YamlFile, new_map, same_style, write_new_file
-from generator.schema import Plan
-from generator.solieu import diff_figures, figures_to_json
+from generator.model.yamlfile import YamlFile, new_map, same_style, write_new_file
+from generator.model.schema import Plan
+from generator.compute.solieu import diff_figures, figures_to_json
 from generator.vi import roman
 
 #: Thousands shown with "." in any locale. "#,##0" would use the computer's own separator, and a

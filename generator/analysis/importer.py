@@ -1,6 +1,6 @@
 """`vanban import`: a Kế hoạch typed by hand (.docx) → plan data (YAML) for `vanban build`.
 
-`generator.check.docread` reads the file and the audit's analysis recognises its tables and
+`generator.analysis.docread` reads the file and the audit's analysis recognises its tables and
 figures, so an import and an audit of the same file agree on what is wrong. This module places
 the text into the plan's data model and writes YAML a clerk can read: a comment wherever a
 figure was corrected ("bản gốc in …") and "TODO: kiểm tra" wherever something had to be guessed.
@@ -40,7 +40,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from generator.check.audit import (
+from generator.analysis.audit import (
     STATED_COUNT,
     Analysis,
     AttendeeTable,
@@ -55,10 +55,10 @@ from generator.check.audit import (
     note_source,
     read_figure,
 )
-from generator.check.docread import Paragraph, Run, clean, fold, read_document
-from generator.compute import compute
+from generator.analysis.docread import Paragraph, Run, clean, fold, read_document
+from generator.compute.figures import compute
 from generator.errors import PlanError, Problem
-from generator.loader import parse_yaml, validate_data
+from generator.model.loader import parse_yaml, validate_data
 from generator.vi import format_number, parse_roman, roman, words_to_number
 
 TODO = "TODO: kiểm tra"

@@ -31,13 +31,13 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from generator import oxml
-from generator.compute import BodyBlock, PlanFigures
-from generator.oxml import write_zip
-from generator.schema import LOAI_VAN_BAN, Plan, VanBan
+from generator.render import oxml
+from generator.compute.figures import BodyBlock, PlanFigures
+from generator.render.oxml import write_zip
+from generator.model.schema import LOAI_VAN_BAN, Plan, VanBan
 from generator.vi import BLANK, WordConvention, amount_in_words, format_date, format_number
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 W, R = oxml.W, oxml.R
 R_ID = f"{{{R}}}id"
 #: Document properties written into every template and output (no names, times or machine data).

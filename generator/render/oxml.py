@@ -26,7 +26,7 @@ from xml.sax.saxutils import unescape
 from jinja2 import nodes
 from lxml import etree
 
-from generator import layout
+from generator.render import layout
 from generator.errors import OutputError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

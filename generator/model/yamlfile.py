@@ -12,10 +12,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import ScalarString
 
-from generator.compute import PlanFigures
+from generator.compute.figures import PlanFigures
 from generator.errors import DataPath
 from generator.files import write_files
-from generator.loader import parse_yaml, read_text, validate_data
+from generator.model.loader import parse_yaml, read_text, validate_data
 
 #: (mapping, sequence, offset) indentations tried, in order, to reproduce a file byte for byte.
 _LAYOUTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4), (4, 4, 0), (3, 3, 1))

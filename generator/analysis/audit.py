@@ -63,7 +63,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from generator.check.docread import Cell, DocumentText, Paragraph, Table, clean, fold, read_document
+from generator.analysis.docread import Cell, DocumentText, Paragraph, Table, clean, fold, read_document
 from generator.vi import (
     FigureError,
     WordConvention,

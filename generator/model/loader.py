@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from generator.errors import DataPath, PlanError, Problem
-from generator.schema import Plan
+from generator.model.schema import Plan
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Characters XML 1.0 cannot hold (they would corrupt document.xml).

@@ -11,10 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 
-from generator.compute import TEXT_REFERENCE, PlanFigures
-from generator.loader import LoadedPlan
-from generator.render import document_date, document_number, plain
-from generator.schema import LOAI_VAN_BAN, Block, Plan
+from generator.compute.figures import TEXT_REFERENCE, PlanFigures
+from generator.model.loader import LoadedPlan
+from generator.render.renderer import document_date, document_number, plain
+from generator.model.schema import LOAI_VAN_BAN, Block, Plan
 from generator.vi import BLANK, amount_in_words, format_number, number_in_words, roman
 
 NUMBER_LABEL = "Văn bản, số và ký hiệu"
@@ -193,7 +193,7 @@ def diff_text(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[st
 def diff_plans(old: LoadedPlan, new: LoadedPlan) -> list[str]:
     """The figure differences, then the changed text by section, between two plans."""
     from generator.build import compute_loaded
-    from generator.compute import appendix_labels
+    from generator.compute.figures import appendix_labels
 
     figures = diff_figures(figures_to_json(compute_loaded(old)), figures_to_json(compute_loaded(new)))
     text = diff_text(text_units(old.plan, appendix_labels(old.plan)), text_units(new.plan, appendix_labels(new.plan)))

@@ -15,8 +15,8 @@ from docxtpl import RichText
 from docxtpl_lint import lint
 from pydantic import BaseModel
 
-from generator.compute import PlanFigures
-from generator.render import attendees_context, budget_context, make_environment, plan_context
+from generator.compute.figures import PlanFigures
+from generator.render.renderer import attendees_context, budget_context, make_environment, plan_context
 from generator.vi import CANONICAL
 
 #: Vietnamese one-line summaries of docxtpl-lint's rules (their ids are kept in every message).

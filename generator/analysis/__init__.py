@@ -1,0 +1,1 @@
+"""Analysis of hand-typed documents: arithmetic audit and import into plan data."""

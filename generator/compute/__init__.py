@@ -1,0 +1,1 @@
+"""Pure computation over a plan: numbering, amounts, totals, references, and the figures as JSON."""

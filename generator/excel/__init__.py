@@ -1,0 +1,1 @@
+"""The Excel round trip of a plan's budget and attendees."""

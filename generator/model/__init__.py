@@ -1,0 +1,1 @@
+"""Plan data: the model, the loader, round-trip YAML files and next year's plan."""

@@ -1,0 +1,1 @@
+"""Rendering: docxtpl templates, the OOXML text path, page layout, PDF and template lint."""

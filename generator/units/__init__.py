@@ -1,0 +1,1 @@
+"""Ward/commune-level plans: the units file and the batch."""
