@@ -178,15 +178,15 @@ def _paragraph_xml(text: str, bold: bool) -> str:
 
 def _textbox(doc, text: str, bold: bool, page_break: bool) -> None:
     """A paragraph anchoring a VML text box that holds `text` (as Word 2003+ and LibreOffice read it)."""
-    escaped = escape(text)
     bold_xml = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    lines = "".join(f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r>{bold_xml}<w:t xml:space="preserve">'
+                    f"{escape(line)}</w:t></w:r></w:p>" for line in text.split("\n"))
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.page_break_before = page_break or None
     run = paragraph.add_run()
     run._r.append(parse_xml(
-        f'<w:pict {nsdecls("w")} xmlns:v="{VML}"><v:shape style="width:160mm;height:18mm" stroked="f">'
-        f'<v:textbox><w:txbxContent><w:p><w:pPr><w:jc w:val="center"/></w:pPr>'
-        f'<w:r>{bold_xml}<w:t xml:space="preserve">{escaped}</w:t></w:r></w:p></w:txbxContent></v:textbox>'
+        f'<w:pict {nsdecls("w")} xmlns:v="{VML}"><v:shape style="width:160mm;height:22mm" stroked="f">'
+        f"<v:textbox><w:txbxContent>{lines}</w:txbxContent></v:textbox>"
         f"</v:shape></w:pict>"))
 
 

@@ -75,7 +75,7 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("L02-tt-sl", wording={"stt": 1, "qty": 1, "dvt": 1}, money_suffix=" đ", header_unit="", pad=True),
     Layout("L03-dien-giai-kinh-phi", wording={"ten": 2, "amount": 2}, words="paragraph", split="list",
            libreoffice=True),
-    Layout("L04-muc-chi-so-tien", wording={"price": 1, "amount": 1}, words="parens", notes=True,
+    Layout("L04-muc-chi-so-tien", wording={"ten": 1, "price": 1, "amount": 1}, words="parens", notes=True,
            columns=("stt", "ten", "dvt", "qty", "price", "amount", "note")),
     Layout("L05-nhan-ngay", columns=("stt", "ten", "dvt", M + "Số người", M + "Số ngày", "price", "amount"),
            words="paragraph", split="table"),

@@ -213,7 +213,7 @@ class PlanWriter:
         for i, role in enumerate(roles):
             if i == 0:
                 factors[role] = Decimal(base)
-            elif rng.random() < 0.6:
+            elif unit in ("Người", "Buổi", "Cá nhân", "Chuyến") and rng.random() < 0.7:  # days, sessions, months
                 factors[role] = Decimal(rng.randint(2, 5))
         if L.decimals and rng.random() < 0.5 and roles:
             role = roles[-1] if len(roles) > 1 else roles[0]
@@ -252,7 +252,7 @@ class PlanWriter:
                          italic=True, center=True)
         if self.L.textbox_title:
             self.plan.features.add("textbox")
-            return [Para([f"{first} {rest}"], bold=True, center=True, textbox=True, page_break=page_break), note]
+            return [Para([f"{first}\n{rest}"], bold=True, center=True, textbox=True, page_break=page_break), note]
         return [self.para(first, bold=True, center=True, page_break=page_break),
                 self.para(rest, bold=True, center=True), note]
 
@@ -376,7 +376,7 @@ class PlanWriter:
         rows.append(Row([Cell([]), Cell(["TỔNG CỘNG:"], bold=True), Cell([total], bold=True)]))
         self.check("sum", result=total.key, parts=[s.key for s in subtotals])
         self.candidate("wrong_group_count_total", total, figure(self.people + rng.choice((-2, 3, 10)), 2 if L.pad else 0))
-        return Tbl(rows)
+        return Tbl(rows, [14, 110, 36])
 
     def person_table(self) -> Tbl:
         L, rng = self.L, self.rng
@@ -399,7 +399,7 @@ class PlanWriter:
         rows.append(Row([Cell(["Tổng cộng: ", total, " người"], span=4, bold=True)]))
         self.check("count", result=total.key, count=self.people)
         self.candidate("wrong_group_count_total", total, figure(self.people + rng.choice((-1, 1, 2)), 2 if L.pad else 0))
-        return Tbl(rows)
+        return Tbl(rows, [12, 50, 50, 48])
 
     # --- Phụ lục II: the budget -----------------------------------------------------------------
     def budget_appendix(self) -> list:
@@ -464,6 +464,11 @@ class PlanWriter:
         if repeat:
             self.plan.features.add("tbl_header")
         return rows
+
+    def widths(self) -> list[int]:
+        """Column widths (mm) as a clerk drags them: a wide Nội dung, narrow STT and counts."""
+        mm = {"stt": 10, "ten": 50, "dvt": 16, "qty": 14, "price": 22, "amount": 26, "note": 22}
+        return [mm.get(role, 14) for role in self.cols]
 
     def line_rows(self, lines: list[Line], stts: list[Slot]) -> list[Row]:
         rows, L = [], self.L
@@ -572,12 +577,12 @@ class PlanWriter:
         if L.manual_split:
             self.plan.features.add("manual_split")
             half = len(body) // 2
-            blocks = [Tbl(self.header_rows() + body[:half]), Para([""], page_break=True),
-                      Tbl(self.header_rows() + body[half:] + closing)] + after
+            blocks = [Tbl(self.header_rows() + body[:half], self.widths()), Para([""], page_break=True),
+                      Tbl(self.header_rows() + body[half:] + closing, self.widths())] + after
         else:
             if L.long_table:
                 self.plan.features.add("long_table")
-            blocks = [Tbl(self.header_rows() + body + closing)] + after
+            blocks = [Tbl(self.header_rows() + body + closing, self.widths())] + after
         if grand:
             self.grand_key = total.key
             return blocks
@@ -625,7 +630,7 @@ class PlanWriter:
         self.words_candidate(words)
         self.plan.features.add("total:" + label)
         closing, after = self.total_blocks(label, grand, words)
-        return [Tbl(rows + closing)] + after
+        return [Tbl(rows + closing, self.widths())] + after
 
     def grand_summary(self, totals: list[Slot]) -> list:
         """The grand total of several tables: a paragraph, or a summary table of the activities."""
