@@ -18,8 +18,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
 
-from corpus import DEFAULT_OUT, build_corpus  # noqa: E402
-from corpus.measure import measure, report_text  # noqa: E402
+from corpus import DEFAULT_OUT, build_corpus
+from corpus.measure import measure, report_text
 
 
 def main(argv: list[str] | None = None) -> int:

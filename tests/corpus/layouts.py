@@ -57,7 +57,7 @@ class Layout:
     numbering_row: bool = False  # "(1) (2) … (6)=(4)x(5)" under the header
     textbox_title: bool = False  # appendix titles in text boxes
     libreoffice: bool = False  # saved again by LibreOffice
-    convention: Convention = Convention()
+    convention: Convention = field(default_factory=Convention)
     lines_per_activity: tuple[int, int] = (2, 5)
 
     def header(self, role: str) -> str:

@@ -24,9 +24,9 @@ if __package__ in (None, ""):  # run as a script
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     __package__ = "corpus"
 
-from corpus.docxw import all_slots, places, write  # noqa: E402
-from corpus.layouts import LAYOUTS, Layout  # noqa: E402
-from corpus.plans import PlanWriter  # noqa: E402
+from corpus.docxw import all_slots, places, write
+from corpus.layouts import LAYOUTS, Layout
+from corpus.plans import PlanWriter
 
 SEED = 17
 REPO = Path(__file__).resolve().parents[2]
@@ -92,8 +92,9 @@ def generate(layout: Layout, index: int, folder: Path) -> dict:
              for s in all_slots(plan.blocks)}
     return {"layout": layout.id, "libreoffice": layout.libreoffice, "features": sorted(plan.features),
             "convention": vars(layout.convention), "slots": slots, "checks": plan.checks,
-            "documents": [{"twin": "clean", "file": f"{layout.id}.clean.docx", "errors": []},
-                          {"twin": "faulty", "file": f"{layout.id}.faulty.docx", "errors": errors}]}
+            "documents": [{"layout": layout.id, "twin": "clean", "file": f"{layout.id}.clean.docx", "errors": []},
+                          {"layout": layout.id, "twin": "faulty", "file": f"{layout.id}.faulty.docx",
+                           "errors": errors}]}
 
 
 def soffice() -> str | None:
@@ -111,7 +112,7 @@ def round_trip(files: list[Path], folder: Path) -> str | None:
         command = [program, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), *map(str, files)]
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+            result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
         except subprocess.TimeoutExpired:
             return "LibreOffice không trả lời sau 120 giây"
         missing = [f.name for f in files if not (out / f.name).exists()]

@@ -125,8 +125,8 @@ def report_text(m: Measurement) -> str:
         lines.append(f"{r.layout:<26}{'x' if r.libreoffice else '':>3}{len(r.clean_errors):>14}"
                      f"{r.clean_warnings + r.faulty_warnings:>10}{f'{r.found}/{r.planted}':>9}{r.elsewhere:>6}  {alarms}")
     without = sum(not r.clean_errors for r in m.layouts)
-    lines += ["", f"recall {m.total_found}/{m.total_planted} = {100 * m.recall:.1f} %; lỗi trên bản đúng: {m.clean_errors} "
-              f"(ở {len(m.layouts) - without}/{len(m.layouts)} bố cục); cảnh báo: {m.warnings}"]
+    lines += ["", (f"recall {m.total_found}/{m.total_planted} = {100 * m.recall:.1f} %; lỗi trên bản đúng: "
+                   f"{m.clean_errors} (ở {len(m.layouts) - without}/{len(m.layouts)} bố cục); cảnh báo: {m.warnings}")]
     return "\n".join(lines)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from .docxw import Cell, Para, Row, Slot, Tbl
 from .layouts import Layout
@@ -146,7 +147,7 @@ class PlanWriter:
         self.check("sequence", keys=[s.key for s in slots], style=style)
         last = slots[-1]
         self.candidate("numbering_skipped", last, numeral(int(last.value) + 1, style))
-        for previous, s in zip(slots, slots[1:]):
+        for previous, s in pairwise(slots):
             self.candidate("numbering_repeated", s, numeral(int(previous.value), style))
 
     def words_candidate(self, slot: Slot) -> None:
@@ -287,7 +288,7 @@ class PlanWriter:
         self.sequence(numbers, "arabic")
         for i, activity in enumerate(self.activities):
             out.append(self.para(numbers[i], f". {activity.title}", bold=True))
-            out.append(self.para(f"- Thời gian: dự kiến tháng 10 năm 2025."))
+            out.append(self.para("- Thời gian: dự kiến tháng 10 năm 2025."))
             if i == 0 and L.body_count and L.attendees:
                 self.plan.features.add("body_count")
                 count = self.count("body.count", self.people)
@@ -471,7 +472,7 @@ class PlanWriter:
         return [mm.get(role, 14) for role in self.cols]
 
     def line_rows(self, lines: list[Line], stts: list[Slot]) -> list[Row]:
-        rows, L = [], self.L
+        rows = []
         notes = self.note_cells(lines)
         for line, stt, note in zip(lines, stts, notes):
             cells, factors = [], []
@@ -662,7 +663,7 @@ class PlanWriter:
 
     def split_blocks(self) -> list:
         """The split of the grand total by funding source, as a sentence, a list or a table."""
-        L, rng = self.L, self.rng
+        L = self.L
         if not L.split or len(self.sources) < 2:
             return []
         self.plan.features.add(f"split_{L.split}")
