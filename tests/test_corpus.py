@@ -116,7 +116,7 @@ def test_layouts_vary_everything_the_issue_lists(corpus):
         "att_roman", "att_arabic", "att_letter", "words_row", "words_paragraph", "words_parens", "words_inline",
         "words_in_total_row", "split_table", "split_list", "split_sentence", "body_total", "body_count", "body_banners",
         "persons", "tbl_header", "long_table", "manual_split", "two_row_header", "merged_note", "merged_span",
-        "textbox", "header_table", "numbering_row", "notes", "summary_table", "scope_whole", "scope_appendices",
+        "textbox", "header_table", "lump_sum", "numbering_row", "notes", "summary_table", "scope_whole", "scope_appendices",
         "scope_budget",
     }
     assert required <= set(seen), sorted(required - set(seen))

@@ -59,6 +59,7 @@ class Layout:
     libreoffice: bool = False  # saved again by LibreOffice
     convention: Convention = field(default_factory=Convention)
     lines_per_activity: tuple[int, int] = (2, 5)
+    lump_sum: bool = False  # a "Trọn gói" line with only an amount
 
     def header(self, role: str) -> str:
         if role.startswith("m:"):
@@ -71,7 +72,7 @@ BON = Convention(tu="bốn")
 M = "m:"
 
 LAYOUTS: tuple[Layout, ...] = (
-    Layout("L01-ban-cua-ta"),
+    Layout("L01-ban-cua-ta", lump_sum=True),
     Layout("L02-tt-sl", wording={"stt": 1, "qty": 1, "dvt": 1}, money_suffix=" đ", header_unit="", pad=True),
     Layout("L03-dien-giai-kinh-phi", wording={"ten": 2, "amount": 2}, words="paragraph", split="list",
            libreoffice=True),
@@ -79,7 +80,8 @@ LAYOUTS: tuple[Layout, ...] = (
            columns=("stt", "ten", "dvt", "qty", "price", "amount", "note")),
     Layout("L05-nhan-ngay", columns=("stt", "ten", "dvt", M + "Số người", M + "Số ngày", "price", "amount"),
            words="paragraph", split="table"),
-    Layout("L06-buoi", columns=("stt", "ten", "dvt", "qty", M + "Số buổi", "price", "amount"), shape="grouped",
+    Layout("L06-buoi", lump_sum=True, columns=("stt", "ten", "dvt", "qty", M + "Số buổi", "price", "amount"),
+           shape="grouped",
            subtotal_label="Cộng mục {n}", total_label="Tổng cộng (I+II)", libreoffice=True),
     Layout("L07-thang-thap-phan", columns=("stt", "ten", M + "Số người", M + "Số tháng", "price", "amount"),
            decimals=True, wording={"price": 1}, shape="one", attendees="persons"),
@@ -89,7 +91,8 @@ LAYOUTS: tuple[Layout, ...] = (
            total_label="Tổng cộng", att_numerals="letter", libreoffice=True),
     Layout("L11-nhom-so", shape="grouped", group_numerals="arabic", subtotal_where="group_row", att_numerals="arabic",
            stt_restart=False, total_label="TỔNG CỘNG:"),
-    Layout("L12-tong", shape="grouped", subtotal_label="Tổng", total_label="Tổng cộng (I+II)", words="paragraph",
+    Layout("L12-tong", lump_sum=True, shape="grouped", subtotal_label="Tổng", total_label="Tổng cộng (I+II)",
+           words="paragraph",
            split="table", split_where="body"),
     Layout("L13-cong-ngoac", shape="grouped", subtotal_label="Cộng ({n})", subtotal_where="after",
            columns=("stt", "ten", "dvt", M + "Số người", M + "Số buổi", "price", "amount"), two_row_header=True),
@@ -105,7 +108,7 @@ LAYOUTS: tuple[Layout, ...] = (
            total_label="Tổng cộng (A+B)", split=None, libreoffice=True),
     Layout("L21-thu-tu-cot", columns=("stt", "ten", "qty", "dvt", "price", "amount"), wording={"qty": 2, "ten": 3,
            "amount": 3, "dvt": 2, "price": 2}),
-    Layout("L22-gia-truoc-luong", columns=("stt", "ten", "dvt", "price", "qty", "amount"), money_suffix="đ",
+    Layout("L22-gia-truoc-luong", lump_sum=True, columns=("stt", "ten", "dvt", "price", "qty", "amount"), money_suffix="đ",
            header_unit=""),
     Layout("L23-dong-so-cot", numbering_row=True, columns=("stt", "ten", "dvt", "qty", M + "Số ngày", "price", "amount"),
            shape="grouped", subtotal_where="group_row"),
@@ -115,7 +118,7 @@ LAYOUTS: tuple[Layout, ...] = (
            shape="grouped", split="table", libreoffice=True),
     Layout("L27-ghi-chu-ca-nhan", shape="one", attendees="persons", att_numerals="arabic", split="sentence",
            split_where="body", words="parens"),
-    Layout("L28-bang-tong-hop", grand="table", split=None, words="paragraph"),
+    Layout("L28-bang-tong-hop", lump_sum=True, grand="table", split=None, words="paragraph"),
     Layout("L29-hai-dong-tieu-de", two_row_header=True,
            columns=("stt", "ten", "dvt", M + "Số người", M + "Số ngày", "price", "amount"), shape="one",
            words="in_total_row"),

@@ -61,11 +61,14 @@ class Line:
     name: str
     unit: str
     factors: dict[str, Decimal]  # column role → value; a missing multiplier is left blank
-    price: int
+    price: int | None  # None for a lump sum: only its amount is printed
     source: int  # index in the plan's sources
+    lump: int = 0
 
     @property
     def amount(self) -> int:
+        if self.price is None:
+            return self.lump
         value = Decimal(self.price)
         for f in self.factors.values():
             value *= f
@@ -174,6 +177,10 @@ class PlanWriter:
                 if a == 0 and L.body_count:
                     items = [BANNER] + items
                 lines = [self.line(item) for item in items]
+                if L.lump_sum and a == len(titles) - 1:  # "Chi khác: trọn gói", only an amount
+                    self.plan.features.add("lump_sum")
+                    lines.append(Line("Chi khác (trang trí, phát sinh)", "Trọn gói", {}, None, 0,
+                                      rng.choice((1_000_000, 1_500_000, 2_350_000))))
             self.activities.append(Activity(title, lines))
         # sources: the first (ngân sách) by default, whole runs of lines for the others
         all_lines = [line for a in self.activities for line in a.lines]
@@ -477,7 +484,7 @@ class PlanWriter:
         for line, stt, note in zip(lines, stts, notes):
             cells, factors = [], []
             amount = self.money("amount", line.amount)
-            price = self.money("price", line.price)
+            price = self.money("price", line.price) if line.price is not None else None
             for role in self.cols:
                 if role == "stt":
                     cells.append(Cell([stt]))
@@ -486,7 +493,7 @@ class PlanWriter:
                 elif role == "dvt":
                     cells.append(Cell([line.unit]))
                 elif role == "price":
-                    cells.append(Cell([price]))
+                    cells.append(Cell([price] if price else []))
                 elif role == "amount":
                     cells.append(Cell([amount]))
                 elif role == "note":
@@ -504,16 +511,19 @@ class PlanWriter:
                         self.banner_key = slot.key
                 else:
                     cells.append(Cell([]))
-                    self.plan.features.add("blank_multiplier")
+                    if price:
+                        self.plan.features.add("blank_multiplier")
             if len(factors) > 1:
                 self.plan.features.add("multiplier")
             rows.append(Row(cells))
+            self.line_amounts.append((line, amount.key))
+            if price is None:
+                continue
             self.check("product", result=amount.key, factors=factors + [price.key])
             self.candidate("wrong_line_amount", amount, self.wrong_money(amount, line.price))
             if line.price >= 10_000:
                 self.candidate("malformed_figure", price, self.malformed(price))
             self.candidate("malformed_figure", amount, self.malformed(amount))
-            self.line_amounts.append((line, amount.key))
         return rows
 
     def note_cells(self, lines: list[Line]) -> list[Cell]:
