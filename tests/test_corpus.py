@@ -192,6 +192,9 @@ def test_finding_places_are_read_from_the_audit_wording():
     assert finding_place("bảng 3 (Phụ lục II), hàng 12") == ("t", 3, 12)
     assert finding_place("đoạn 115 (phần “vận động xã hội hóa”)") == ("p", 115)
     assert finding_place("đoạn 51") == ("p", 51)
+    assert finding_place("mục 1, đoạn 90: «Nơi nhận:»") == ("p", 90)
+    assert finding_place("Bảng 4, hàng 2, cột Số tiền") == ("t", 4, 2)
+    assert finding_place("bảng 5 (Phụ lục II)") == ("t", 5, None)
     assert finding_place("mục 1 (thiết lập trang)") is None
 
 

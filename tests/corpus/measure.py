@@ -12,19 +12,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_TABLE = re.compile(r"^bảng (\d+)")
-_ROW = re.compile(r"\bhàng (\d+)")
-_PARAGRAPH = re.compile(r"^đoạn (\d+)")
+_TABLE = re.compile(r"\bbảng (\d+)", re.IGNORECASE)
+_ROW = re.compile(r"\bhàng (\d+)", re.IGNORECASE)
+_PARAGRAPH = re.compile(r"\bđoạn (\d+)", re.IGNORECASE)
 
 
 def finding_place(where: str) -> tuple | None:
-    """("p", n) for "đoạn n …", ("t", table, row) for "bảng t …, hàng r …", None for anything else."""
-    paragraph = _PARAGRAPH.match(where)
-    if paragraph:
-        return ("p", int(paragraph.group(1)))
-    table, row = _TABLE.match(where), _ROW.search(where)
+    """("t", table, row) for "… bảng t …, hàng r …", ("p", n) for "… đoạn n …", None for anything else."""
+    table, row, paragraph = _TABLE.search(where), _ROW.search(where), _PARAGRAPH.search(where)
     if table:
         return ("t", int(table.group(1)), int(row.group(1)) if row else None)
+    if paragraph:
+        return ("p", int(paragraph.group(1)))
     return None
 
 
