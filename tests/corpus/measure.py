@@ -27,6 +27,13 @@ def finding_place(where: str) -> tuple | None:
     return None
 
 
+def states_correct(expected: str, correct: str) -> bool:
+    """Whether a finding's "should be" names the planted error's correct text (figure, words or number)."""
+    core = re.sub(r"\s*(?:đồng|đ|VNĐ)$", "", correct.strip())
+    pattern = rf"(?<![\w.,]){re.escape(core)}(?![\w]|[.,]\d)"
+    return re.search(pattern, expected, re.IGNORECASE) is not None
+
+
 def planted_place(place: dict) -> tuple:
     return ("p", place["paragraph"]) if "paragraph" in place else ("t", place["table"], place["row"])
 
@@ -50,6 +57,7 @@ class Measurement:
     planted: dict[str, int] = field(default_factory=dict)
     found: dict[str, int] = field(default_factory=dict)
     found_as_warning: dict[str, int] = field(default_factory=dict)
+    found_right: dict[str, int] = field(default_factory=dict)  # found, and the finding states the correct value
     layouts: list[LayoutResult] = field(default_factory=list)
 
     @property
@@ -79,7 +87,7 @@ def measure(manifest: dict, folder: Path, audit=None) -> Measurement:
         from generator.analysis.audit import audit_document as audit
     result = Measurement(list(manifest["kinds"]))
     for kind in result.kinds:
-        result.planted[kind] = result.found[kind] = result.found_as_warning[kind] = 0
+        result.planted[kind] = result.found[kind] = result.found_as_warning[kind] = result.found_right[kind] = 0
     for layout in manifest["layouts"]:
         row = LayoutResult(layout["layout"], layout["libreoffice"])
         reports = {d["twin"]: audit(Path(folder) / d["file"]) for d in layout["documents"]}
@@ -100,6 +108,8 @@ def measure(manifest: dict, folder: Path, audit=None) -> Measurement:
                 row.found += 1
                 if all(f.severity == "warning" for f in at):
                     result.found_as_warning[error["kind"]] += 1
+                if any(states_correct(f.expected, error["correct"]) for f in at):
+                    result.found_right[error["kind"]] += 1
             else:
                 row.missed.append((error["kind"], error["where"]))
         result.layouts.append(row)
@@ -108,13 +118,14 @@ def measure(manifest: dict, folder: Path, audit=None) -> Measurement:
 
 def report_text(m: Measurement) -> str:
     """The figures as compact tables (Vietnamese headings: the clerk's words for the error kinds are codes)."""
-    lines = [f"{'loại lỗi cài sẵn':<26}{'cài':>5}{'tìm thấy':>10}{'(cảnh báo)':>11}{'recall':>9}"]
+    lines = [f"{'loại lỗi cài sẵn':<26}{'cài':>5}{'tìm thấy':>10}{'(cảnh báo)':>11}{'(nêu số đúng)':>14}{'recall':>9}"]
     for kind in m.kinds:
         planted, found = m.planted[kind], m.found[kind]
         recall = f"{100 * found / planted:.0f} %" if planted else "—"
-        lines.append(f"{kind:<26}{planted:>5}{found:>10}{m.found_as_warning[kind]:>11}{recall:>9}")
+        lines.append(f"{kind:<26}{planted:>5}{found:>10}{m.found_as_warning[kind]:>11}{m.found_right[kind]:>14}"
+                     f"{recall:>9}")
     lines.append(f"{'TỔNG':<26}{m.total_planted:>5}{m.total_found:>10}{sum(m.found_as_warning.values()):>11}"
-                 f"{100 * m.recall:>7.1f} %")
+                 f"{sum(m.found_right.values()):>14}{100 * m.recall:>7.1f} %")
     lines += ["", f"{'bố cục':<26}{'LO':>3}{'lỗi/bản đúng':>14}{'cảnh báo':>10}{'tìm/cài':>9}{'khác':>6}  lỗi báo nhầm trên bản đúng"]
     for r in m.layouts:
         codes: dict[str, int] = {}
@@ -129,4 +140,4 @@ def report_text(m: Measurement) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["LayoutResult", "Measurement", "finding_place", "measure", "planted_place", "report_text"]
+__all__ = ["LayoutResult", "Measurement", "finding_place", "measure", "planted_place", "report_text", "states_correct"]
