@@ -35,9 +35,10 @@ from generator.render import oxml
 from generator.compute.figures import BodyBlock, PlanFigures
 from generator.render.oxml import write_zip
 from generator.model.schema import LOAI_VAN_BAN, Plan, VanBan
+from generator.resources import templates_folder
 from generator.vi import BLANK, WordConvention, amount_in_words, format_date, format_number
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = templates_folder()
 W, R = oxml.W, oxml.R
 R_ID = f"{{{R}}}id"
 #: Document properties written into every template and output (no names, times or machine data).
