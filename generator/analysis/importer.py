@@ -40,16 +40,15 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from generator.analysis.audit import (
+from generator.analysis.audit import Finding, check
+from generator.analysis.recognise import (
     STATED_COUNT,
     Analysis,
     AttendeeTable,
     BudgetLine,
     BudgetTable,
-    Finding,
     analyse,
     appendix_title,
-    check,
     convention_of,
     default_source,
     note_source,
@@ -59,7 +58,7 @@ from generator.analysis.docread import Paragraph, Run, clean, fold, read_documen
 from generator.compute.figures import compute
 from generator.errors import PlanError, Problem
 from generator.model.loader import parse_yaml, validate_data
-from generator.vi import format_number, parse_roman, roman, words_to_number
+from generator.vi import WordConvention, format_number, parse_roman, roman, words_to_number
 
 TODO = "TODO: kiểm tra"
 _NUMBER = re.compile(r"^Số\s*:\s*(?P<so>\d+)?\s*/\s*(?P<loai>[A-ZĐ]+)-(?P<org>[A-Za-zĐđ0-9-]+)")
@@ -75,6 +74,7 @@ _ORGANS = ("Ủy ban nhân dân", "Hội đồng nhân dân")
 _KEM_THEO = re.compile(r"\(\s*Kèm theo.*?của\s+(?P<body>[^)]+?)\s*\)?\s*$", re.DOTALL)
 _SOURCE_IDS = (("xã hội hóa", "xa_hoi_hoa"), ("tự chủ", "tu_chu"), ("tài trợ", "tai_tro"),
                ("viện trợ", "vien_tro"), ("ngân sách", "ngan_sach"))
+_NAMED_BUDGET = re.compile(r"(?i)nguồn(?: kinh phí)?\s*:?\s*(?:từ\s+)?((?-i:N|n)gân sách(?:(?! năm )[^,.;:()\n])*)")
 FLOW_WIDTH = 120  # a budget line shorter than this is written on one line, {…}
 
 
@@ -385,12 +385,16 @@ class _Importer:
         data["van_ban"] = van_ban
 
     def _convention(self, data: CommentedMap) -> None:
-        """quy_uoc_so when the amounts in words read "lẻ" or "ngàn" (as Southern offices write)."""
+        """quy_uoc_so when the amounts in words read another way than vanban's default (lẻ, ngàn, bốn, chẵn)."""
         a = self.analysis
         words = [t.words.text for t in a.budget if t.words] + ([a.stated.words.text] if a.stated and a.stated.words else [])
-        conventions = {convention_of(w) for w in words}
-        if len(conventions) == 1 and (convention := conventions.pop()) != convention_of(""):
+        convention = convention_of(*words)
+        if convention != WordConvention():
             data["quy_uoc_so"] = CommentedMap(linh=convention.linh, nghin=convention.nghin)
+            if convention.tu != "tư":
+                data["quy_uoc_so"]["tu"] = convention.tu
+            if convention.chan:
+                data["quy_uoc_so"]["chan"] = True
             self.comments["quy_uoc_so"] = ["", "Cách đọc số tiền bằng chữ như bản gốc."]
 
     # -- body ------------------------------------------------------------------------------------
@@ -629,7 +633,7 @@ class _Importer:
     def _budget(self, tables: list[BudgetTable], title: str | None, notes: list[str]) -> CommentedMap:
         stated = self.analysis.stated
         names = [p.label for p in stated.parts] if stated else []
-        sources = _Sources(names, tables)
+        sources = _Sources(names or self._named_budget(), tables)
         p2 = CommentedMap(tieu_de=title or f"{TODO}: DỰ TRÙ KINH PHÍ")
         if not title:
             self.review.append("Không thấy tiêu đề của phụ lục kinh phí: đã để TODO.")
@@ -654,6 +658,14 @@ class _Importer:
         p2["bang"] = seq
         _before(p2, "bang", before, 2)
         return p2
+
+    def _named_budget(self) -> list[str]:
+        """Without a split: the budget a paragraph names ("Nguồn kinh phí: Ngân sách xã"), as printed."""
+        found: Counter[str] = Counter()
+        for block in self.analysis.document.blocks:
+            if isinstance(block, Paragraph):
+                found.update(clean(m.group(1)) for m in _NAMED_BUDGET.finditer(block.text))
+        return [max(found, key=lambda name: found[name])] if found else []
 
     def _table_notes(self, t: BudgetTable) -> list[str]:
         notes = []
