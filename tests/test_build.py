@@ -261,6 +261,7 @@ def test_changing_one_attendee_count_moves_every_dependent_figure(tmp_path):
     assert "Thành phần tham dự: 128 người" in all_text(Document(tmp_path / "out" / "ke-hoach.docx"))
 
 
+@pytest.mark.slow
 def test_ho_so_converts_to_pdf_with_libreoffice(built, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
