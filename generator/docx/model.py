@@ -14,7 +14,8 @@ from typing import Any, Union
 
 from lxml import etree
 
-from generator.docx.ns import mm
+from generator.docx.ns import Element, mm
+from generator.docx.styles import Props
 
 DEFAULT_SIZE = 20  # half-points: Word's size when no level declares one (10 pt)
 NO_BORDER = {None, "nil", "none"}
@@ -65,7 +66,7 @@ class Line:
         counts: dict[int, int] = {}
         for r in self.ink_runs:
             counts[r.size] = counts.get(r.size, 0) + len(r.text.strip())
-        return max(counts, key=counts.get) if counts else None
+        return max(counts, key=lambda size: counts[size]) if counts else None
 
     def slice(self, start: int, end: int | None = None) -> "Line":
         """The characters ``text[start:end]`` as a line of their own (same paragraph and number)."""
@@ -87,11 +88,11 @@ class Field:
 
 @dataclass(eq=False)
 class Para:
-    el: object
+    el: Element
     where: str
     section: int  # 0-based
     style_id: str | None
-    props: dict
+    props: Props
     raw_text: str  # as stored (for the NFC check)
     lines: list[Line] = field(default_factory=list)
     drawn_lines: list[float] = field(default_factory=list)  # mm, DrawingML/VML horizontal lines
@@ -119,24 +120,24 @@ class Para:
         """First-line indent in twips (negative = hanging)."""
         chars = self.props.get("ind.firstChars")
         if chars:
-            return round(chars / 100 * (self.size or DEFAULT_SIZE) * 10)
-        return self.props.get("ind.first", 0)
+            return int(round(chars / 100 * (self.size or DEFAULT_SIZE) * 10))
+        return int(self.props.get("ind.first", 0))
 
     @property
     def left(self) -> int:
-        return self.props.get("ind.left", 0)
+        return int(self.props.get("ind.left", 0))
 
     @property
     def right(self) -> int:
-        return self.props.get("ind.right", 0)
+        return int(self.props.get("ind.right", 0))
 
     @property
     def before(self) -> int:
-        return self.props.get("spacing.before", 0)
+        return int(self.props.get("spacing.before", 0))
 
     @property
     def after(self) -> int:
-        return self.props.get("spacing.after", 0)
+        return int(self.props.get("spacing.after", 0))
 
     @property
     def line_spacing(self) -> tuple[int, str]:

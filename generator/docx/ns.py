@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from lxml import etree
+
+#: An lxml element (lxml ships no type information: Any to mypy).
+Element: TypeAlias = etree._Element
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -42,7 +47,7 @@ def q(name: str) -> str:
     return f"{{{NS[prefix]}}}{local}"
 
 
-def val(el: etree._Element | None, name: str = "w:val") -> str | None:
+def val(el: Element | None, name: str = "w:val") -> str | None:
     """An attribute of an element that may be absent."""
     return None if el is None else el.get(q(name))
 
@@ -55,22 +60,22 @@ def to_int(value: str | None) -> int | None:
         return None
 
 
-def on(el: etree._Element | None) -> bool | None:
+def on(el: Element | None) -> bool | None:
     """An ON/OFF property: absent → None, ``<w:b/>`` → True, ``w:val="0|false|off"`` → False."""
     if el is None:
         return None
     return val(el) not in ("0", "false", "off")
 
 
-def on_attr(el: etree._Element, name: str) -> bool:
+def on_attr(el: Element, name: str) -> bool:
     """An ON/OFF attribute: absent or "0|false|off" → False."""
     value = el.get(q(name))
     return value is not None and value not in ("0", "false", "off")
 
 
-def side(el: etree._Element) -> str:
+def side(el: Element) -> str:
     """The side a border or margin element names, start/end read as left/right."""
-    local = etree.QName(el).localname
+    local = str(etree.QName(el).localname)
     return {"start": "left", "end": "right"}.get(local, local)
 
 

@@ -136,9 +136,13 @@ def _content_type(package: Package, part: str) -> str | None:
     types = package.xml("[Content_Types].xml")
     for override in types.iter(q("ct:Override")):
         if (override.get("PartName") or "").lstrip("/") == part:
-            return override.get("ContentType")
+            return _text(override.get("ContentType"))
     extension = posixpath.splitext(part)[1].lstrip(".")
     for default in types.iter(q("ct:Default")):
         if (default.get("Extension") or "").lower() == extension.lower():
-            return default.get("ContentType")
+            return _text(default.get("ContentType"))
     return None
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)

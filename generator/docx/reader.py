@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 from lxml import etree
 
@@ -28,6 +29,7 @@ from generator.docx.model import (
 )
 from generator.docx.ns import (
     EMU_PER_MM,
+    Element,
     RT_FOOTER,
     RT_HEADER,
     RT_NUMBERING,
@@ -41,7 +43,7 @@ from generator.docx.ns import (
     val,
 )
 from generator.docx.package import Package, PathOrFile, open_package
-from generator.docx.styles import StyleSheet, theme_fonts
+from generator.docx.styles import Props, StyleSheet, TableStyle, theme_fonts
 
 DEFAULT_CELL_MARGIN = 108  # twips, Word's default left/right cell margin
 FONT_SLOTS = ("ascii", "hAnsi", "cs")
@@ -51,7 +53,7 @@ MARGIN_NAMES = ("top", "bottom", "left", "right", "header", "footer", "gutter")
 _DESCEND_SKIP = {q("w:del"), q("w:moveFrom"), q("w:pPr"), q("w:rPr"), q("mc:Fallback")}
 
 
-def _walk(el) -> Iterator[tuple[str, object]]:
+def _walk(el: Element) -> Iterator[tuple[str, Element]]:
     """Runs and simple fields of a paragraph in reading order, skipping deleted text and fallbacks."""
     for child in el:
         tag = child.tag
@@ -99,7 +101,7 @@ class _Reader:
         return DocModel(self.path, blocks, self.sections, parts,
                         bool(on(settings.find(q("w:mirrorMargins")))))
 
-    def _section(self, index: int, s) -> Section:
+    def _section(self, index: int, s: Element) -> Section:
         size, margin = s.find(q("w:pgSz")), s.find(q("w:pgMar"))
         numbering = s.find(q("w:pgNumType"))
         return Section(
@@ -113,7 +115,7 @@ class _Reader:
             start_type=val(s.find(q("w:type"))) or "nextPage",
         )
 
-    def _header_footers(self, sect_els) -> list[HeaderFooter]:
+    def _header_footers(self, sect_els: list[Element]) -> list[HeaderFooter]:
         """Resolve each section's headers/footers, inheriting missing references from earlier sections."""
         parts: dict[str, HeaderFooter] = {}
         inherited: dict[tuple[str, str], str | None] = {}
@@ -121,11 +123,11 @@ class _Reader:
             for kind in ("header", "footer"):
                 for ref in s.findall(q(f"w:{kind}Reference")):
                     inherited[(kind, ref.get(q("w:type")) or "default")] = ref.get(q("r:id"))
-                resolved = {}
+                resolved: dict[str, HeaderFooter | None] = {}
                 for htype in ("default", "first", "even"):
                     rid = inherited.get((kind, htype))
                     rel = self.rels.get(rid or "")
-                    if rel is None or rel.type not in (RT_HEADER, RT_FOOTER) or rel.target not in self.package.parts:
+                    if rid is None or rel is None or rel.type not in (RT_HEADER, RT_FOOTER) or rel.target not in self.package.parts:
                         resolved[htype] = None
                         continue
                     if rid not in parts:
@@ -149,7 +151,7 @@ class _Reader:
 
     # -- body -----------------------------------------------------------------------------------
 
-    def _body_blocks(self, body) -> list[Block]:
+    def _body_blocks(self, body: Element) -> list[Block]:
         """Body-level paragraphs and tables; paragraphs are numbered per section ("mục N, đoạn M")."""
         blocks: list[Block] = []
         section, number = 0, 0
@@ -167,7 +169,7 @@ class _Reader:
         return blocks
 
     @staticmethod
-    def _block_elements(container) -> Iterator:
+    def _block_elements(container: Element) -> Iterator[Element]:
         for child in container:
             if child.tag in (q("w:p"), q("w:tbl")):
                 yield child
@@ -175,7 +177,7 @@ class _Reader:
                 content = child.find(q("w:sdtContent"))
                 yield from _Reader._block_elements(content if content is not None else child)
 
-    def _table(self, tbl, section: int) -> Table:
+    def _table(self, tbl: Element, section: int) -> Table:
         self.table_count += 1
         table = Table(tbl, self.table_count, section)
         tblpr = tbl.find(q("w:tblPr"))
@@ -216,7 +218,7 @@ class _Reader:
         return table
 
     @staticmethod
-    def _cell_margins(tprops: dict, tcpr) -> tuple[int, int]:
+    def _cell_margins(tprops: Props, tcpr: Element | None) -> tuple[int, int]:
         left = tprops.get("mar.left", DEFAULT_CELL_MARGIN)
         right = tprops.get("mar.right", DEFAULT_CELL_MARGIN)
         tcmar = None if tcpr is None else tcpr.find(q("w:tcMar"))
@@ -229,7 +231,7 @@ class _Reader:
         return left, right
 
     @staticmethod
-    def _cell_has_border(tprops: dict, tcpr, row: int, nrows: int, col_end: int, ncols: int, col: int) -> bool:
+    def _cell_has_border(tprops: Props, tcpr: Element | None, row: int, nrows: int, col_end: int, ncols: int, col: int) -> bool:
         table_side = {
             "top": "top" if row == 0 else "insideH",
             "bottom": "bottom" if row == nrows - 1 else "insideH",
@@ -244,7 +246,8 @@ class _Reader:
 
     # -- paragraphs -----------------------------------------------------------------------------
 
-    def _para(self, p_el, where: str, section: int, *, table_style=False, cell=None, width=0) -> Para:
+    def _para(self, p_el: Element, where: str, section: int, *, table_style: TableStyle = False,
+              cell: Cell | None = None, width: int = 0) -> Para:
         ppr = p_el.find(q("w:pPr"))
         style_id = val(None if ppr is None else ppr.find(q("w:pStyle")))
         props = self.styles.para_props(style_id, table_style, ppr)
@@ -259,7 +262,7 @@ class _Reader:
         para.style_name = self.styles.style_name(style_id)
         return para
 
-    def _run(self, r_el, text: str, para_style, table_style) -> Run:
+    def _run(self, r_el: Element, text: str, para_style: str | None, table_style: TableStyle) -> Run:
         rpr = r_el.find(q("w:rPr"))
         run_style = val(None if rpr is None else rpr.find(q("w:rStyle")))
         props = self.styles.run_props(para_style, table_style, run_style, rpr)
@@ -277,11 +280,11 @@ class _Reader:
             highlight=None if highlight in (None, "none") else highlight,
         )
 
-    def _runs(self, p_el, para_style, table_style) -> tuple[list[Run], list[Field], str]:
+    def _runs(self, p_el: Element, para_style: str | None, table_style: TableStyle) -> tuple[list[Run], list[Field], str]:
         """Displayed runs, top-level fields and the raw (unnormalised) text of a paragraph."""
         runs: list[Run] = []
         fields: list[Field] = []
-        stack: list[dict] = []  # open complex fields
+        stack: list[dict[str, Any]] = []  # open complex fields
         raw_parts: list[str] = []
         for kind, el in _walk(p_el):
             if kind == "simple-begin":
@@ -321,7 +324,8 @@ class _Reader:
                         frame["runs"].append(run)
         return runs, fields, "".join(raw_parts)
 
-    def _close_field(self, stack, fields, para_style=None, table_style=False) -> None:
+    def _close_field(self, stack: list[dict[str, Any]], fields: list[Field], para_style: str | None = None,
+                     table_style: TableStyle = False) -> None:
         frame = stack.pop()
         if stack:
             return  # only top-level fields are reported
@@ -343,7 +347,7 @@ class _Reader:
         return lines
 
 
-def _link(blocks: list) -> None:
+def _link(blocks: list[Block] | list[Para]) -> None:
     """Set ``Para.next`` to the following block when it is a paragraph."""
     for block, following in zip(blocks, blocks[1:]):
         if isinstance(block, Para) and isinstance(following, Para):
@@ -362,10 +366,10 @@ def _vml_point(value: str | None) -> tuple[float, float] | None:
         if not m or m.group(2) not in _UNIT_PT:
             return None
         coords.append(float(m.group(1)) * _UNIT_PT[m.group(2)])
-    return (coords + [0.0])[:2] if coords else None
+    return (coords[0], coords[1] if len(coords) > 1 else 0.0) if coords else None
 
 
-def _own(el, p_el) -> bool:
+def _own(el: Element, p_el: Element) -> bool:
     """True when ``el`` belongs to paragraph ``p_el`` itself (not to a text box inside it) and is no fallback."""
     for ancestor in el.iterancestors():
         if ancestor is p_el:
@@ -375,7 +379,7 @@ def _own(el, p_el) -> bool:
     return False
 
 
-def _drawn_lines(p_el) -> list[float]:
+def _drawn_lines(p_el: Element) -> list[float]:
     """Horizontal lines drawn in the paragraph: DrawingML ``wps:wsp`` lines/thin bars and VML ``v:line``."""
     lengths: list[float] = []
     for wsp in p_el.iter(q("wps:wsp")):

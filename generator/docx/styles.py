@@ -11,21 +11,23 @@ same way, with numbering-level indents between style and direct formatting.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from lxml import etree
 
-from generator.docx.ns import on, on_attr, q, side, to_int, val
+from generator.docx.ns import Element, on, on_attr, q, side, to_int, val
 
 _THEME_ATTR = {"ascii": "asciiTheme", "hAnsi": "hAnsiTheme", "cs": "cstheme", "eastAsia": "eastAsiaTheme"}
 TOGGLES = ("b", "i", "caps")
 
 Props = dict[str, Any]
+#: The table style of a paragraph's table; False for a paragraph outside tables.
+TableStyle = str | None | Literal[False]
 
 
-def _parse_rpr(rpr) -> dict:
+def _parse_rpr(rpr: Element | None) -> Props:
     """Run properties of one level as a flat dict (only what is declared at that level)."""
-    props: dict = {}
+    props: Props = {}
     if rpr is None:
         return props
     for key in TOGGLES:
@@ -47,9 +49,9 @@ def _parse_rpr(rpr) -> dict:
     return props
 
 
-def _parse_ppr(ppr) -> dict:
+def _parse_ppr(ppr: Element | None) -> Props:
     """Paragraph properties of one level as a flat dict."""
-    props: dict = {}
+    props: Props = {}
     if ppr is None:
         return props
     jc = val(ppr.find(q("w:jc")))
@@ -99,8 +101,8 @@ def _parse_ppr(ppr) -> dict:
 
 
 
-def _parse_tblpr(tblpr) -> dict:
-    props: dict = {}
+def _parse_tblpr(tblpr: Element | None) -> Props:
+    props: Props = {}
     if tblpr is None:
         return props
     borders = tblpr.find(q("w:tblBorders"))
@@ -119,7 +121,7 @@ def _parse_tblpr(tblpr) -> dict:
 class StyleSheet:
     """styles.xml + theme fonts + numbering: merges the levels of formatting into effective values."""
 
-    def __init__(self, styles_el, theme_fonts: dict[str, str], numbering_el):
+    def __init__(self, styles_el: Element, theme_fonts: dict[str, str], numbering_el: Element | None):
         self._styles = {s.get(q("w:styleId")): s for s in styles_el.iter(q("w:style"))}
         self._defaults = {
             t: s.get(q("w:styleId"))
@@ -131,9 +133,9 @@ class StyleSheet:
         self.default_ppr = _parse_ppr(None if defaults is None else defaults.find(f"{q('w:pPrDefault')}/{q('w:pPr')}"))
         self.theme_fonts = theme_fonts
         self._numbering = numbering_el
-        self._cache: dict[tuple, dict] = {}
+        self._cache: dict[tuple[str | None, str, str], Props] = {}
 
-    def _chain_props(self, style_id: str | None, kind: str, part: str) -> dict:
+    def _chain_props(self, style_id: str | None, kind: str, part: str) -> Props:
         """Merged ``part`` (rPr/pPr/tblPr) of a style and its basedOn ancestors; unknown id → default style."""
         key = (style_id, kind, part)
         if key not in self._cache:
@@ -145,7 +147,7 @@ class StyleSheet:
                 chain.append(self._styles[style_id])
                 style_id = val(self._styles[style_id].find(q("w:basedOn")))
             parse = {"rPr": _parse_rpr, "pPr": _parse_ppr, "tblPr": _parse_tblpr}[part]
-            merged: dict = {}
+            merged: Props = {}
             for style in reversed(chain):
                 merged.update(parse(style.find(q(f"w:{part}"))))
             self._cache[key] = merged
@@ -158,7 +160,8 @@ class StyleSheet:
         style = self._styles.get(style_id)
         return (val(style.find(q("w:name"))) or style_id or "") if style is not None else ""
 
-    def run_props(self, para_style, table_style, run_style, direct_rpr) -> dict:
+    def run_props(self, para_style: str | None, table_style: TableStyle, run_style: str | None,
+                  direct_rpr: Element | None) -> Props:
         """Effective run properties (see the module docstring for the order)."""
         layers = [
             self._chain_props(table_style, "table", "rPr") if table_style is not False else {},
@@ -177,7 +180,7 @@ class StyleSheet:
         props.update(direct)
         return props
 
-    def para_props(self, para_style, table_style, direct_ppr) -> dict:
+    def para_props(self, para_style: str | None, table_style: TableStyle, direct_ppr: Element | None) -> Props:
         """Effective paragraph properties: defaults → table style → paragraph style → numbering → direct."""
         props = dict(self.default_ppr)
         if table_style is not False:
@@ -186,16 +189,16 @@ class StyleSheet:
         direct = _parse_ppr(direct_ppr)
         num_id = direct.get("numId", props.get("numId"))
         if num_id not in (None, "0"):
-            props.update(self._numbering_ind(num_id, direct.get("ilvl", props.get("ilvl", 0))))
+            props.update(self._numbering_ind(num_id, int(direct.get("ilvl", props.get("ilvl", 0)) or 0)))
         props.update(direct)
         return props
 
-    def table_props(self, table_style, direct_tblpr) -> dict:
+    def table_props(self, table_style: str | None, direct_tblpr: Element | None) -> Props:
         props = dict(self._chain_props(table_style, "table", "tblPr"))
         props.update(_parse_tblpr(direct_tblpr))
         return props
 
-    def _numbering_ind(self, num_id: str, ilvl: int) -> dict:
+    def _numbering_ind(self, num_id: str, ilvl: int) -> Props:
         if self._numbering is None:
             return {}
         num = next((n for n in self._numbering.iter(q("w:num")) if n.get(q("w:numId")) == num_id), None)
@@ -213,7 +216,7 @@ class StyleSheet:
                         return {k: v for k, v in _parse_ppr(lvl.find(q("w:pPr"))).items() if k.startswith("ind.")}
         return {}
 
-    def font(self, props: dict, slot: str) -> str | None:
+    def font(self, props: Props, slot: str) -> str | None:
         """Font name of a slot (ascii/hAnsi/cs), theme fonts resolved; None when no level declares one."""
         declared = props.get(f"font.{slot}")
         if declared is None:
@@ -221,7 +224,7 @@ class StyleSheet:
         kind, value = declared
         if kind == "theme":
             return self.theme_fonts.get(value) or f"phông chủ đề {value} để trống"
-        return value
+        return str(value)
 
 
 def theme_fonts(root: etree._Element | None) -> dict[str, str]:

@@ -14,6 +14,7 @@ import os
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
@@ -54,7 +55,7 @@ class ReferenceTemplate:
         with zipfile.ZipFile(self.path) as archive:
             self._names = archive.namelist()
 
-    def render(self, context: dict, *, core: Deflated) -> bytes:
+    def render(self, context: dict[str, Any], *, core: Deflated) -> bytes:
         """A complete .docx: docxtpl's render() and save, short rules sized, `core` properties, fixed zip."""
         template = DocxTemplate(str(self.path))
         try:
