@@ -8,7 +8,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import pytest
 from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -22,8 +21,11 @@ QUICK_EXAMPLES = 10
 
 
 def pytest_addoption(parser):
-    parser.addoption("--quick", action="store_true",
-                     help=f"the quick loop: no test marked slow, at most {QUICK_EXAMPLES} Hypothesis examples a test")
+    parser.addoption(
+        "--quick",
+        action="store_true",
+        help=f"the quick loop: no test marked slow, at most {QUICK_EXAMPLES} Hypothesis examples a test",
+    )
 
 
 def pytest_configure(config):

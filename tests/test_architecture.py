@@ -51,7 +51,9 @@ def imports(module: str, path: Path) -> list[tuple[str, int]]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
+                )
             for alias in node.names:
                 sub = f"{base}.{alias.name}"
                 found.append((sub if sub in MODULES else base, node.lineno))
@@ -62,7 +64,9 @@ GRAPH = {module: imports(module, path) for module, path in MODULES.items()}
 
 
 def test_every_module_is_read():
-    assert {"generator.docx.reader", "generator.check.nd30", "generator.analysis.audit", "generator.cli"} <= set(MODULES)
+    assert {"generator.docx.reader", "generator.check.nd30", "generator.analysis.audit", "generator.cli"} <= set(
+        MODULES
+    )
     assert any(name == "generator.docx.package" for name, _ in GRAPH["generator.docx.reader"])
 
 
@@ -72,15 +76,25 @@ def test_imports_go_down_the_layers():
     for module, targets in GRAPH.items():
         for target, line in targets:
             if layer_of(target, table) > layer_of(module, table):
-                wrong.append(f"{MODULES[module].relative_to(REPO)}:{line}: {module} (tầng {layer_of(module, table)}) "
-                             f"imports {target} (tầng {layer_of(target, table)})")
+                wrong.append(
+                    f"{MODULES[module].relative_to(REPO)}:{line}: {module} (tầng {layer_of(module, table)}) "
+                    f"imports {target} (tầng {layer_of(target, table)})"
+                )
     assert not wrong, "imports against ARCHITECTURE.md's layers:\n" + "\n".join(wrong)
 
 
 def test_layer_check_can_fail():
     table = layers()
-    assert layer_of("generator.cli.build", table) > layer_of("generator.build", table) > layer_of("generator.render.renderer", table)
-    assert layer_of("generator.render.renderer", table) > layer_of("generator.compute.figures", table) > layer_of("generator.model.schema", table)
+    assert (
+        layer_of("generator.cli.build", table)
+        > layer_of("generator.build", table)
+        > layer_of("generator.render.renderer", table)
+    )
+    assert (
+        layer_of("generator.render.renderer", table)
+        > layer_of("generator.compute.figures", table)
+        > layer_of("generator.model.schema", table)
+    )
     assert layer_of("generator.model.schema", table) > layer_of("generator.vi.words", table)
 
 
@@ -132,6 +146,9 @@ def test_cycle_finder_finds_cycles():
 @pytest.mark.parametrize("module", [m for m in MODULES if not m.startswith("generator.cli")])
 def test_library_code_does_not_print(module):
     tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
-    calls = [node.lineno for node in ast.walk(tree)
-             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"]
+    calls = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+    ]
     assert calls == [], f"{module} prints (lines {calls}): return text and let generator/cli print it"

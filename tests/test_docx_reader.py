@@ -15,8 +15,7 @@ import pytest
 from generator.analysis.audit import audit_document
 from generator.analysis.docread import DocumentError, Paragraph, read_document
 from generator.analysis.importer import import_document
-from generator.check import CheckFileError, check_document
-from generator.check import nd30
+from generator.check import CheckFileError, check_document, nd30
 from generator.docx import DocxError, Para, Table, read_docx
 from tricky_docx import BOX_PARAGRAPH, BOXED, FIELD_TEXT, INHERITED, LINES, NOTE, TOGGLE_RUNS, fmt, write_tricky
 
@@ -57,7 +56,11 @@ def test_what_word_shows(tricky):
     assert BOX_PARAGRAPH in by_text and not any(BOXED in p.text for p in by_text.values())
     table = view.tables[0]
     total = table.rows[-1]
-    assert [(c.column, c.span, c.text) for c in total] == [(0, 5, "Tổng cộng"), (5, 1, fmt(sum(q * p for *_, q, p in LINES))), (6, 1, "")]
+    assert [(c.column, c.span, c.text) for c in total] == [
+        (0, 5, "Tổng cộng"),
+        (5, 1, fmt(sum(q * p for *_, q, p in LINES))),
+        (6, 1, ""),
+    ]
     assert table.cell(1, 6).text == NOTE and table.cell(2, 6).text == ""  # merged down: shown once
 
 
@@ -79,6 +82,7 @@ def test_audit_reads_the_merged_cells(tricky, tmp_path):
 
 def test_import_keeps_bold_as_shown_and_reads_fields_not_text_boxes(tricky):
     text = import_document(tricky).yaml_text
+
     def marked(t: str, bold: bool) -> str:  # spaces stay outside the markers
         core = t.strip()
         return t.replace(core, f"**{core}**") if bold else t
@@ -97,6 +101,7 @@ def test_check_runs_on_the_tricky_file(tricky):
 
 # -- one error for an unreadable file ------------------------------------------------------------------------
 
+
 def _zip(path, parts: dict[str, str]):
     with zipfile.ZipFile(path, "w") as archive:
         for name, text in parts.items():
@@ -104,28 +109,46 @@ def _zip(path, parts: dict[str, str]):
     return path
 
 
-RELS = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        'officeDocument" Target="word/document.xml"/></Relationships>')
-TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-         '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-         'wordprocessingml.document.main+xml"/></Types>')
+RELS = (
+    '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="word/document.xml"/></Relationships>'
+)
+TYPES = (
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'wordprocessingml.document.main+xml"/></Types>'
+)
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
 
 
-@pytest.mark.parametrize(("make", "says"), [
-    (lambda p: p.write_text("không phải Word", encoding="utf-8"), "không phải tệp nén ZIP"),
-    (lambda p: p.write_bytes(OLE + b"WordDocument".decode().encode("utf-16-le")), "Word cũ (.doc)"),
-    (lambda p: p.write_bytes(OLE + "EncryptedPackage".encode("utf-16-le")), "mật khẩu"),
-    (lambda p: _zip(p, {"a.txt": "x"}), "không có phần văn bản chính"),
-    (lambda p: _zip(p, {"[Content_Types].xml": TYPES, "_rels/.rels": RELS}), "không có phần văn bản chính"),
-    (lambda p: _zip(p, {"[Content_Types].xml": TYPES, "_rels/.rels": RELS, "word/document.xml": "<w:document"}),
-     "XML không đọc được"),
-    (lambda p: _zip(p, {"[Content_Types].xml": TYPES.replace("wordprocessingml.document", "spreadsheetml.sheet"),
-                        "_rels/.rels": RELS, "word/document.xml": "<x/>"}), "không phải văn bản Word"),
-    (lambda p: None, "Không tìm thấy"),
-    (lambda p: p.mkdir(), "không phải là một tệp"),
-])
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda p: p.write_text("không phải Word", encoding="utf-8"), "không phải tệp nén ZIP"),
+        (lambda p: p.write_bytes(OLE + b"WordDocument".decode().encode("utf-16-le")), "Word cũ (.doc)"),
+        (lambda p: p.write_bytes(OLE + "EncryptedPackage".encode("utf-16-le")), "mật khẩu"),
+        (lambda p: _zip(p, {"a.txt": "x"}), "không có phần văn bản chính"),
+        (lambda p: _zip(p, {"[Content_Types].xml": TYPES, "_rels/.rels": RELS}), "không có phần văn bản chính"),
+        (
+            lambda p: _zip(p, {"[Content_Types].xml": TYPES, "_rels/.rels": RELS, "word/document.xml": "<w:document"}),
+            "XML không đọc được",
+        ),
+        (
+            lambda p: _zip(
+                p,
+                {
+                    "[Content_Types].xml": TYPES.replace("wordprocessingml.document", "spreadsheetml.sheet"),
+                    "_rels/.rels": RELS,
+                    "word/document.xml": "<x/>",
+                },
+            ),
+            "không phải văn bản Word",
+        ),
+        (lambda p: None, "Không tìm thấy"),
+        (lambda p: p.mkdir(), "không phải là một tệp"),
+    ],
+)
 def test_one_error_for_every_unreadable_file(tmp_path, make, says):
     path = tmp_path / "hong.docx"
     make(path)

@@ -14,7 +14,11 @@ from generator.analysis.importer import import_document
 from generator.build import build
 from generator.vi import WordConvention, amount_in_words
 
-SOURCES = [("ngan_sach", "Ngân sách xã"), ("xa_hoi_hoa", "Xã hội hóa"), ("tu_chu", "Kinh phí UBND các xã, phường tự chủ")]
+SOURCES = [
+    ("ngan_sach", "Ngân sách xã"),
+    ("xa_hoi_hoa", "Xã hội hóa"),
+    ("tu_chu", "Kinh phí UBND các xã, phường tự chủ"),
+]
 
 
 def plan_variant(tmp_path, sources, convention: dict | None):
@@ -44,8 +48,15 @@ def words_printed(yaml_text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("sources", [SOURCES, SOURCES[:2], SOURCES[:1]])
-@pytest.mark.parametrize("convention", [None, {"linh": "lẻ", "nghin": "ngàn"}, {"linh": "linh", "nghin": "ngàn"},
-                                        {"linh": "lẻ", "nghin": "nghìn", "tu": "bốn", "chan": True}])
+@pytest.mark.parametrize(
+    "convention",
+    [
+        None,
+        {"linh": "lẻ", "nghin": "ngàn"},
+        {"linh": "linh", "nghin": "ngàn"},
+        {"linh": "lẻ", "nghin": "nghìn", "tu": "bốn", "chan": True},
+    ],
+)
 def test_own_ho_so_imports_back_with_its_names_and_one_convention(tmp_path, sources, convention):
     plan = plan_variant(tmp_path, sources, convention)
     built = build(plan, tmp_path / "out")
@@ -59,7 +70,9 @@ def test_own_ho_so_imports_back_with_its_names_and_one_convention(tmp_path, sour
     for amount in [t.tong for t in budget.bang] + [budget.tong]:
         assert amount_in_words(amount, guessed) == amount_in_words(amount, asked)
     # and what the amounts do not show is completed the regional way, never linh with ngàn by default
-    shows_zero_tens = any(re.search(r"\b(linh|lẻ)\b", amount_in_words(t, asked)) for t in [b.tong for b in budget.bang] + [budget.tong])
+    shows_zero_tens = any(
+        re.search(r"\b(linh|lẻ)\b", amount_in_words(t, asked)) for t in [b.tong for b in budget.bang] + [budget.tong]
+    )
     if not shows_zero_tens:
         assert (guessed.linh, guessed.nghin) in (("linh", "nghìn"), ("lẻ", "ngàn"))
     assert imported.problems == []

@@ -37,9 +37,13 @@ def assert_same_package(fast: bytes, reference: bytes, label: str) -> None:
 
 def test_the_variable_selects_docxtpl(monkeypatch):
     monkeypatch.setenv(ENV_VARIABLE, "docxtpl")
-    assert isinstance(Renderer().template("ke-hoach.docx", load_plan(PLAN).plan.quy_uoc_so.convention()), ReferenceTemplate)
+    assert isinstance(
+        Renderer().template("ke-hoach.docx", load_plan(PLAN).plan.quy_uoc_so.convention()), ReferenceTemplate
+    )
     monkeypatch.delenv(ENV_VARIABLE)
-    assert isinstance(Renderer().template("ke-hoach.docx", load_plan(PLAN).plan.quy_uoc_so.convention()), PreparedTemplate)
+    assert isinstance(
+        Renderer().template("ke-hoach.docx", load_plan(PLAN).plan.quy_uoc_so.convention()), PreparedTemplate
+    )
 
 
 @pytest.mark.parametrize("draft", [None, True])
@@ -47,8 +51,11 @@ def test_both_paths_make_the_same_files_part_for_part(tmp_path, monkeypatch, dra
     fast = build(PLAN, tmp_path / "fast", draft=draft)
     monkeypatch.setenv(ENV_VARIABLE, "docxtpl")
     reference = build(PLAN, tmp_path / "docxtpl", draft=draft)
-    assert sorted(fast.documents.files) == sorted(reference.documents.files) == [
-        "ho-so.docx", "ke-hoach.docx", "phu-luc-1.docx", "phu-luc-2.docx"]
+    assert (
+        sorted(fast.documents.files)
+        == sorted(reference.documents.files)
+        == ["ho-so.docx", "ke-hoach.docx", "phu-luc-1.docx", "phu-luc-2.docx"]
+    )
     for name, data in fast.documents.files.items():
         assert_same_package(data, reference.documents.files[name], name)
     assert "Kiến Tường".encode() in dict(parts(fast.documents.files["ke-hoach.docx"]))["word/document.xml"]
@@ -79,11 +86,17 @@ def with_footnotes(source, target) -> None:
         for item in src.infolist():
             data = src.read(item)
             if item.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+                )
             elif item.filename == "word/_rels/document.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdFn" Type="http://schemas.openxmlformats.org/'
-                                    b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdFn" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+                )
             out.writestr(item, data)
         out.writestr("word/footnotes.xml", FOOTNOTES)
 

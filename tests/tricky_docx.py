@@ -36,23 +36,26 @@ def fmt(n: int) -> str:
 
 
 def _field_paragraph(doc) -> None:
-    """"Tổ chức ngày 10 tháng 10, trang 1." with "10" a complex DATE field and "1" a simple PAGE field."""
+    """ "Tổ chức ngày 10 tháng 10, trang 1." with "10" a complex DATE field and "1" a simple PAGE field."""
     p = doc.add_paragraph("Tổ chức ngày ")
     p._p.append(parse_xml(f'<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>'))
     p._p.append(parse_xml(f'<w:r {W}><w:instrText xml:space="preserve"> DATE \\@ "d" </w:instrText></w:r>'))
     p._p.append(parse_xml(f'<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>'))
-    p._p.append(parse_xml(f'<w:r {W}><w:t>10</w:t></w:r>'))
+    p._p.append(parse_xml(f"<w:r {W}><w:t>10</w:t></w:r>"))
     p._p.append(parse_xml(f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>'))
     p._p.append(parse_xml(f'<w:r {W}><w:t xml:space="preserve"> tháng 10, trang </w:t></w:r>'))
     p._p.append(parse_xml(f'<w:fldSimple {W} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
-    p._p.append(parse_xml(f'<w:r {W}><w:t>.</w:t></w:r>'))
+    p._p.append(parse_xml(f"<w:r {W}><w:t>.</w:t></w:r>"))
 
 
 def _text_box_paragraph(doc) -> None:
     p = doc.add_paragraph(BOX_PARAGRAPH)
-    p._p.append(parse_xml(
-        f'<w:r {W} {V}><w:pict><v:shape style="width:100pt;height:20pt"><v:textbox><w:txbxContent>'
-        f'<w:p><w:r><w:t>{BOXED}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>'))
+    p._p.append(
+        parse_xml(
+            f'<w:r {W} {V}><w:pict><v:shape style="width:100pt;height:20pt"><v:textbox><w:txbxContent>'
+            f"<w:p><w:r><w:t>{BOXED}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+        )
+    )
 
 
 def _budget_table(doc) -> None:

@@ -87,8 +87,8 @@ from generator.analysis.recognise import (
 )
 from generator.vi import amount_in_words, format_number, roman, words_to_number
 
-
 # --- findings --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -132,6 +132,7 @@ class AuditReport:
 
 # --- checks -----------------------------------------------------------------------------------
 
+
 def _n(value: Number) -> str:
     return format_number(value)
 
@@ -149,10 +150,19 @@ class _Checker:
     def findings(self) -> list[Finding]:
         return [f for _, f in self.found]
 
-    def add(self, code: str, where: str, found: str, expected: str, message: str,
-            cause: list[Finding] | None = None, severity: str = "error") -> Finding:
-        finding = Finding(code, severity, where, found, expected, message,
-                          "; ".join(f.label for f in cause) if cause else None)
+    def add(
+        self,
+        code: str,
+        where: str,
+        found: str,
+        expected: str,
+        message: str,
+        cause: list[Finding] | None = None,
+        severity: str = "error",
+    ) -> Finding:
+        finding = Finding(
+            code, severity, where, found, expected, message, "; ".join(f.label for f in cause) if cause else None
+        )
         self.found.append((self.position, finding))
         return finding
 
@@ -175,13 +185,23 @@ class _Checker:
             return
         err = figure.error
         if err.likely is not None:
-            self.add("SO-SAI-DINH-DANG", where, figure.text, _n(err.likely),
-                     f"Số “{figure.text}” viết sai: {err.reason}; có lẽ là {_n(err.likely)} "
-                     "(các phép kiểm tra khác dùng giá trị này).")
+            self.add(
+                "SO-SAI-DINH-DANG",
+                where,
+                figure.text,
+                _n(err.likely),
+                f"Số “{figure.text}” viết sai: {err.reason}; có lẽ là {_n(err.likely)} "
+                "(các phép kiểm tra khác dùng giá trị này).",
+            )
         else:
-            self.add("SO-SAI-DINH-DANG", where, figure.text, "số viết theo kiểu Việt Nam, ví dụ 1.250.000",
-                     f"Số “{figure.text}” viết sai: {err.reason}; không đoán được giá trị nên bỏ qua các phép "
-                     "kiểm tra cần đến số này.")
+            self.add(
+                "SO-SAI-DINH-DANG",
+                where,
+                figure.text,
+                "số viết theo kiểu Việt Nam, ví dụ 1.250.000",
+                f"Số “{figure.text}” viết sai: {err.reason}; không đoán được giá trị nên bỏ qua các phép "
+                "kiểm tra cần đến số này.",
+            )
 
     def sequence(self, items: list[tuple[str, int | None, str]], show: Callable[[int], str], what: str) -> None:
         """Check that numbers run 1, 2, 3…, given (number as printed, its value or None, where)."""
@@ -193,14 +213,26 @@ class _Checker:
             if value == expected:
                 previous = value
             elif value in seen:
-                self.add("DANH-SO-LAP", where, printed, show(expected),
-                         f"Số thứ tự {what} {printed} bị lặp lại; đúng là {show(expected)}.")
+                self.add(
+                    "DANH-SO-LAP",
+                    where,
+                    printed,
+                    show(expected),
+                    f"Số thứ tự {what} {printed} bị lặp lại; đúng là {show(expected)}.",
+                )
                 previous = expected
             else:
-                missing = f"thiếu {show(expected)}" if value > expected else f"sau {show(previous)} phải là {show(expected)}"
+                missing = (
+                    f"thiếu {show(expected)}" if value > expected else f"sau {show(previous)} phải là {show(expected)}"
+                )
                 start = f"từ {show(previous)}" if previous else "từ đầu"
-                self.add("DANH-SO-NHAY", where, printed, show(expected),
-                         f"Số thứ tự {what} nhảy {start} sang {printed} ({missing}).")
+                self.add(
+                    "DANH-SO-NHAY",
+                    where,
+                    printed,
+                    show(expected),
+                    f"Số thứ tự {what} nhảy {start} sang {printed} ({missing}).",
+                )
                 previous = value
             seen.add(value)
 
@@ -225,8 +257,14 @@ class _Checker:
     # -- budget tables -------------------------------------------------------------------------
     def budget(self, t: BudgetTable) -> None:
         wrong: list[Finding] = []
-        stt = [(line.stt, int(line.stt) if line.stt.isdigit() else None, t.cell_where(line.row, "stt"))
-               for line in t.lines] if "stt" in t.columns else []
+        stt = (
+            [
+                (line.stt, int(line.stt) if line.stt.isdigit() else None, t.cell_where(line.row, "stt"))
+                for line in t.lines
+            ]
+            if "stt" in t.columns
+            else []
+        )
         self.sequence(stt, str, "dòng")
         for line in t.lines:
             for role in ("so_luong", "don_gia", "thanh_tien"):
@@ -248,13 +286,22 @@ class _Checker:
         if line.priced is not None:
             unit = "một đơn vị (giá trọn gói, như một chuyến xe)" if line.priced == 1 else f"{_n(line.priced)} đơn vị"
             return self.add(
-                "SAI-THANH-TIEN", where, _n(printed), f"số lượng {_n(line.priced)} (thành tiền {_n(printed)} giữ nguyên)",
+                "SAI-THANH-TIEN",
+                where,
+                _n(printed),
+                f"số lượng {_n(line.priced)} (thành tiền {_n(printed)} giữ nguyên)",
                 f"Cột “{t.headers['so_luong']}” ghi số đại biểu ({_n(quantity)}), không phải số lượng được tính tiền: "
                 f"{product} ≠ {_n(printed)}. Thành tiền in bằng {_n(line.priced)} × {_n(price)}, tức giá của {unit}: "
                 f"ghi số lượng {_n(line.priced)} với đơn vị tính phù hợp và chuyển số đại biểu sang Ghi chú. "
-                f"Các phép cộng dùng thành tiền in {_n(printed)}.")
-        return self.add("SAI-THANH-TIEN", where, _n(printed), _n(quantity * price),
-                        f"Thành tiền phải bằng số lượng × đơn giá: {product}, nhưng in {_n(printed)}.")
+                f"Các phép cộng dùng thành tiền in {_n(printed)}.",
+            )
+        return self.add(
+            "SAI-THANH-TIEN",
+            where,
+            _n(printed),
+            _n(quantity * price),
+            f"Thành tiền phải bằng số lượng × đơn giá: {product}, nhưng in {_n(printed)}.",
+        )
 
     def total(self, t: BudgetTable, wrong: list[Finding]) -> None:
         printed_sum, correct = t.printed_sum, t.correct_sum
@@ -262,38 +309,72 @@ class _Checker:
         if t.total is not None and t.total_row is not None:
             where = t.cell_where(t.total_row, "thanh_tien")
             self.figure(t.total, where)
-            total_finding = self.sum_check(t.total, printed_sum, correct, wrong, where, "SAI-TONG",
-                                           "Tổng cộng", "các dòng của bảng")
+            total_finding = self.sum_check(
+                t.total, printed_sum, correct, wrong, where, "SAI-TONG", "Tổng cộng", "các dòng của bảng"
+            )
             if total_finding:
                 self.table_totals[t.position] = total_finding
         shown = t.total.value if t.total else printed_sum
         self.words(t.words, shown, correct, total_finding)
 
-    def sum_check(self, total: Figure, printed_sum: Number | None, correct: Number | None, wrong: list[Finding],
-                  where: str, code: str, what: str, parts: str) -> Finding | None:
+    def sum_check(
+        self,
+        total: Figure,
+        printed_sum: Number | None,
+        correct: Number | None,
+        wrong: list[Finding],
+        where: str,
+        code: str,
+        what: str,
+        parts: str,
+    ) -> Finding | None:
         """The two total checks of the policy; returns the last finding made (None if the total is right)."""
         value = total.value
         if value is None or printed_sum is None:
             return None
         finding = None
         if value != printed_sum and value != correct:
-            finding = self.add(code, where, _n(value), _n(printed_sum),
-                               f"{what} in {_n(value)} nhưng cộng {parts} như đã in được {_n(printed_sum)} (cộng sai).")
+            finding = self.add(
+                code,
+                where,
+                _n(value),
+                _n(printed_sum),
+                f"{what} in {_n(value)} nhưng cộng {parts} như đã in được {_n(printed_sum)} (cộng sai).",
+            )
         if correct is None or value == correct or correct == printed_sum:
             return finding
         if value == printed_sum:
-            return self.add(code, where, _n(value), _n(correct),
-                            f"{what} {_n(value)} bằng tổng {parts} như đã in, nhưng trong đó có số sai: cộng các số "
-                            f"đúng được {_n(correct)}.", cause=wrong)
-        return self.add(code, where, _n(value), _n(correct),
-                        f"{what} in {_n(value)}; cộng {parts} với các số đúng được {_n(correct)}.")
+            return self.add(
+                code,
+                where,
+                _n(value),
+                _n(correct),
+                f"{what} {_n(value)} bằng tổng {parts} như đã in, nhưng trong đó có số sai: cộng các số "
+                f"đúng được {_n(correct)}.",
+                cause=wrong,
+            )
+        return self.add(
+            code,
+            where,
+            _n(value),
+            _n(correct),
+            f"{what} in {_n(value)}; cộng {parts} với các số đúng được {_n(correct)}.",
+        )
 
-    def words(self, words: Words | None, shown: Number | None, correct: Number | None, figure_finding: Finding | None) -> None:
+    def words(
+        self, words: Words | None, shown: Number | None, correct: Number | None, figure_finding: Finding | None
+    ) -> None:
         if words is None:
             return
         if fold(words.label) != "bằng chữ":
-            self.add("CHINH-TA-BANG-CHU", words.where, words.label, "Bằng chữ",
-                     f"Viết sai “{words.label}”; đúng là “Bằng chữ”.", severity="warning")
+            self.add(
+                "CHINH-TA-BANG-CHU",
+                words.where,
+                words.label,
+                "Bằng chữ",
+                f"Viết sai “{words.label}”; đúng là “Bằng chữ”.",
+                severity="warning",
+            )
         right = correct if correct is not None else shown
         if right is None:
             return
@@ -307,16 +388,28 @@ class _Checker:
             return
         if shown is not None and value != shown:
             also = f"; số đó cũng sai, đúng là {_n(right)}" if right != shown else ""
-            self.add("SAI-BANG-CHU", words.where, f"{words.text} (= {_n(value)})", expected,
-                     f"Số tiền bằng chữ ({_n(value)}) không khớp với số in ở trên ({_n(shown)}){also}.")
+            self.add(
+                "SAI-BANG-CHU",
+                words.where,
+                f"{words.text} (= {_n(value)})",
+                expected,
+                f"Số tiền bằng chữ ({_n(value)}) không khớp với số in ở trên ({_n(shown)}){also}.",
+            )
         else:
-            self.add("SAI-BANG-CHU", words.where, f"{words.text} (= {_n(value)})", expected,
-                     f"Bằng chữ khớp với số in ({_n(value)}) nhưng số đó sai: đúng là {_n(right)}; sửa cả hai.",
-                     cause=[figure_finding] if figure_finding else None)
+            self.add(
+                "SAI-BANG-CHU",
+                words.where,
+                f"{words.text} (= {_n(value)})",
+                expected,
+                f"Bằng chữ khớp với số in ({_n(value)}) nhưng số đó sai: đúng là {_n(right)}; sửa cả hai.",
+                cause=[figure_finding] if figure_finding else None,
+            )
 
     # -- attendees -----------------------------------------------------------------------------
     def attendees(self, t: AttendeeTable) -> None:
-        self.sequence([(g.numeral, roman_value(g.numeral), t.cell_where(g.row, "stt")) for g in t.groups], roman, "nhóm")
+        self.sequence(
+            [(g.numeral, roman_value(g.numeral), t.cell_where(g.row, "stt")) for g in t.groups], roman, "nhóm"
+        )
         wrong = []
         for g in t.groups:
             self.figure(g.subtotal, t.cell_where(g.row, "so_luong"))
@@ -326,9 +419,16 @@ class _Checker:
                 self.figure(m.so_luong, t.cell_where(m.row, "so_luong"))
             total = g.members_sum
             if g.subtotal and g.subtotal.value is not None and total is not None and g.subtotal.value != total:
-                wrong.append(self.add("SAI-TONG-NHOM", t.cell_where(g.row, "so_luong"), _n(g.subtotal.value), _n(total),
-                                      f"Tổng nhóm {g.numeral} in {_n(g.subtotal.value)} nhưng cộng các đơn vị trong "
-                                      f"nhóm được {_n(total)}."))
+                wrong.append(
+                    self.add(
+                        "SAI-TONG-NHOM",
+                        t.cell_where(g.row, "so_luong"),
+                        _n(g.subtotal.value),
+                        _n(total),
+                        f"Tổng nhóm {g.numeral} in {_n(g.subtotal.value)} nhưng cộng các đơn vị trong "
+                        f"nhóm được {_n(total)}.",
+                    )
+                )
         if t.total is not None and t.total_row is not None:
             where = t.cell_where(t.total_row, "so_luong")
             self.figure(t.total, where)
@@ -345,9 +445,15 @@ class _Checker:
             return
         label = t.where.split("(")[-1].rstrip(")") if "(" in t.where else t.where
         kind = "ghi khoảng" if c.approximate else "ghi"
-        self.add("LECH-SO-NGUOI", c.where, c.text, f"{_n(total)} người ({label})",
-                 f"Số người tham dự {kind} {_n(c.value)} trong khi {label} cộng được {_n(total)}; nên ghi đúng số "
-                 "của phụ lục.", severity="warning")
+        self.add(
+            "LECH-SO-NGUOI",
+            c.where,
+            c.text,
+            f"{_n(total)} người ({label})",
+            f"Số người tham dự {kind} {_n(c.value)} trong khi {label} cộng được {_n(total)}; nên ghi đúng số "
+            "của phụ lục.",
+            severity="warning",
+        )
 
     # -- grand total and the split by source -----------------------------------------------------
     def stated(self) -> None:
@@ -361,8 +467,16 @@ class _Checker:
         if s.total is not None:
             self.figure(s.total, s.total_where)
             causes = [self.table_totals[t.position] for t in tables if t.position in self.table_totals]
-            grand_finding = self.sum_check(s.total, printed_sum, correct_sum, causes, s.total_where,
-                                           "SAI-TONG-KINH-PHI", "Tổng kinh phí", "các bảng")
+            grand_finding = self.sum_check(
+                s.total,
+                printed_sum,
+                correct_sum,
+                causes,
+                s.total_where,
+                "SAI-TONG-KINH-PHI",
+                "Tổng kinh phí",
+                "các bảng",
+            )
         shown = s.total.value if s.total else None
         self.words(s.words, shown, correct_sum, grand_finding)
         if s.parts and tables:
@@ -377,8 +491,11 @@ class _Checker:
         for t in tables:
             for line in t.lines:
                 lines.setdefault(notes[(t.position, line.row)] or rest_name, []).append((t, line))
-        assumption = (f"Dòng không ghi nguồn ở cột Ghi chú được tính vào “{rest_name}”." if rest else
-                      "Dòng không ghi nguồn ở cột Ghi chú không gắn được với phần nào của phân bổ.")
+        assumption = (
+            f"Dòng không ghi nguồn ở cột Ghi chú được tính vào “{rest_name}”."
+            if rest
+            else "Dòng không ghi nguồn ở cột Ghi chú không gắn được với phần nào của phân bổ."
+        )
         for part in s.parts:
             self.figure(part.figure, part.where)
             members = lines.pop(part.label, [])
@@ -386,27 +503,53 @@ class _Checker:
         for name, members in lines.items():
             correct = _sum(line.amount for _, line in members)
             if correct:
-                self.add("SAI-PHAN-BO-NGUON", s.where, "không có", f"{name}: {_n(correct)}",
-                         f"Nguồn “{name}” ({_list(members)}) không có trong phần phân bổ theo nguồn. {assumption}")
+                self.add(
+                    "SAI-PHAN-BO-NGUON",
+                    s.where,
+                    "không có",
+                    f"{name}: {_n(correct)}",
+                    f"Nguồn “{name}” ({_list(members)}) không có trong phần phân bổ theo nguồn. {assumption}",
+                )
 
-    def part(self, part: StatedPart, members: list[tuple[BudgetTable, BudgetLine]], tables: list[BudgetTable],
-             assumption: str) -> None:
+    def part(
+        self,
+        part: StatedPart,
+        members: list[tuple[BudgetTable, BudgetLine]],
+        tables: list[BudgetTable],
+        assumption: str,
+    ) -> None:
         value = part.figure.value
         correct = _sum(line.amount for _, line in members)
         printed = _sum(line.thanh_tien.value if line.thanh_tien else None for _, line in members)
         if value is None or correct is None or value == correct:
             return
-        detail = f"các dòng của nguồn này cộng được {_n(correct)} ({_list(members) or 'không có dòng nào'}). {assumption}"
+        detail = (
+            f"các dòng của nguồn này cộng được {_n(correct)} ({_list(members) or 'không có dòng nào'}). {assumption}"
+        )
         if value == printed:
-            causes = [f for f in self.findings if f.code == "SAI-THANH-TIEN"
-                      and any(f.where == t.cell_where(line.row, "thanh_tien") for t, line in members)]
-            self.add("SAI-PHAN-BO-NGUON", part.where, _n(value), _n(correct),
-                     f"“{part.label}” ghi {_n(value)}, bằng tổng các dòng như đã in, nhưng có dòng sai: {detail}",
-                     cause=causes)
+            causes = [
+                f
+                for f in self.findings
+                if f.code == "SAI-THANH-TIEN"
+                and any(f.where == t.cell_where(line.row, "thanh_tien") for t, line in members)
+            ]
+            self.add(
+                "SAI-PHAN-BO-NGUON",
+                part.where,
+                _n(value),
+                _n(correct),
+                f"“{part.label}” ghi {_n(value)}, bằng tổng các dòng như đã in, nhưng có dòng sai: {detail}",
+                cause=causes,
+            )
             return
         hint = _whole_table_hint(value - correct, part.label, members, tables)
-        self.add("SAI-PHAN-BO-NGUON", part.where, _n(value), _n(correct),
-                 f"“{part.label}” ghi {_n(value)} nhưng {detail}{hint}")
+        self.add(
+            "SAI-PHAN-BO-NGUON",
+            part.where,
+            _n(value),
+            _n(correct),
+            f"“{part.label}” ghi {_n(value)} nhưng {detail}{hint}",
+        )
 
 
 def _sum(values) -> Number | None:
@@ -417,8 +560,9 @@ def _sum(values) -> Number | None:
 def _list(members: list[tuple[BudgetTable, BudgetLine]]) -> str:
     """The lines of a source: with their amounts when few, else as rows per table."""
     if len(members) <= 4:
-        return "; ".join(f"{_table_name(t)} hàng {line.row}: {_n(line.amount)}" for t, line in members
-                         if line.amount is not None)
+        return "; ".join(
+            f"{_table_name(t)} hàng {line.row}: {_n(line.amount)}" for t, line in members if line.amount is not None
+        )
     rows: dict[str, list[str]] = {}
     for t, line in members:
         rows.setdefault(_table_name(t), []).append(str(line.row))
@@ -429,20 +573,24 @@ def _table_name(t: BudgetTable) -> str:
     return t.where.split(" (")[0]
 
 
-def _whole_table_hint(difference: Number, label: str, members: list[tuple[BudgetTable, BudgetLine]],
-                      tables: list[BudgetTable]) -> str:
+def _whole_table_hint(
+    difference: Number, label: str, members: list[tuple[BudgetTable, BudgetLine]], tables: list[BudgetTable]
+) -> str:
     """When the difference is exactly the un-noted lines of a table one of whose lines names the source."""
     for t in tables:
         if not any(m is t for m, _ in members):
             continue
         others = [line for line in t.lines if all(line is not l2 for _, l2 in members)]
         if others and not any(line.ghi_chu for line in others) and _sum(line.amount for line in others) == difference:
-            return (f" Chênh lệch {_n(difference)} đúng bằng các dòng không ghi chú của {t.where}: có lẽ ghi chú ở "
-                    f"dòng đầu được hiểu cho cả bảng; nếu vậy hãy ghi nguồn cho từng dòng.")
+            return (
+                f" Chênh lệch {_n(difference)} đúng bằng các dòng không ghi chú của {t.where}: có lẽ ghi chú ở "
+                f"dòng đầu được hiểu cho cả bảng; nếu vậy hãy ghi nguồn cho từng dòng."
+            )
     return ""
 
 
 # --- entry points -----------------------------------------------------------------------------
+
 
 def check(analysis: Analysis) -> list[Finding]:
     """Every finding of an analysed document, in document order."""
@@ -456,7 +604,24 @@ def audit_document(path: str | Path) -> AuditReport:
 
 
 __all__ = [
-    "Analysis", "AuditReport", "AttendeeTable", "BudgetLine", "BudgetTable", "Figure", "Finding", "Group",
-    "StatedBudget", "StatedCount", "analyse", "appendix_title", "audit_document", "check", "convention_of",
-    "default_source", "judge_line", "note_source", "read_figure", "words_label",
+    "Analysis",
+    "AuditReport",
+    "AttendeeTable",
+    "BudgetLine",
+    "BudgetTable",
+    "Figure",
+    "Finding",
+    "Group",
+    "StatedBudget",
+    "StatedCount",
+    "analyse",
+    "appendix_title",
+    "audit_document",
+    "check",
+    "convention_of",
+    "default_source",
+    "judge_line",
+    "note_source",
+    "read_figure",
+    "words_label",
 ]

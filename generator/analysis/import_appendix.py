@@ -21,8 +21,13 @@ from generator.analysis.recognise import (
 from generator.analysis.yamltext import TODO, comment_before, figure_text, flow, quoted, whole
 from generator.vi import roman, words_to_number
 
-_SOURCE_IDS = (("xã hội hóa", "xa_hoi_hoa"), ("tự chủ", "tu_chu"), ("tài trợ", "tai_tro"),
-               ("viện trợ", "vien_tro"), ("ngân sách", "ngan_sach"))
+_SOURCE_IDS = (
+    ("xã hội hóa", "xa_hoi_hoa"),
+    ("tự chủ", "tu_chu"),
+    ("tài trợ", "tai_tro"),
+    ("viện trợ", "vien_tro"),
+    ("ngân sách", "ngan_sach"),
+)
 _NAMED_BUDGET = re.compile(r"(?i)nguồn(?: kinh phí)?\s*:?\s*(?:từ\s+)?((?-i:N|n)gân sách(?:(?! năm )[^,.;:()\n])*)")
 KHOAN = re.compile(r"^(?P<num>\d{1,2})\.(?!\d)\s*(?P<rest>\S.*)$", re.DOTALL)  # "1. …", not "1.600.000"
 FLOW_WIDTH = 120  # a budget line shorter than this is written on one line, {…}
@@ -69,7 +74,12 @@ class AppendixImport:
     def _written_by_vanban(self, paragraph: Paragraph) -> bool:
         """Appendix text vanban writes itself, or that a recognised table already holds."""
         text = paragraph.clean
-        if text == "./." or text.startswith("(Kèm theo") or fold(text) == "dự thảo" or fold(text).startswith("bằng chữ"):
+        if (
+            text == "./."
+            or text.startswith("(Kèm theo")
+            or fold(text) == "dự thảo"
+            or fold(text).startswith("bằng chữ")
+        ):
             return True
         return bool(self.analysis.stated and self.analysis.stated.table is None and self.analysis.stated.text == text)
 
@@ -102,11 +112,15 @@ class AppendixImport:
             groups.append(nhom)
             notes = []
             if group.numeral and group.numeral != roman(number):
-                notes.append(f"Bản gốc đánh số nhóm này là “{group.numeral}” (đúng: {roman(number)}); "
-                             "số La Mã nay do vanban đánh.")
+                notes.append(
+                    f"Bản gốc đánh số nhóm này là “{group.numeral}” (đúng: {roman(number)}); "
+                    "số La Mã nay do vanban đánh."
+                )
             subtotal, total = (group.subtotal.value if group.subtotal else None), group.members_sum
             if subtotal is not None and total is not None and subtotal != total:
-                notes.append(f"Bản gốc in tổng nhóm {figure_text(subtotal)} (cộng các đơn vị được {figure_text(total)}).")
+                notes.append(
+                    f"Bản gốc in tổng nhóm {figure_text(subtotal)} (cộng các đơn vị được {figure_text(total)})."
+                )
             comment_before(groups, len(groups) - 1, notes, 4)
             self.review += [f"{table.cell_where(group.row)}: {note}" for note in notes]
         p1["nhom"] = groups
@@ -128,7 +142,9 @@ class AppendixImport:
         p2 = CommentedMap(tieu_de=title or f"{TODO}: DỰ TRÙ KINH PHÍ")
         if not title:
             self.review.append("Không thấy tiêu đề của phụ lục kinh phí: đã để TODO.")
-        p2["nguon_kinh_phi"] = CommentedSeq(flow(CommentedMap(id=i, ten=quoted(name))) for i, name in sources.declared())
+        p2["nguon_kinh_phi"] = CommentedSeq(
+            flow(CommentedMap(id=i, ten=quoted(name))) for i, name in sources.declared()
+        )
         if sources.guessed_default:
             p2["nguon_kinh_phi"].yaml_add_eol_comment(f"{TODO}: nguồn của các dòng không ghi nguồn", 0)
             self.review.append("Tên nguồn kinh phí mặc định (dòng không ghi nguồn) được đoán: cần kiểm tra.")
@@ -195,7 +211,9 @@ class AppendixImport:
         bang["dong"] = lines
         return bang
 
-    def _line(self, t: BudgetTable, line: BudgetLine, sources: _Sources, own_source: bool) -> tuple[CommentedMap, list[str]]:
+    def _line(
+        self, t: BudgetTable, line: BudgetLine, sources: _Sources, own_source: bool
+    ) -> tuple[CommentedMap, list[str]]:
         comments: list[str] = []
         quantity = whole(line.so_luong.value) if line.so_luong and line.so_luong.value is not None else None
         price = whole(line.don_gia.value) if line.don_gia and line.don_gia.value is not None else None
@@ -205,15 +223,19 @@ class AppendixImport:
                 comments.append(f"bản gốc in {role} “{figure.text}”")
         note = sources.note(line)
         if line.priced is not None and quantity is not None:
-            comments.append(f"bản gốc ghi số lượng {figure_text(quantity)} (số đại biểu) với thành tiền {figure_text(printed)} = "
-                            f"{figure_text(line.priced)} × {figure_text(price)}: nay số lượng {figure_text(line.priced)}, số đại biểu ghi ở ghi chú "
-                            f"({TODO} đơn vị tính)")
+            comments.append(
+                f"bản gốc ghi số lượng {figure_text(quantity)} (số đại biểu) với thành tiền {figure_text(printed)} = "
+                f"{figure_text(line.priced)} × {figure_text(price)}: nay số lượng {figure_text(line.priced)}, số đại biểu ghi ở ghi chú "
+                f"({TODO} đơn vị tính)"
+            )
             note = "; ".join(x for x in (note, f"{figure_text(quantity)} đại biểu") if x)
             quantity = whole(line.priced)
         elif quantity is None or price is None:
             quantity, price = self._missing(t, line, quantity, price, printed, comments)
         elif printed is not None and printed != quantity * price:
-            comments.append(f"bản gốc in thành tiền {figure_text(printed)} ({figure_text(quantity)} × {figure_text(price)} = {figure_text(quantity * price)})")
+            comments.append(
+                f"bản gốc in thành tiền {figure_text(printed)} ({figure_text(quantity)} × {figure_text(price)} = {figure_text(quantity * price)})"
+            )
         entry = CommentedMap(noi_dung=quoted(line.noi_dung or f"{TODO}: nội dung"))
         if line.don_vi_tinh:
             entry["don_vi_tinh"] = line.don_vi_tinh
@@ -225,14 +247,20 @@ class AppendixImport:
         width = sum(len(str(k)) + len(str(v)) + 4 for k, v in entry.items())
         return (flow(entry) if width <= FLOW_WIDTH else entry), comments
 
-    def _missing(self, t: BudgetTable, line: BudgetLine, quantity, price, printed, comments: list[str]) -> tuple[int, int]:
+    def _missing(
+        self, t: BudgetTable, line: BudgetLine, quantity, price, printed, comments: list[str]
+    ) -> tuple[int, int]:
         """Quantity and price when one cannot be read: derived from the amount, else TODO."""
         where = t.cell_where(line.row)
         if quantity is None and price and printed is not None and printed % price == 0 and printed // price >= 1:
-            comments.append(f"{TODO}: số lượng không đọc được, lấy thành tiền / đơn giá = {figure_text(printed // price)}")
+            comments.append(
+                f"{TODO}: số lượng không đọc được, lấy thành tiền / đơn giá = {figure_text(printed // price)}"
+            )
             quantity = printed // price
         elif price is None and quantity and printed is not None and printed % quantity == 0:
-            comments.append(f"{TODO}: đơn giá không đọc được, lấy thành tiền / số lượng = {figure_text(printed // quantity)}")
+            comments.append(
+                f"{TODO}: đơn giá không đọc được, lấy thành tiền / số lượng = {figure_text(printed // quantity)}"
+            )
             price = printed // quantity
         else:
             comments.append(f"{TODO}: số lượng hoặc đơn giá không đọc được; ghi 1 × thành tiền")
@@ -285,7 +313,7 @@ class _Sources:
 
 
 def _default_name(label: str | None) -> str:
-    """"chi từ ngân sách nhà nước" → "Ngân sách nhà nước"; no label → "Ngân sách nhà nước"."""
+    """ "chi từ ngân sách nhà nước" → "Ngân sách nhà nước"; no label → "Ngân sách nhà nước"."""
     if label is None:
         return "Ngân sách nhà nước"
     at = fold(label).find("ngân sách")

@@ -37,6 +37,8 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.analysis.audit import Finding, check
+from generator.analysis.docread import Paragraph, clean, fold, read_document
+from generator.analysis.import_appendix import KHOAN, AppendixImport
 from generator.analysis.recognise import (
     STATED_COUNT,
     Analysis,
@@ -45,8 +47,6 @@ from generator.analysis.recognise import (
     convention_of,
     read_figure,
 )
-from generator.analysis.docread import Paragraph, clean, fold, read_document
-from generator.analysis.import_appendix import KHOAN, AppendixImport
 from generator.analysis.yamltext import (
     TODO,
     all_bold,
@@ -66,9 +66,12 @@ from generator.vi import WordConvention, parse_roman, roman
 _NUMBER = re.compile(r"^Số\s*:\s*(?P<so>\d+)?\s*/\s*(?P<loai>[A-ZĐ]+)-(?P<org>[A-Za-zĐđ0-9-]+)")
 _DATE = re.compile(r"^(?P<place>[^,]+),\s*ngày\s*(?P<d>\d{1,2})?\s*tháng\s*(?P<m>\d{1,2})?\s*năm\s*(?P<y>\d{4})")
 _MUC = re.compile(r"^(?P<num>[IVXLC]+)\.\s*(?P<rest>\S.*)$", re.DOTALL)
-_BLOCKS = (("gach", re.compile(r"^[-–—•](?:\s+|(?=[^\d\s]))")), ("cong", re.compile(r"^\+\s*")),
-           ("diem", re.compile(r"^[a-zđ]\)\s+")))
-_SENTENCE_END = tuple(".:;!?)”\"…")
+_BLOCKS = (
+    ("gach", re.compile(r"^[-–—•](?:\s+|(?=[^\d\s]))")),
+    ("cong", re.compile(r"^\+\s*")),
+    ("diem", re.compile(r"^[a-zđ]\)\s+")),
+)
+_SENTENCE_END = tuple('.:;!?)”"…')
 _REFERENCE = re.compile(r"\b[Pp]hụ lục\s+(?P<num>\d+|[IVXLC]+)\b")
 _LEVELS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
 _ORGANS = ("Ủy ban nhân dân", "Hội đồng nhân dân")
@@ -102,6 +105,7 @@ def import_document(path: str | Path) -> ImportResult:
 
 
 # --- the importer ------------------------------------------------------------------------------
+
 
 class _Importer(AppendixImport):
     """Places a document's paragraphs and tables into plan data, noting what to review."""
@@ -148,10 +152,12 @@ class _Importer(AppendixImport):
     def run(self) -> CommentedMap:
         paragraphs = [(i, p) for i, p in enumerate(self.items) if isinstance(p, Paragraph)]
         title = next((i for i, p in paragraphs if fold(p.text) == "kế hoạch"), None)
-        first_appendix = next((i for i, p in paragraphs if appendix_title(p) and (title is None or i > title)),
-                              len(self.items))
-        recipients = next((i for i, p in paragraphs if fold(p.text).startswith("nơi nhận") and i < first_appendix),
-                          first_appendix)
+        first_appendix = next(
+            (i for i, p in paragraphs if appendix_title(p) and (title is None or i > title)), len(self.items)
+        )
+        recipients = next(
+            (i for i, p in paragraphs if fold(p.text).startswith("nơi nhận") and i < first_appendix), first_appendix
+        )
         closing = next((i for i, p in reversed(paragraphs) if i < recipients and p.clean.endswith("./.")), None)
 
         data = CommentedMap()
@@ -177,13 +183,18 @@ class _Importer(AppendixImport):
         for key, lines in self.comments.items():
             if key in data:
                 comment_before(data, key, lines, 0)
-        comment_before(data, "co_quan", [
-            f"Dữ liệu kế hoạch nhập từ “{self.analysis.document.path.name}” bằng `vanban import`.",
-            "Mọi con số tổng (thành tiền, tổng cộng, bằng chữ, tổng theo nguồn) do vanban tính; ở đây chỉ ghi",
-            "số lượng và đơn giá. Chỗ bản gốc in sai có chú thích “bản gốc …” ngay tại đó; chỗ phải đoán có",
-            f"“{TODO}”. Cách viết: **đậm**, *nghiêng*; {{=phu_luc_1.tong}} chèn một số liệu đã tính.",
-            "",
-        ], 0)
+        comment_before(
+            data,
+            "co_quan",
+            [
+                f"Dữ liệu kế hoạch nhập từ “{self.analysis.document.path.name}” bằng `vanban import`.",
+                "Mọi con số tổng (thành tiền, tổng cộng, bằng chữ, tổng theo nguồn) do vanban tính; ở đây chỉ ghi",
+                "số lượng và đơn giá. Chỗ bản gốc in sai có chú thích “bản gốc …” ngay tại đó; chỗ phải đoán có",
+                f"“{TODO}”. Cách viết: **đậm**, *nghiêng*; {{=phu_luc_1.tong}} chèn một số liệu đã tính.",
+                "",
+            ],
+            0,
+        )
         for f in self.findings:
             if f.code.startswith("DANH-SO") and f.where.startswith("đoạn"):
                 self.review.append(f"{f.where}: {f.message} vanban tự đánh số lại.")
@@ -225,7 +236,7 @@ class _Importer(AppendixImport):
         ten = header["ten"]
         if not ten:
             organ = next((o for o in _ORGANS if full.startswith(o)), None)
-            ten = [organ.upper(), full[len(organ):].strip().upper()] if organ and full != organ else [full.upper()]
+            ten = [organ.upper(), full[len(organ) :].strip().upper()] if organ and full != organ else [full.upper()]
         co_quan["ten"] = flow_seq(ten)
         if header["chu_quan"]:
             co_quan["chu_quan"] = flow_seq(header["chu_quan"])
@@ -246,7 +257,9 @@ class _Importer(AppendixImport):
 
     def _full_name(self, header: dict) -> tuple[str, bool]:
         """(full name of the issuing body, whether it was guessed)."""
-        kem_theo = next((m for m in (_KEM_THEO.search(p.clean) for p in self.items if isinstance(p, Paragraph)) if m), None)
+        kem_theo = next(
+            (m for m in (_KEM_THEO.search(p.clean) for p in self.items if isinstance(p, Paragraph)) if m), None
+        )
         if kem_theo:
             name = re.sub(r"^UBND\b", "Ủy ban nhân dân", kem_theo.group("body").strip())
             level = next((lv for lv in _LEVELS if fold(name).endswith(lv)), None)
@@ -260,7 +273,7 @@ class _Importer(AppendixImport):
             rest = []
             for line in lines[1:]:
                 level = next((lv for lv in _LEVELS if line.lower().startswith(lv)), None)
-                rest.append(f"{level} {line[len(level):].strip().title()}" if level else line.title())
+                rest.append(f"{level} {line[len(level) :].strip().title()}" if level else line.title())
             return " ".join([organ, *rest]), True
         return "Ủy ban nhân dân", True
 
@@ -300,7 +313,9 @@ class _Importer(AppendixImport):
     def _convention(self, data: CommentedMap) -> None:
         """quy_uoc_so when the amounts in words read another way than vanban's default (lẻ, ngàn, bốn, chẵn)."""
         a = self.analysis
-        words = [t.words.text for t in a.budget if t.words] + ([a.stated.words.text] if a.stated and a.stated.words else [])
+        words = [t.words.text for t in a.budget if t.words] + (
+            [a.stated.words.text] if a.stated and a.stated.words else []
+        )
         convention = convention_of(*words)
         if convention != WordConvention():
             data["quy_uoc_so"] = CommentedMap(linh=convention.linh, nghin=convention.nghin)
@@ -328,7 +343,7 @@ class _Importer(AppendixImport):
             numbered = KHOAN.match(plain)
             if numbered and muc:
                 khoan = muc[-1].setdefault("khoan", CommentedSeq())
-                rest = chars[len(plain) - len(numbered.group("rest")):]
+                rest = chars[len(plain) - len(numbered.group("rest")) :]
                 if all_bold(item):
                     khoan.append(CommentedMap(tieu_de=numbered.group("rest")))
                     last = None
@@ -359,7 +374,7 @@ class _Importer(AppendixImport):
         for kind, pattern in _BLOCKS:
             match = pattern.match(plain)
             if match:
-                return kind, self._refs(markup(chars[match.end():]))
+                return kind, self._refs(markup(chars[match.end() :]))
         return "doan", self._refs(markup(chars))
 
     def _join(self, last: tuple, text: str, paragraph: Paragraph) -> None:
@@ -372,7 +387,8 @@ class _Importer(AppendixImport):
         self.review.append(f"{self._where(paragraph)}: nối vào đoạn trước (bản gốc ngắt dòng giữa câu).")
 
     def _refs(self, text: str) -> str:
-        """"Phụ lục 1" → {=phu_luc_1.ten}; "Thành phần tham dự: khoảng N người" → {=phu_luc_1.tong} người."""
+        """ "Phụ lục 1" → {=phu_luc_1.ten}; "Thành phần tham dự: khoảng N người" → {=phu_luc_1.tong} người."""
+
         def appendix(match: re.Match) -> str:
             number = match.group("num")
             root = self.roots.get(f"Phụ lục {roman(int(number)) if number.isdigit() else number}")
@@ -381,7 +397,7 @@ class _Importer(AppendixImport):
         text = _REFERENCE.sub(appendix, text)
         count = STATED_COUNT.search(text) if self.analysis.attendees else None
         if count:
-            text = text[: count.start("count")] + "{=phu_luc_1.tong}" + text[count.end("count"):]
+            text = text[: count.start("count")] + "{=phu_luc_1.tong}" + text[count.end("count") :]
         return text
 
     def _count_note(self, seq: CommentedSeq, indent: int, paragraph: Paragraph) -> None:
@@ -391,9 +407,13 @@ class _Importer(AppendixImport):
         if count is None or total is None or _figure_value(count.group("fig")) == total:
             return
         seq.yaml_set_comment_before_after_key(
-            len(seq) - 1, indent=indent,
-            before=f"Bản gốc ghi “{clean(count.group(0))}” trong khi Phụ lục I cộng được {figure_text(total)}; nay lấy từ Phụ lục I.")
-        self.review.append(f"{self._where(paragraph)}: “{clean(count.group(0))}” thay bằng số của Phụ lục I ({figure_text(total)}).")
+            len(seq) - 1,
+            indent=indent,
+            before=f"Bản gốc ghi “{clean(count.group(0))}” trong khi Phụ lục I cộng được {figure_text(total)}; nay lấy từ Phụ lục I.",
+        )
+        self.review.append(
+            f"{self._where(paragraph)}: “{clean(count.group(0))}” thay bằng số của Phụ lục I ({figure_text(total)})."
+        )
 
     # -- closing, recipients, signature ----------------------------------------------------------
     def _closing(self, data: CommentedMap, closing: int | None) -> None:
@@ -403,7 +423,7 @@ class _Importer(AppendixImport):
         else:
             chars = styled_chars(self.items[closing].runs)
             data["ket_thuc"] = quoted(self._refs(markup(chars[:-3])))
-        self.comments["ket_thuc"] = ["", "\"./.\" được thêm tự động vào cuối đoạn này."]
+        self.comments["ket_thuc"] = ["", '"./." được thêm tự động vào cuối đoạn này.']
 
     def _recipients(self, data: CommentedMap, start: int, stop: int) -> None:
         noi_nhan, luu, signature, i = [], None, [], start + 1
@@ -426,7 +446,9 @@ class _Importer(AppendixImport):
         data["noi_nhan"] = noi_nhan or [f"{TODO}: nơi nhận"]
         data["luu"] = flow_seq(luu or ["VT"])
         self.comments["noi_nhan"] = ["", "Mỗi dòng được in “- …;” — dấu gạch và dấu chấm phẩy do vanban thêm."]
-        data.yaml_add_eol_comment(f"in thành \"- Lưu: {', '.join(luu or ['VT'])}.\"" + ("" if luu else f" — {TODO}"), "luu")
+        data.yaml_add_eol_comment(
+            f'in thành "- Lưu: {", ".join(luu or ["VT"])}."' + ("" if luu else f" — {TODO}"), "luu"
+        )
         if not noi_nhan or not luu:
             self.review.append("Không thấy đủ phần “Nơi nhận:”/“Lưu: …”: đã để TODO.")
         data["ky"] = self._signature(signature)

@@ -20,14 +20,30 @@ Number = int | Decimal
 
 #: Folded header text (without "(đồng)") → the column's role.
 HEADER_ROLES = {
-    "stt": "stt", "tt": "stt", "số tt": "stt", "số thứ tự": "stt",
-    "nội dung": "ten", "nội dung chi": "ten", "hạng mục": "ten", "đơn vị": "ten", "tên đơn vị": "ten",
-    "thành phần": "ten", "nguồn kinh phí": "nguon", "nguồn": "nguon",
-    "đơn vị tính": "don_vi_tinh", "đvt": "don_vi_tinh",
-    "số lượng": "so_luong", "số lượng đại biểu": "so_luong", "số đại biểu": "so_luong", "số người": "so_luong",
+    "stt": "stt",
+    "tt": "stt",
+    "số tt": "stt",
+    "số thứ tự": "stt",
+    "nội dung": "ten",
+    "nội dung chi": "ten",
+    "hạng mục": "ten",
+    "đơn vị": "ten",
+    "tên đơn vị": "ten",
+    "thành phần": "ten",
+    "nguồn kinh phí": "nguon",
+    "nguồn": "nguon",
+    "đơn vị tính": "don_vi_tinh",
+    "đvt": "don_vi_tinh",
+    "số lượng": "so_luong",
+    "số lượng đại biểu": "so_luong",
+    "số đại biểu": "so_luong",
+    "số người": "so_luong",
     "sl": "so_luong",
-    "đơn giá": "don_gia", "mức chi": "don_gia",
-    "thành tiền": "thanh_tien", "số tiền": "thanh_tien", "kinh phí": "thanh_tien",
+    "đơn giá": "don_gia",
+    "mức chi": "don_gia",
+    "thành tiền": "thanh_tien",
+    "số tiền": "thanh_tien",
+    "kinh phí": "thanh_tien",
     "ghi chú": "ghi_chu",
 }
 _CURRENCY_NOTE = re.compile(r"\s*\((?:đồng|vnđ|vnd|đ)\)\s*$")
@@ -38,7 +54,9 @@ _TOTAL_LABEL = re.compile(r"^(tổng|cộng\b)")
 SOURCE_WORDS = ("xã hội hóa", "tự chủ", "tài trợ", "viện trợ", "ngân sách")
 _SOURCE_HINTS = SOURCE_WORDS + ("kinh phí", "nguồn", "vốn")
 _FIGURE_TEXT = r"\d[\d.,]*\d|\d"
-_GRAND_TOTAL = re.compile(rf"tổng (?:kinh phí|cộng kinh phí|dự toán)[^:]{{0,80}}:\s*(?P<fig>{_FIGURE_TEXT})", re.IGNORECASE)
+_GRAND_TOTAL = re.compile(
+    rf"tổng (?:kinh phí|cộng kinh phí|dự toán)[^:]{{0,80}}:\s*(?P<fig>{_FIGURE_TEXT})", re.IGNORECASE
+)
 _INLINE_WORDS = re.compile(rf"\(\s*(?P<label>{_BANG}\s+chữ)\s*:\s*(?P<words>[^)]*?)\s*\)", re.IGNORECASE)
 _SPLIT = re.compile(r"trong đó\s*:?\s*(?P<rest>.+)$", re.IGNORECASE | re.DOTALL)
 _SPLIT_PART = re.compile(rf"(?P<label>[^:;.]+?)\s*:\s*(?P<fig>{_FIGURE_TEXT})")
@@ -54,6 +72,7 @@ _APPENDIX = re.compile(r"^phụ lục(?:\s*(?P<num>\d+|[IVXLC]+(?![^\W\d_])))?(?
 
 
 # --- what the document holds -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -220,6 +239,7 @@ class Analysis:
 
 # --- small readers shared with the importer --------------------------------------------------
 
+
 def read_figure(text: str) -> Figure | None:
     """A figure cell or phrase: None if empty; a malformed figure keeps its likely value (or None)."""
     text = clean(text)
@@ -250,7 +270,7 @@ def words_label(text: str) -> tuple[str, str] | None:
     match = _WORDS_LABEL.match(clean(text))
     if not match:
         return None
-    return clean(text)[: match.end(1)] + " chữ", clean(text)[match.end():]
+    return clean(text)[: match.end(1)] + " chữ", clean(text)[match.end() :]
 
 
 def note_source(note: str, names: list[str]) -> str | None:
@@ -281,7 +301,9 @@ def default_source(names: list[str], noted: set[str]) -> str | None:
     return free[0] if len(free) == 1 else None
 
 
-def judge_line(quantity: Number, price: Number, printed: Number | None, delegates: bool) -> tuple[Number, Number | None]:
+def judge_line(
+    quantity: Number, price: Number, printed: Number | None, delegates: bool
+) -> tuple[Number, Number | None]:
     """(correct amount, quantity priced or None) of a line, by the policy above."""
     product = quantity * price
     if printed is None or printed == product or not delegates or not price:
@@ -312,11 +334,13 @@ def convention_of(*texts: str) -> WordConvention:
     region = next((r for r in _REGIONS if any(r[axis] == word for axis, word in shown.items())), _REGIONS[0])
     pairs = Counter(b for a, b in zip(tokens, tokens[1:]) if a == "mươi" and b in ("tư", "bốn"))
     tu = "bốn" if pairs["bốn"] > pairs["tư"] else "tư"
-    return WordConvention(linh=shown.get("linh", region["linh"]), nghin=shown.get("nghin", region["nghin"]),
-                          tu=tu, chan="chẵn" in tokens)
+    return WordConvention(
+        linh=shown.get("linh", region["linh"]), nghin=shown.get("nghin", region["nghin"]), tu=tu, chan="chẵn" in tokens
+    )
 
 
 # --- analysis ---------------------------------------------------------------------------------
+
 
 def analyse(document: DocumentText) -> Analysis:
     """Recognise the tables, totals, split and numbered headings of a document."""
@@ -355,8 +379,15 @@ def _paragraph(analysis: Analysis, position: int, paragraph: Paragraph, appendix
     if count and count.group("fig"):
         figure = read_figure(count.group("fig"))
         if figure and figure.value is not None:
-            analysis.counts.append(StatedCount(position, where, clean(f"{count.group('count')} {count.group('unit')}"),
-                                               figure.value, bool(count.group("about"))))
+            analysis.counts.append(
+                StatedCount(
+                    position,
+                    where,
+                    clean(f"{count.group('count')} {count.group('unit')}"),
+                    figure.value,
+                    bool(count.group("about")),
+                )
+            )
     grand = _GRAND_TOTAL.search(text)
     if grand and analysis.stated is None:
         analysis.stated = _stated_paragraph(position, where, text, grand)
@@ -431,8 +462,9 @@ def _table(analysis: Analysis, position: int, table: Table, where: str, title: s
     start, columns, headers = header
     if {"so_luong", "don_gia", "thanh_tien"} <= columns.keys():
         quantity_header = fold(table.cell(start, columns["so_luong"]).text)
-        budget = BudgetTable(position, table, where, title, columns, headers,
-                             "đại biểu" in quantity_header or "người" in quantity_header)
+        budget = BudgetTable(
+            position, table, where, title, columns, headers, "đại biểu" in quantity_header or "người" in quantity_header
+        )
         _budget_rows(budget, start)
         analysis.budget.append(budget)
         return budget
@@ -483,9 +515,14 @@ def _budget_rows(budget: BudgetTable, start: int) -> None:
             if not any(figures):
                 budget.other_rows.append((number, " | ".join(c.clean for c in row if c.clean)))
                 continue
-            line = BudgetLine(number, _text(table, index, col.get("stt")), _text(table, index, col.get("ten")),
-                              _text(table, index, col.get("don_vi_tinh")) or None, *figures,
-                              _text(table, index, col.get("ghi_chu")))
+            line = BudgetLine(
+                number,
+                _text(table, index, col.get("stt")),
+                _text(table, index, col.get("ten")),
+                _text(table, index, col.get("don_vi_tinh")) or None,
+                *figures,
+                _text(table, index, col.get("ghi_chu")),
+            )
             quantity, price, printed = (f.value if f else None for f in figures)
             if quantity is not None and price is not None:
                 line.amount, line.priced = judge_line(quantity, price, printed, budget.delegates)
@@ -497,7 +534,11 @@ def _attendee_rows(attendees: AttendeeTable, start: int, columns: dict[str, int]
     stt, ten, count = columns.get("stt"), columns["ten"], columns["so_luong"]
     for index in range(start + 1, len(table.rows)):
         number = index + 1
-        label, name, figure = _text(table, index, stt), _text(table, index, ten), read_figure(_text(table, index, count))
+        label, name, figure = (
+            _text(table, index, stt),
+            _text(table, index, ten),
+            read_figure(_text(table, index, count)),
+        )
         if _is_total(table, index, stt):
             attendees.total_row, attendees.total = number, figure
         elif roman_value(label):
@@ -517,8 +558,9 @@ def roman_value(text: str) -> int | None:
         return None
 
 
-def _stated_table(position: int, table: Table, where: str, start: int, columns: dict[str, int],
-                  headers: dict[str, str]) -> StatedBudget:
+def _stated_table(
+    position: int, table: Table, where: str, start: int, columns: dict[str, int], headers: dict[str, str]
+) -> StatedBudget:
     lines = [" | ".join(c.clean for c in row if c.clean) for row in table.rows]
     stated = StatedBudget(position, where, "\n".join(lines), table)
     for index in range(start + 1, len(table.rows)):
@@ -530,7 +572,10 @@ def _stated_table(position: int, table: Table, where: str, start: int, columns: 
         elif _is_total(table, index, columns.get("stt")):
             stated.total, stated.total_where = read_figure(_text(table, index, columns["thanh_tien"])), cell_where
         else:
-            label, figure = _text(table, index, columns["nguon"]), read_figure(_text(table, index, columns["thanh_tien"]))
+            label, figure = (
+                _text(table, index, columns["nguon"]),
+                read_figure(_text(table, index, columns["thanh_tien"])),
+            )
             if label and figure:
                 stated.parts.append(StatedPart(label, figure, cell_where))
     return stated

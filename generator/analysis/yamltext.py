@@ -53,6 +53,7 @@ def whole(value) -> int | None:
 
 # --- runs → markup -----------------------------------------------------------------------------
 
+
 def styled_chars(runs: tuple[Run, ...]) -> list[tuple[str, str]]:
     """Characters with their format ("b", "i" or ""), whitespace collapsed, ends trimmed."""
     out: list[tuple[str, str]] = []
@@ -79,7 +80,7 @@ def markup(chars: list[tuple[str, str]]) -> str:
     for i, (ch, _) in enumerate(chars):
         if ch == " ":
             before = chars[i - 1][1] if i else ""
-            after = next((s for c, s in chars[i + 1:] if c != " "), "")
+            after = next((s for c, s in chars[i + 1 :] if c != " "), "")
             chars[i] = (" ", before if before == after else "")
     out, i = [], 0
     while i < len(chars):

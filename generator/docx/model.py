@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Union
-
-from lxml import etree
+from typing import TypeAlias
 
 from generator.docx.ns import Element, mm
 from generator.docx.styles import Props
@@ -35,7 +33,7 @@ class Run:
     color: str | None
     highlight: str | None
 
-    def piece(self, text: str) -> "Run":
+    def piece(self, text: str) -> Run:
         return Run(text, self.fonts, self.size, self.bold, self.italic, self.color, self.highlight)
 
 
@@ -44,7 +42,7 @@ class Line:
     """One printed line of a paragraph: the paragraph split at ``w:br`` (or a slice of such a line)."""
 
     runs: list[Run]
-    para: "Para"
+    para: Para
     number: int  # 1-based line number inside the paragraph
 
     @property
@@ -68,14 +66,14 @@ class Line:
             counts[r.size] = counts.get(r.size, 0) + len(r.text.strip())
         return max(counts, key=lambda size: counts[size]) if counts else None
 
-    def slice(self, start: int, end: int | None = None) -> "Line":
+    def slice(self, start: int, end: int | None = None) -> Line:
         """The characters ``text[start:end]`` as a line of their own (same paragraph and number)."""
         end = len(self.text) if end is None else end
         runs, pos = [], 0
         for r in self.runs:
             lo, hi = max(start, pos), min(end, pos + len(r.text))
             if lo < hi:
-                runs.append(r.piece(r.text[lo - pos:hi - pos]))
+                runs.append(r.piece(r.text[lo - pos : hi - pos]))
             pos += len(r.text)
         return Line(runs, self.para, self.number)
 
@@ -98,8 +96,8 @@ class Para:
     drawn_lines: list[float] = field(default_factory=list)  # mm, DrawingML/VML horizontal lines
     fields: list[Field] = field(default_factory=list)
     width: int = 0  # twips available to the text: container width minus left/right indents
-    cell: "Cell | None" = None
-    next: "Para | None" = None  # next paragraph in the same container, if no table comes between
+    cell: Cell | None = None
+    next: Para | None = None  # next paragraph in the same container, if no table comes between
     style_name: str = ""  # the paragraph style's name ("Normal", "Heading 1")
     runs: list[Run] = field(default_factory=list)  # as read, line breaks inside their text
 
@@ -186,14 +184,14 @@ class Para:
 
 @dataclass(eq=False)
 class Cell:
-    table: "Table"
+    table: Table
     row: int  # 0-based
     col: int  # 0-based grid column
     width: int  # twips inside the cell margins
     span: int = 1  # grid columns the cell covers (w:gridSpan)
     merged_above: bool = False  # continues the cell above (w:vMerge without "restart"): shows nothing
     paras: list[Para] = field(default_factory=list)
-    tables: list["Table"] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
     @property
     def lines(self) -> list[Line]:
@@ -265,7 +263,7 @@ class Section:
         return (self.width or 11906) - (self.margins.get("left") or 0) - (self.margins.get("right") or 0)
 
 
-Block = Union[Para, Table]
+Block: TypeAlias = Para | Table
 
 
 @dataclass

@@ -12,14 +12,14 @@ import posixpath
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Union
+from typing import IO, TypeAlias
 
 from lxml import etree
 
 from generator.docx.errors import DocxError
 from generator.docx.ns import RT_OFFICE_DOCUMENT, WORD_MAIN_TYPES, q
 
-PathOrFile = Union[str, Path, IO[bytes]]
+PathOrFile: TypeAlias = str | Path | IO[bytes]
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: an old .doc, or an encrypted .docx
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted OOXML file holds
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=False)
@@ -104,10 +104,14 @@ def open_package(source: PathOrFile) -> Package:
     data = _read_bytes(source, name)
     if data.startswith(OLE_SIGNATURE):
         if _ENCRYPTED in data:
-            raise DocxError(f"Tệp «{name}» có đặt mật khẩu (được mã hóa): hãy mở bằng Word, "
-                            "bỏ mật khẩu (Tệp → Thông tin → Bảo vệ tài liệu) rồi lưu lại dạng .docx.")
-        raise DocxError(f"Tệp «{name}» là tệp Word cũ (.doc), không phải .docx: "
-                        "hãy mở bằng Word và lưu lại dạng .docx (Tệp → Lưu thành → Word Document).")
+            raise DocxError(
+                f"Tệp «{name}» có đặt mật khẩu (được mã hóa): hãy mở bằng Word, "
+                "bỏ mật khẩu (Tệp → Thông tin → Bảo vệ tài liệu) rồi lưu lại dạng .docx."
+            )
+        raise DocxError(
+            f"Tệp «{name}» là tệp Word cũ (.doc), không phải .docx: "
+            "hãy mở bằng Word và lưu lại dạng .docx (Tệp → Lưu thành → Word Document)."
+        )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise DocxError(f"Tệp «{name}» không phải văn bản Word .docx (không phải tệp nén ZIP).")
     try:

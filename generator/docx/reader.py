@@ -29,13 +29,13 @@ from generator.docx.model import (
 )
 from generator.docx.ns import (
     EMU_PER_MM,
-    Element,
     RT_FOOTER,
     RT_HEADER,
     RT_NUMBERING,
     RT_SETTINGS,
     RT_STYLES,
     RT_THEME,
+    Element,
     on,
     q,
     side,
@@ -98,8 +98,7 @@ class _Reader:
         parts = self._header_footers(sect_els)
         settings_part = self.package.related(self.main, RT_SETTINGS)
         settings = self.package.xml(settings_part) if settings_part else etree.Element(q("w:settings"))
-        return DocModel(self.path, blocks, self.sections, parts,
-                        bool(on(settings.find(q("w:mirrorMargins")))))
+        return DocModel(self.path, blocks, self.sections, parts, bool(on(settings.find(q("w:mirrorMargins")))))
 
     def _section(self, index: int, s: Element) -> Section:
         size, margin = s.find(q("w:pgSz")), s.find(q("w:pgMar"))
@@ -127,7 +126,12 @@ class _Reader:
                 for htype in ("default", "first", "even"):
                     rid = inherited.get((kind, htype))
                     rel = self.rels.get(rid or "")
-                    if rid is None or rel is None or rel.type not in (RT_HEADER, RT_FOOTER) or rel.target not in self.package.parts:
+                    if (
+                        rid is None
+                        or rel is None
+                        or rel.type not in (RT_HEADER, RT_FOOTER)
+                        or rel.target not in self.package.parts
+                    ):
                         resolved[htype] = None
                         continue
                     if rid not in parts:
@@ -194,7 +198,7 @@ class _Reader:
                 tcpr = tc.find(q("w:tcPr"))
                 span = to_int(val(None if tcpr is None else tcpr.find(q("w:gridSpan")))) or 1
                 tcw = None if tcpr is None else tcpr.find(q("w:tcW"))
-                width = sum(grid[col:col + span]) or to_int(val(tcw, "w:w")) or 0
+                width = sum(grid[col : col + span]) or to_int(val(tcw, "w:w")) or 0
                 margins = self._cell_margins(tprops, tcpr)
                 merge = None if tcpr is None else tcpr.find(q("w:vMerge"))
                 continues = merge is not None and val(merge) in (None, "continue")
@@ -231,7 +235,9 @@ class _Reader:
         return left, right
 
     @staticmethod
-    def _cell_has_border(tprops: Props, tcpr: Element | None, row: int, nrows: int, col_end: int, ncols: int, col: int) -> bool:
+    def _cell_has_border(
+        tprops: Props, tcpr: Element | None, row: int, nrows: int, col_end: int, ncols: int, col: int
+    ) -> bool:
         table_side = {
             "top": "top" if row == 0 else "insideH",
             "bottom": "bottom" if row == nrows - 1 else "insideH",
@@ -246,8 +252,16 @@ class _Reader:
 
     # -- paragraphs -----------------------------------------------------------------------------
 
-    def _para(self, p_el: Element, where: str, section: int, *, table_style: TableStyle = False,
-              cell: Cell | None = None, width: int = 0) -> Para:
+    def _para(
+        self,
+        p_el: Element,
+        where: str,
+        section: int,
+        *,
+        table_style: TableStyle = False,
+        cell: Cell | None = None,
+        width: int = 0,
+    ) -> Para:
         ppr = p_el.find(q("w:pPr"))
         style_id = val(None if ppr is None else ppr.find(q("w:pStyle")))
         props = self.styles.para_props(style_id, table_style, ppr)
@@ -280,7 +294,9 @@ class _Reader:
             highlight=None if highlight in (None, "none") else highlight,
         )
 
-    def _runs(self, p_el: Element, para_style: str | None, table_style: TableStyle) -> tuple[list[Run], list[Field], str]:
+    def _runs(
+        self, p_el: Element, para_style: str | None, table_style: TableStyle
+    ) -> tuple[list[Run], list[Field], str]:
         """Displayed runs, top-level fields and the raw (unnormalised) text of a paragraph."""
         runs: list[Run] = []
         fields: list[Field] = []
@@ -324,8 +340,13 @@ class _Reader:
                         frame["runs"].append(run)
         return runs, fields, "".join(raw_parts)
 
-    def _close_field(self, stack: list[dict[str, Any]], fields: list[Field], para_style: str | None = None,
-                     table_style: TableStyle = False) -> None:
+    def _close_field(
+        self,
+        stack: list[dict[str, Any]],
+        fields: list[Field],
+        para_style: str | None = None,
+        table_style: TableStyle = False,
+    ) -> None:
         frame = stack.pop()
         if stack:
             return  # only top-level fields are reported
@@ -402,7 +423,6 @@ def _drawn_lines(p_el: Element) -> list[float]:
         if _own(line, p_el) and start and end and abs(end[1] - start[1]) < 1:
             lengths.append(abs(end[0] - start[0]) * 25.4 / 72)
     return lengths
-
 
 
 def read_docx(source: PathOrFile) -> DocModel:

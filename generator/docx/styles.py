@@ -99,8 +99,6 @@ def _parse_ppr(ppr: Element | None) -> Props:
     return props
 
 
-
-
 def _parse_tblpr(tblpr: Element | None) -> Props:
     props: Props = {}
     if tblpr is None:
@@ -114,8 +112,6 @@ def _parse_tblpr(tblpr: Element | None) -> Props:
         for edge in margins:
             props[f"mar.{side(edge)}"] = to_int(edge.get(q("w:w")))
     return props
-
-
 
 
 class StyleSheet:
@@ -160,8 +156,9 @@ class StyleSheet:
         style = self._styles.get(style_id)
         return (val(style.find(q("w:name"))) or style_id or "") if style is not None else ""
 
-    def run_props(self, para_style: str | None, table_style: TableStyle, run_style: str | None,
-                  direct_rpr: Element | None) -> Props:
+    def run_props(
+        self, para_style: str | None, table_style: TableStyle, run_style: str | None, direct_rpr: Element | None
+    ) -> Props:
         """Effective run properties (see the module docstring for the order)."""
         layers = [
             self._chain_props(table_style, "table", "rPr") if table_style is not False else {},
@@ -240,8 +237,12 @@ def theme_fonts(root: etree._Element | None) -> dict[str, str]:
         for script in ("latin", "ea", "cs"):
             face = group.find(q(f"a:{script}"))
             faces[script] = "" if face is None else face.get("typeface", "")
-        fonts.update({
-            f"{major_minor}HAnsi": faces["latin"], f"{major_minor}Ascii": faces["latin"],
-            f"{major_minor}EastAsia": faces["ea"], f"{major_minor}Bidi": faces["cs"],
-        })
+        fonts.update(
+            {
+                f"{major_minor}HAnsi": faces["latin"],
+                f"{major_minor}Ascii": faces["latin"],
+                f"{major_minor}EastAsia": faces["ea"],
+                f"{major_minor}Bidi": faces["cs"],
+            }
+        )
     return fonts

@@ -23,6 +23,7 @@ _DOS_TIME = ZIP_DATE[3] << 11 | ZIP_DATE[4] << 5 | ZIP_DATE[5] // 2
 
 # --- zip ----------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Deflated:
     """A zip entry compressed once: name, CRC-32, size and raw deflate stream (as zipfile writes it),
@@ -36,7 +37,7 @@ class Deflated:
     record: bytes
 
     @classmethod
-    def of(cls, name: str, data: bytes) -> "Deflated":
+    def of(cls, name: str, data: bytes) -> Deflated:
         packer = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
         packed, crc = packer.compress(data) + packer.flush(), zlib.crc32(data)
         return cls(name, crc, len(data), packed, *_headers(name, zipfile.ZIP_DEFLATED, crc, len(packed), len(data), 0))
@@ -46,7 +47,7 @@ def zip_entries(entries: list[Deflated]) -> bytes:
     """The archive zipfile would write for these entries: deflated, dated 1980-01-01, mode 644, in order."""
     local, central, offset = [], [], 0
     for entry in entries:
-        central.append(entry.record[:_OFFSET] + _LONG.pack(offset) + entry.record[_OFFSET + 4:])
+        central.append(entry.record[:_OFFSET] + _LONG.pack(offset) + entry.record[_OFFSET + 4 :])
         local += (entry.header, entry.data)
         offset += len(entry.header) + len(entry.data)
     return b"".join(local) + _directory(central, offset)
@@ -94,10 +95,30 @@ def _headers(name: str, method: int, crc: int, stored: int, size: int, offset: i
         raw, flags = name.encode("ascii"), 0
     except UnicodeEncodeError:
         raw, flags = name.encode("utf-8"), 0x800
-    local = struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, method, _DOS_TIME, _DOS_DATE, crc, stored, size, len(raw), 0)
+    local = struct.pack(
+        "<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, method, _DOS_TIME, _DOS_DATE, crc, stored, size, len(raw), 0
+    )
     central = struct.pack(
-        "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags, method, _DOS_TIME, _DOS_DATE,
-        crc, stored, size, len(raw), 0, 0, 0, 0, 0o644 << 16, offset,
+        "<4s4B4HL2L5H2L",
+        b"PK\x01\x02",
+        20,
+        3,
+        20,
+        0,
+        flags,
+        method,
+        _DOS_TIME,
+        _DOS_DATE,
+        crc,
+        stored,
+        size,
+        len(raw),
+        0,
+        0,
+        0,
+        0,
+        0o644 << 16,
+        offset,
     )
     return local + raw, central + raw
 
@@ -105,7 +126,9 @@ def _headers(name: str, method: int, crc: int, stored: int, size: int, offset: i
 def _directory(central: list[bytes], offset: int) -> bytes:
     """The central directory and its end record, after entries ending at `offset`."""
     directory = b"".join(central)
-    return directory + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0)
+    return directory + struct.pack(
+        "<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory), offset, 0
+    )
 
 
 def write_zip(entries: list[tuple[str, bytes]]) -> bytes:

@@ -68,7 +68,9 @@ def text_filling(source: str) -> TextFilling | None:
             open_elements.pop()
         elif not empty:
             open_elements.append(name)
-    emptied = {"w:t", *_EMPTY_ELEMENT.findall(source)} | {name for name in holders if re.search(f"<{re.escape(name)}>\\s*\\{{", source)}
+    emptied = {"w:t", *_EMPTY_ELEMENT.findall(source)} | {
+        name for name in holders if re.search(f"<{re.escape(name)}>\\s*\\{{", source)
+    }
     return TextFilling(frozenset(emptied), not _tables_fixed(source), "<wp:docPr" in source)
 
 
@@ -91,7 +93,12 @@ def _tables_fixed(source: str) -> bool:
         closing, name, attributes, empty, keyword = match.groups()
         if name is not None:
             if closing:
-                if not stack or stack.pop() != name or name == "w:tbl" and (widest > columns or spanning < columns or any(blocks)):
+                if (
+                    not stack
+                    or stack.pop() != name
+                    or name == "w:tbl"
+                    and (widest > columns or spanning < columns or any(blocks))
+                ):
                     return False
                 if name == "w:tr":
                     widest, spanning = max(widest, cells), spanning if any(blocks) else max(spanning, spanned)
@@ -199,12 +206,12 @@ def _size_rules_text(xml: str) -> str | None:
             attributes = dict(_ATTRIBUTE.findall(found.group(1)))
             attributes.update({"w:left": indent, "w:right": indent, "w:firstLine": "0"})
             new = "<w:ind" + "".join(f' {name}="{value}"' for name, value in attributes.items()) + "/>"
-            inner = inner[:found.start()] + new + inner[found.end():]
+            inner = inner[: found.start()] + new + inner[found.end() :]
         else:
             new = f'<w:ind w:left="{indent}" w:right="{indent}" w:firstLine="0"/>'
             jc = inner.find("<w:jc ")
             inner = inner[:jc] + new + inner[jc:] if jc >= 0 else inner + new
-        pieces += [xml[properties.end(1):end], inner]
+        pieces += [xml[properties.end(1) : end], inner]
         end = properties.start(1)
     pieces.append(xml[:end])
     return "".join(reversed(pieces))
@@ -265,7 +272,7 @@ def join_bodies(documents: list[str], header_ids: list[list[str]]) -> str | None
         ids = iter(header_ids[index])
         pieces += ["<w:p><w:pPr>", pending, "</w:pPr></w:p>", content]
         pending = _RELATIONSHIP.sub(lambda _: f' r:id="{next(ids)}"', last)
-    pieces += [pending, first[bounds[0][2]:]]
+    pieces += [pending, first[bounds[0][2] :]]
     return "".join(pieces)
 
 

@@ -13,6 +13,7 @@ _RULES = etree.XPath(f"//w:p[w:pPr/w:pStyle/@w:val = '{RULE_STYLE}']", namespace
 
 # --- the tree path ------------------------------------------------------------------------------
 
+
 def tables_need_fixing(body) -> bool:
     """Whether docxtpl's fix_tables would change a table: its grid and its rows disagree in width."""
     w = f"{{{W}}}"
@@ -20,7 +21,11 @@ def tables_need_fixing(body) -> bool:
     for grid_span in body.iter(f"{w}gridSpan"):
         properties = grid_span.getparent()
         cell = properties.getparent()
-        if cell.tag == f"{w}tc" and cell.find(f"{w}tcPr") is properties and properties.find(f"{w}gridSpan") is grid_span:
+        if (
+            cell.tag == f"{w}tc"
+            and cell.find(f"{w}tcPr") is properties
+            and properties.find(f"{w}gridSpan") is grid_span
+        ):
             spans[cell.getparent()] = spans.get(cell.getparent(), 0) + int(grid_span.get(f"{w}val")) - 1
     for table in body.iter(f"{w}tbl"):
         grid = table.find(f"{w}tblGrid")

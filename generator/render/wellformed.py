@@ -9,6 +9,7 @@ from jinja2 import nodes
 
 # --- checking -----------------------------------------------------------------------------------
 
+
 def xml_error(data: bytes) -> str | None:
     """Why `data` is not well-formed XML (strict parse, line and column), or None."""
     parser = pyexpat.ParserCreate()
@@ -29,7 +30,12 @@ def character_error(data: bytes) -> str | None:
     if len(data.translate(None, _CONTROL_BYTES)) != len(data):
         return "ký tự điều khiển"
     # (a search for one byte is the fastest: look for the first byte before the sequence)
-    if b"\xef" in data and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data) or b"\xed" in data and re.search(rb"\xed[\xa0-\xbf]", data):
+    if (
+        b"\xef" in data
+        and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
+        or b"\xed" in data
+        and re.search(rb"\xed[\xa0-\xbf]", data)
+    ):
         return "ký tự U+FFFE, U+FFFF hoặc nửa cặp UTF-16"
     return None
 
@@ -60,7 +66,9 @@ def always_well_formed(template: nodes.Template) -> bool:
                         if not _read_elements(child.data, stack, floor):
                             return False
             elif isinstance(node, nodes.If):
-                if not all(balanced(branch, stack) for branch in (node.body, *(b.body for b in node.elif_), node.else_)):
+                if not all(
+                    balanced(branch, stack) for branch in (node.body, *(b.body for b in node.elif_), node.else_)
+                ):
                     return False
             elif isinstance(node, nodes.For):
                 if node.recursive or not (balanced(node.body, stack) and balanced(node.else_, stack)):
