@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.compute.figures import PlanFigures, compute
-from generator.errors import PlanError
+from generator.compute.figures import PlanFigures
+from generator.compute.located import compute_loaded
 from generator.files import write_files
 from generator.model.loader import LoadedPlan, load_plan
 from generator.render.renderer import DocumentSet, Renderer
@@ -30,14 +30,6 @@ class BuildResult:
     def docx(self) -> list[Path]:
         """The Word files written (what `generator.render.pdf.convert_to_pdf` takes)."""
         return [path for path in self.written if path.suffix == ".docx"]
-
-
-def compute_loaded(loaded: LoadedPlan) -> PlanFigures:
-    """compute() with every problem located at its file, line and column."""
-    try:
-        return compute(loaded.plan)
-    except PlanError as exc:
-        raise PlanError([loaded.problem(p.message, p.path) for p in exc.problems]) from None
 
 
 def output_folder(plan_path: Path, out: Path | None) -> Path:

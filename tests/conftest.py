@@ -1,4 +1,6 @@
-"""Shared test fixtures: paths to the repo's data and reference files, and docx reading helpers."""
+"""Shared test fixtures: paths to the repo's data and reference files, docx reading helpers, and the
+two test loops: ``pytest`` (everything, as CI runs it) and ``pytest --quick`` (the developer's loop:
+tests marked ``slow`` left out, every Hypothesis test run with at most QUICK_EXAMPLES examples)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO / "tests" / "reference"  # copies of ../shared: the seed plan, the amounts table
@@ -15,11 +17,35 @@ SEED_TXT = REFERENCE / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.txt"
 SEED_DOCX = REFERENCE / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.docx"
 
 
-def need(path: Path) -> Path:
-    """Skip (with the reason printed) when a file of ../shared is not there."""
-    if not path.exists():
-        pytest.skip(f"{path} không có (cần thư mục shared/ cạnh repo)")
-    return path
+QUICK_EXAMPLES = 10
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--quick",
+        action="store_true",
+        help=f"the quick loop: no test marked slow, at most {QUICK_EXAMPLES} Hypothesis examples a test",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a test of more than a few seconds (left out by --quick)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--quick"):
+        return
+    kept, slow = [], []
+    for item in items:
+        (slow if item.get_closest_marker("slow") else kept).append(item)
+        test = getattr(item, "obj", None)
+        # the settings @given/@settings attached to the test (what @settings itself sets), capped
+        current = getattr(test, "_hypothesis_internal_use_settings", None)
+        if isinstance(current, settings) and current.max_examples > QUICK_EXAMPLES:
+            test._hypothesis_internal_use_settings = settings(current, max_examples=QUICK_EXAMPLES)
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = kept
 
 
 def norm(text: str) -> str:

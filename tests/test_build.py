@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from ruamel.yaml import YAML
 
-from conftest import PLAN, SEED_TXT, figure, need, norm, table_rows
+from conftest import PLAN, SEED_TXT, figure, norm, table_rows
 from generator.build import build
 from generator.vi import amount_in_words
 
@@ -84,7 +84,7 @@ SEED_CORRECTIONS = [
 
 
 def seed_body_lines() -> list[str]:
-    text = need(SEED_TXT).read_text(encoding="utf-8")
+    text = SEED_TXT.read_text(encoding="utf-8")
     body = text[: text.index("**Phụ lục 1**")]
     lines = []
     for raw in body.splitlines():
@@ -106,7 +106,7 @@ def test_every_seed_paragraph_is_in_the_plan(built):
 
 
 def seed_tables() -> list[list[list[str]]]:
-    text = need(SEED_TXT).read_text(encoding="utf-8")
+    text = SEED_TXT.read_text(encoding="utf-8")
     tables, current = [], []
     for raw in text.splitlines():
         if "\t" in raw:
@@ -261,6 +261,7 @@ def test_changing_one_attendee_count_moves_every_dependent_figure(tmp_path):
     assert "Thành phần tham dự: 128 người" in all_text(Document(tmp_path / "out" / "ke-hoach.docx"))
 
 
+@pytest.mark.slow
 def test_ho_so_converts_to_pdf_with_libreoffice(built, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:

@@ -20,7 +20,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 
 import nd30_factory as f
-from conftest import SEED_DOCX, need
+from conftest import SEED_DOCX
 from generator.check import CheckFileError, CheckReport, check_document
 from generator.cli import check as check_cli
 
@@ -558,7 +558,7 @@ def test_appendix_only_file_is_not_checked_for_a_header():
 
 @pytest.fixture(scope="module")
 def seed_report() -> CheckReport:
-    return check_document(need(SEED_DOCX))
+    return check_document(SEED_DOCX)
 
 
 def test_seed_has_violations(seed_report):

@@ -14,6 +14,8 @@ from generator.compute.figures import compute
 from generator.model.loader import load_plan
 from generator.vi import amount_in_words, format_number
 
+pytestmark = pytest.mark.slow  # LibreOffice runs
+
 DATA = Path(__file__).resolve().parent.parent / "data" / "kien-tuong-2024.yaml"
 DOCUMENTS = ("ke-hoach", "phu-luc-1", "phu-luc-2", "ho-so")
 

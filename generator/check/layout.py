@@ -9,10 +9,12 @@ what was found; this module never reports a violation itself.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from generator.check.docmodel import Block, DocModel, Line, Para, Table, mm
+from generator.docx.text import clean as norm
+from generator.docx.text import fold
+from generator.vi import parse_roman, roman
 
 DOC_TYPES = {
     "nghị quyết", "quyết định", "chỉ thị", "quy chế", "quy định", "thông cáo", "thông báo", "hướng dẫn",
@@ -20,10 +22,6 @@ DOC_TYPES = {
     "công văn", "công điện", "bản ghi nhớ", "bản thỏa thuận", "giấy ủy quyền", "giấy mời", "giấy giới thiệu",
     "giấy nghỉ phép", "phiếu gửi", "phiếu chuyển", "phiếu báo", "thư công",
 }
-# Old and new tone placement ("hoà"/"hòa", "uỷ"/"ủy") are both in use: compare in the new form. Only a
-# syllable-final "oa", "oe", "uy" moves its mark ("hoạch" keeps it).
-_OLD_TONE = re.compile(r"(?:o([àáảãạèéẻẽẹ])|u([ỳýỷỹỵ]))(?!\w)")
-_NEW_TONE = dict(zip("àáảãạèéẻẽẹỳýỷỹỵ", "òa óa ỏa õa ọa òe óe ỏe õe ọe ùy úy ủy ũy ụy".split()))
 DASHES = "-–—‐‑−"
 HEADER_SCAN = 15  # the tên loại is looked for among the first blocks only
 
@@ -42,16 +40,6 @@ _BODY_KINDS = (
     ("khoan", re.compile(r"^\d+\.\s+\S")),
     ("diem", re.compile(r"^([a-zđ][.)]|[A-ZĐ]\))\s*\S")),
 )
-
-
-def norm(text: str) -> str:
-    """NFC, whitespace collapsed, stripped."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def fold(text: str) -> str:
-    """Comparison form: normalised, case-folded, new tone placement ("hoà" → "hòa", "uỷ" → "ủy")."""
-    return _OLD_TONE.sub(lambda m: _NEW_TONE[m.group(1) or m.group(2)], norm(text).casefold())
 
 
 def letters_only(text: str) -> str:
@@ -103,22 +91,18 @@ def body_kind(text: str) -> str:
 
 
 def roman_value(label: str) -> int | None:
-    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+    """The value of an upper-case Roman numeral of I, V, X, L, C in its canonical form, else None."""
     if not label or not re.fullmatch(ROMAN, label):
         return None
-    total = 0
-    for a, b in zip(label, label[1:] + " "):
-        total += -values[a] if values.get(b, 0) > values[a] else values[a]
-    return total if to_roman(total) == label else None
+    try:
+        return parse_roman(label)
+    except ValueError:
+        return None
 
 
 def to_roman(n: int) -> str:
-    out = ""
-    steps = ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-    for value, numeral in steps:
-        while n >= value:
-            out, n = out + numeral, n - value
-    return out
+    """n in Roman numerals; "" for 0 or less."""
+    return roman(n) if n >= 1 else ""
 
 
 def label_number(label: str) -> int | None:

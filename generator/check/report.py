@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from generator.docx import DocxError as CheckFileError  # the one error for an unreadable .docx
+
 EXCERPT_MAX = 60
-
-
-class CheckFileError(Exception):
-    """The file cannot be read as a Word (.docx) document; the message is in Vietnamese."""
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ kern by default).
 
 from __future__ import annotations
 
+from generator.docx.model import UNDERSCORE_EM
 from generator.render.layout import TWIPS_PER_MM, text_width
 
-UNDERSCORE_EM = 0.5
-"""An underscore is half an em wide in both weights (1024 units)."""
+__all__ = ["UNDERSCORE_EM", "text_width_mm"]
 
 
 def text_width_mm(text: str, size_pt: float, bold: bool = True) -> float:

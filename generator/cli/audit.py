@@ -32,7 +32,7 @@ def run(args) -> int:
     try:
         report = audit_document(args.document)
     except DocumentError as exc:
-        print(f"Không đọc được {args.document}: {exc}", file=sys.stderr)
+        print(f"Không đọc được văn bản. {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
     if args.format == "json":
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

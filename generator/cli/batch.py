@@ -48,7 +48,7 @@ def run(args) -> int:
 
 
 def _batch(args) -> int:
-    from generator.units.batch import print_summary, run_batch
+    from generator.units.batch import run_batch, summary_lines
     from generator.vi import format_number
 
     result = run_batch(args.plan, args.units, args.output, jobs=args.jobs, progress=True)
@@ -57,7 +57,7 @@ def _batch(args) -> int:
             print(f"Cảnh báo ({unit.unit.ten}): {warning}", file=sys.stderr)
     for unit in result.failed:
         print_problems(f"{unit.unit.ten}: dữ liệu có lỗi, chưa ghi đơn vị này", unit.problems)
-    print_summary(result)
+    print("\n".join(summary_lines(result)))
     if args.pdf:
         write_pdfs(result.docx)
     if result.mismatches:

@@ -15,15 +15,23 @@ from generator.cli.common import EXIT_OK, guarded, write_pdfs
 
 def register(sub) -> None:
     parser = sub.add_parser("build", help="soạn Kế hoạch, Phụ lục I, Phụ lục II và hồ sơ gộp (.docx) từ tệp dữ liệu")
-    parser.add_argument("plan", type=Path, help="tệp dữ liệu kế hoạch (.yaml)")
+    parser.add_argument("plan", type=Path, nargs="?", help="tệp dữ liệu kế hoạch (.yaml)")
+    parser.add_argument("--vi-du", action="store_true",
+                        help="soạn kế hoạch mẫu đi kèm vanban (Kế hoạch 2024 của thị xã Kiến Tường) thay cho PLAN")
     parser.add_argument("-o", "--output", type=Path, help="thư mục kết quả (mặc định output/<tên tệp>/)")
     parser.add_argument("--draft", action="store_true", help="đánh dấu DỰ THẢO (tự động khi chưa có số hoặc ngày ký)")
     parser.add_argument("--pdf", action="store_true",
                         help="tạo thêm bản PDF của mỗi tệp Word (cần LibreOffice; thiếu thì chỉ cảnh báo, tệp Word vẫn được ghi)")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, parser=parser)
 
 
 def run(args) -> int:
+    if args.vi_du == (args.plan is not None):
+        args.parser.error("cần đúng một trong hai: tệp dữ liệu PLAN hoặc --vi-du")
+    if args.vi_du:
+        from generator.resources import example_plan
+
+        args.plan = example_plan()
     return guarded(lambda: _build(args))
 
 

@@ -36,7 +36,7 @@ def run(args) -> int:
     try:
         result = import_document(args.document)
     except DocumentError as exc:
-        print(f"Không đọc được {args.document}: {exc}", file=sys.stderr)
+        print(f"Không đọc được văn bản. {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.output:
         try:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, guarded
+from generator.resources import example_plan
 
-BUNDLED_PLAN = Path(__file__).resolve().parents[2] / "data" / "kien-tuong-2024.yaml"
+BUNDLED_PLAN = example_plan()
 
 
 def register(sub) -> None:

@@ -192,7 +192,7 @@ def diff_text(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[st
 
 def diff_plans(old: LoadedPlan, new: LoadedPlan) -> list[str]:
     """The figure differences, then the changed text by section, between two plans."""
-    from generator.build import compute_loaded
+    from generator.compute.located import compute_loaded
     from generator.compute.figures import appendix_labels
 
     figures = diff_figures(figures_to_json(compute_loaded(old)), figures_to_json(compute_loaded(new)))

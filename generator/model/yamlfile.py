@@ -49,7 +49,7 @@ class YamlFile:
 
     def compute(self, source: Path | None = None) -> PlanFigures:
         """The current data validated and computed (PlanError when it is not a valid plan)."""
-        from generator.build import compute_loaded
+        from generator.compute.located import compute_loaded
 
         return compute_loaded(validate_data(self.data, source or self.path))
 

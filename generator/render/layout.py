@@ -1,7 +1,7 @@
 """Page geometry of the NĐ 30 layout: the values chosen inside each allowed range, and text widths.
 
 Widths use Times New Roman advance widths (Liberation Serif 2 has the same metrics), kept as data
-in generator/data/tnr_widths.json.
+in generator/render/data/tnr_widths.json (package data, read with importlib.resources).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
 TWIPS_PER_MM = 1440 / 25.4
 
@@ -31,7 +31,7 @@ SHORT_RULE = 0.4
 
 @lru_cache(maxsize=1)
 def _widths() -> dict:
-    return json.loads((Path(__file__).parent / "data" / "tnr_widths.json").read_text(encoding="utf-8"))
+    return json.loads((files("generator.render") / "data" / "tnr_widths.json").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=4096)

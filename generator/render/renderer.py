@@ -35,9 +35,11 @@ from generator.render import oxml
 from generator.compute.figures import BodyBlock, PlanFigures
 from generator.render.oxml import write_zip
 from generator.model.schema import LOAI_VAN_BAN, Plan, VanBan
+from generator.render.reference import ReferenceTemplate, needs_reference, reference_selected
+from generator.resources import templates_folder
 from generator.vi import BLANK, WordConvention, amount_in_words, format_date, format_number
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = templates_folder()
 W, R = oxml.W, oxml.R
 R_ID = f"{{{R}}}id"
 #: Document properties written into every template and output (no names, times or machine data).
@@ -488,7 +490,10 @@ class Renderer:
             path = self.templates / name
             if not path.is_file():
                 raise TemplateProblem(f"không tìm thấy mẫu {path}")
-            self._prepared[key] = PreparedTemplate(path, make_environment(convention))
+            if reference_selected() or needs_reference(path):  # docxtpl's own render (see render/reference.py)
+                self._prepared[key] = ReferenceTemplate(path, make_environment(convention), TemplateProblem)
+            else:
+                self._prepared[key] = PreparedTemplate(path, make_environment(convention))
         return self._prepared[key]
 
     def prepare(self, plan: Plan) -> None:

@@ -337,15 +337,15 @@ class SummaryBook:
             return write_zip([(info.filename, archive.read(info)) for info in archive.infolist()])
 
 
-def print_summary(result: BatchResult) -> None:
-    """What the clerk reads after a batch: units written, reconciliation, files."""
+def summary_lines(result: BatchResult) -> list[str]:
+    """What the clerk reads after a batch: units written, reconciliation, files (the CLI prints it)."""
     done = [r for r in result.units if r.ok]
-    print(f"Đã soạn {len(done)}/{len(result.units)} đơn vị vào {result.folder / UNITS_FOLDER}")
+    lines = [f"Đã soạn {len(done)}/{len(result.units)} đơn vị vào {result.folder / UNITS_FOLDER}"]
     if result.lines:
-        print("Đối chiếu với Kế hoạch thị xã (cộng các đơn vị / thị xã):")
+        lines.append("Đối chiếu với Kế hoạch thị xã (cộng các đơn vị / thị xã):")
         for line in result.lines:
             state = "khớp" if line.ok else "KHÔNG KHỚP"
-            print(f"  {line.ten}: {format_number(line.don_vi)} / {format_number(line.thi_xa)} — {state}")
-    print("Đã ghi:")
-    for path in result.written:
-        print(f"  {path}")
+            lines.append(f"  {line.ten}: {format_number(line.don_vi)} / {format_number(line.thi_xa)} — {state}")
+    lines.append("Đã ghi:")
+    lines += [f"  {path}" for path in result.written]
+    return lines

@@ -37,7 +37,7 @@ class FigureError(ValueError):
         super().__init__(f'Số không hợp lệ: "{text}" — {self.detail}')
 
 
-def _require_int(n, what: str) -> None:
+def _require_int(n: object, what: str) -> None:
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"{what} phải là số nguyên (int), không phải {type(n).__name__}: {n!r}")
 

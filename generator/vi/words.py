@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import Any
 
 from generator.vi.numbers import format_number, parse_figure
 
@@ -45,7 +46,7 @@ class WordConvention:
     tu: str = "tư"
     chan: bool = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name, allowed in _ALLOWED.items():
             value = getattr(self, name)
             if isinstance(value, str):
@@ -59,7 +60,7 @@ class WordConvention:
             raise ValueError(f'Quy ước đọc số: "chan" phải là true hoặc false, không phải {self.chan!r}')
 
     @classmethod
-    def from_mapping(cls, d: Mapping) -> WordConvention:
+    def from_mapping(cls, d: Mapping[str, Any]) -> WordConvention:
         """Build from plan data such as ``{linh: lẻ, nghin: ngàn}``; missing keys keep the defaults."""
         if not isinstance(d, Mapping):
             raise ValueError(f"Quy ước đọc số phải là một bảng khóa: giá trị (linh, nghin, tu, chan), không phải {d!r}")
@@ -67,7 +68,8 @@ class WordConvention:
         unknown = [str(k) for k in d if k not in names]
         if unknown:
             raise ValueError(f"Quy ước đọc số có khóa không hợp lệ: {', '.join(unknown)} (chỉ dùng {', '.join(names)})")
-        return cls(**{k: v.strip().lower() if isinstance(v, str) else v for k, v in d.items()})
+        values: dict[str, Any] = {k: v.strip().lower() if isinstance(v, str) else v for k, v in d.items()}
+        return cls(**values)
 
 
 CANONICAL = WordConvention()
@@ -103,7 +105,7 @@ def _read(n: int, c: WordConvention) -> list[str]:
     return words
 
 
-def _check_amount(n) -> None:
+def _check_amount(n: object) -> None:
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"Số tiền phải là số nguyên (int), không phải {type(n).__name__}: {n!r}")
     if abs(n) > MAX_AMOUNT:
@@ -237,11 +239,11 @@ def words_to_number(text: str) -> int:
     return n
 
 
-def _whole(number) -> int:
+def _whole(number: int | Decimal) -> int:
     """int, or a Decimal without a fractional part, as int (num2words hands us either)."""
-    if isinstance(number, Decimal) and number.is_finite() and number == number.to_integral_value():
-        return int(number)
     if isinstance(number, Decimal):
+        if number.is_finite() and number == number.to_integral_value():
+            return int(number)
         raise ValueError(f"Chỉ đọc được số nguyên, không đọc được {format_number(number)}")
     return number
 
@@ -255,13 +257,13 @@ class Num2Word_VI_VanBan:
     def str_to_number(self, value: str) -> int | Decimal:
         return parse_figure(value)
 
-    def to_cardinal(self, number) -> str:
+    def to_cardinal(self, number: int | Decimal) -> str:
         return number_in_words(_whole(number), self.convention)
 
-    def to_year(self, number) -> str:
+    def to_year(self, number: int | Decimal) -> str:
         return self.to_cardinal(number)
 
-    def to_ordinal(self, number) -> str:
+    def to_ordinal(self, number: int | Decimal) -> str:
         """1 → "thứ nhất", 4 → "thứ tư", 10 → "thứ mười"."""
         n = _whole(number)
         words = number_in_words(n, self.convention)
@@ -269,7 +271,7 @@ class Num2Word_VI_VanBan:
             raise ValueError(f"Số thứ tự phải từ 1 trở lên, không phải {n}")
         return "thứ " + {1: "nhất", 4: "tư"}.get(n, words)
 
-    def to_currency(self, val, currency: str = "VND") -> str:
+    def to_currency(self, val: int | Decimal, currency: str = "VND") -> str:
         """The sentence form, "Một nghìn đồng."; only Vietnamese đồng."""
         if currency != "VND":
             raise NotImplementedError(f"Chỉ đọc được tiền đồng (VND), không đọc được {currency}")
