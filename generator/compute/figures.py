@@ -2,7 +2,7 @@
 
 Nothing here formats for print except the values a reference inserts into running text.
 References: a count may be "=phu_luc_1.tong"; text may hold "{=phu_luc_1.tong}". They are
-evaluated with Jinja's sandbox over the computed figures only, with cycle detection.
+evaluated by compute/expr.py (a small bounded language) over the computed figures only, with cycle detection.
 """
 
 from __future__ import annotations
@@ -11,21 +11,15 @@ import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
-from jinja2 import StrictUndefined, TemplateError, UndefinedError
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
-
+from generator.compute import expr
+from generator.compute.expr import TEXT_REFERENCE
 from generator.errors import DataPath, PlanError, Problem, format_path
 from generator.model.schema import MAX_AMOUNT, REFERENCE_PREFIX, Bang, Block, Dong, NguonKinhPhi, Plan
 from generator.vi import diem_letter, format_number, roman
 
-TEXT_REFERENCE = re.compile(r"\{=([^{}]+)\}")
-#: A field of a name ("phu_luc_2.tong", "bien.ten"): looked up without the sandbox, as it would look
-#: it up (true, false, none and not are Jinja's own words).
+#: A field of a name ("phu_luc_2.tong", "bien.ten"): looked up directly (true, false, none and not are words of the language).
 PLAIN_REFERENCE = re.compile(r"(?!(?:true|false|none|not)\.)([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)")
-_SANDBOX = SandboxedEnvironment(undefined=StrictUndefined)
 ROOT_NAMES = ("phu_luc_1", "phu_luc_2", "bien")
 #: The label of a body paragraph by its kind (a diem's is its letter).
 BLOCK_LABELS = {"doan": "", "gach": "-", "cong": "+"}
@@ -190,14 +184,8 @@ class _Calculator:
             return self._value(expression)
         except _Cycle:
             raise
-        except UndefinedError as exc:
-            raise _fail(path, f"tham chiếu {expression.strip()!r} không tồn tại ({_undefined_vi(exc)}){self._hint(expression)}")
-        except SecurityError:
-            raise _fail(path, f"tham chiếu {expression.strip()!r} bị chặn: chỉ được dùng số liệu của kế hoạch")
-        except TemplateError as exc:
-            raise _fail(path, f"tham chiếu {expression.strip()!r} không hợp lệ: {exc}")
-        except (TypeError, ArithmeticError) as exc:
-            raise _fail(path, f"tham chiếu {expression.strip()!r} không tính được: {exc}")
+        except expr.ReferenceError_ as exc:
+            raise _fail(path, expr.message(expression, exc, self._hint)) from None
 
     def _value(self, expression: str) -> object:
         """The value of a reference expression: a plain field of a name found directly (several times
@@ -211,7 +199,7 @@ class _Calculator:
                 return field()
             except (TypeError, LookupError):
                 pass  # the sandbox makes these an undefined value, as it does below
-        return _compiled(expression)(**self.names)
+        return expr.evaluate(expression, self.names)
 
     def _hint(self, expression: str) -> str:
         words = re.findall(r"[a-z_][a-z0-9_]*", expression)
@@ -292,12 +280,6 @@ class _Calculator:
         return TEXT_REFERENCE.sub(value, text) if "{=" in text else text
 
 
-@lru_cache(maxsize=4096)
-def _compiled(expression: str):
-    """A reference expression compiled once per process (plans of a batch share their references)."""
-    return _SANDBOX.compile_expression(expression, undefined_to_none=False)
-
-
 class _Cycle(PlanError):
     def __init__(self, path: DataPath, message: str):
         super().__init__([Problem(message, path)])
@@ -311,13 +293,6 @@ def _capped(total: int, path: DataPath) -> int:
     if total > MAX_AMOUNT:
         raise _fail(path, f"tổng {format_number(total)} vượt giới hạn đọc bằng chữ ({format_number(MAX_AMOUNT)})")
     return total
-
-
-def _undefined_vi(exc: UndefinedError) -> str:
-    match = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", str(exc))
-    if match:
-        return f"không có {match.group(1) or match.group(2)!r}"
-    return str(exc)
 
 
 def _blocks(calc: _Calculator, blocks: list[Block], path: DataPath) -> list[BodyBlock]:
