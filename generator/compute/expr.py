@@ -20,6 +20,9 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
+from pathlib import Path
+
+from generator.errors import PlanError, Problem
 
 #: A reference in running text: {=expression}.
 TEXT_REFERENCE = re.compile(r"\{=([^{}]+)\}")
@@ -333,9 +336,17 @@ def references_in(text: str) -> list[str]:
     return TEXT_REFERENCE.findall(text)
 
 
+def require_valid(data: object, source: Path | None = None) -> None:
+    """PlanError naming each reference in plan data that is not in the language (what `import` and
+    `import-xlsx` check before writing a plan)."""
+    found = check_data(data)
+    if found:
+        raise PlanError([Problem(f"tham chiếu {_brief(ref)} không hợp lệ: {why}", where, source) for where, ref, why in found])
+
+
 def check_data(data: object, path: tuple = ()) -> list[tuple[tuple, str, str]]:
     """Every reference in plan data (a quantity "=…" or text "{=…}") that is not in the language:
-    (path, reference, reason) — what the importers check before writing a plan."""
+    (path, reference, reason)."""
     found: list[tuple[tuple, str, str]] = []
     stack: list[tuple[tuple, object]] = [(path, data)]
     while stack:

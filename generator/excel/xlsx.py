@@ -36,6 +36,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
+from generator.compute.expr import check_data
 from generator.compute.figures import TEXT_REFERENCE, PlanFigures
 from generator.errors import PlanError, Problem
 from generator.files import write_files
@@ -353,6 +354,8 @@ class _Cells:
         if column.kind in ("count", "money"):
             return self._number(ws, ref, value, column)
         text = value if isinstance(value, str) else _number_text(value)
+        for _, source, why in check_data(text):  # a reference typed in a cell obeys the plan's rules
+            self.fail(ws, ref, f"tham chiếu {{={source}}} không hợp lệ: {why}")
         if column.kind == "source" and text not in source_names:
             self.fail(ws, ref, f"nguồn kinh phí «{text}» không có trong danh sách ({'; '.join(source_names)})")
             return None
