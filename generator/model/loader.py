@@ -19,9 +19,15 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from generator.errors import DataPath, PlanError, Problem
+from generator.files import InputFileError, read_regular
 from generator.model.schema import Plan
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Budgets of one YAML file, checked on its event stream before anything is built: nesting depth,
+#: nodes once aliases are expanded (a few nested &a/*a grow exponentially), digits of a number
+#: (Python refuses > 4,300), problems listed for one file.
+MAX_DEPTH, MAX_NODES, MAX_DIGITS, MAX_PROBLEMS = 64, 100_000, 30, 100
+_NUMBER_LIKE = re.compile(r"[-+]?(?:0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?)")
 #: Characters XML 1.0 cannot hold (they would corrupt document.xml).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -56,17 +62,10 @@ def read_text(path: Path) -> str:
     def fail(message: str, line: int | None = None) -> PlanError:
         return PlanError([Problem(message, (), path, line)])
 
-    if not path.exists():
-        raise fail("không tìm thấy tệp")
-    if path.is_dir():
-        raise fail("đây là một thư mục, không phải tệp dữ liệu .yaml")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise fail(f"tệp quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB cho một kế hoạch)")
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise fail(f"không đọc được tệp: {exc.strerror}") from None
+        data = read_regular(path, MAX_FILE_BYTES, "tệp dữ liệu .yaml")
+    except InputFileError as exc:
+        raise fail(str(exc)) from None
     if not data.strip():
         raise fail("tệp rỗng: không có dữ liệu kế hoạch")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -92,7 +91,8 @@ def read_text(path: Path) -> str:
 
 
 def parse_yaml(text: str, source: Path | None) -> CommentedMap:
-    """Parse YAML text (round-trip, so positions and comments are kept)."""
+    """Parse YAML text (round-trip, so positions and comments are kept), within the budgets."""
+    check_budgets(text, source)
     try:
         data = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
@@ -105,6 +105,52 @@ def parse_yaml(text: str, source: Path | None) -> CommentedMap:
     if not isinstance(data, CommentedMap):
         raise PlanError([Problem("tệp phải là một bảng khóa: giá trị (co_quan:, van_ban:, …)", (), source, 1, 1)])
     return data
+
+
+def check_budgets(text: str, source: Path | None) -> None:
+    """PlanError at the first place the YAML text breaks a budget: nesting deeper than MAX_DEPTH,
+    more than MAX_NODES nodes with aliases expanded, a number longer than MAX_DIGITS, or a tag
+    (!!binary, !!python/…, !anything: a plan file holds plain text and numbers). Read as libyaml
+    events (no tree is built); a syntax error is left to the parser, which locates it."""
+    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent, ScalarEvent
+
+    def fail(message: str, event) -> PlanError:
+        mark = event.start_mark
+        return PlanError([Problem(message, (), source, *((mark.line + 1, mark.column + 1) if mark else ()))])
+
+    sizes: dict[str, int] = {}  # anchor → nodes of its value, aliases expanded
+    stack: list[list] = [[None, 0]]  # open collections: [anchor, nodes so far]
+    try:
+        for event in YAML(typ="safe").parse(text):
+            if isinstance(event, NodeEvent) and not isinstance(event, AliasEvent) and event.tag and not _implicit(event):
+                raise fail(f"không dùng thẻ YAML ({event.tag}) trong tệp dữ liệu; hãy ghi giá trị thường", event)
+            if isinstance(event, CollectionStartEvent):
+                stack.append([event.anchor, 1])
+                if len(stack) > MAX_DEPTH:
+                    raise fail(f"dữ liệu lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)", event)
+                continue
+            if isinstance(event, CollectionEndEvent):
+                anchor, count = stack.pop()
+            elif isinstance(event, ScalarEvent):
+                if not event.style and len(event.value) > MAX_DIGITS and _NUMBER_LIKE.fullmatch(event.value):
+                    raise fail(f"số quá dài ({len(event.value)} chữ số; tối đa {MAX_DIGITS})", event)
+                anchor, count = event.anchor, 1
+            elif isinstance(event, AliasEvent):
+                anchor, count = None, sizes.get(event.anchor, 1)
+            else:
+                continue
+            if anchor:
+                sizes[anchor] = count
+            stack[-1][1] += count
+            if stack[-1][1] > MAX_NODES:
+                raise fail(f"tệp có quá nhiều phần tử (hơn {MAX_NODES:,} khi mở các bí danh & / *)".replace(",", "."), event)
+    except YAMLError:
+        return  # the round-trip parser reports it, located
+
+
+def _implicit(event) -> bool:
+    implicit = event.implicit
+    return any(implicit) if isinstance(implicit, tuple) else bool(implicit)
 
 
 def _yaml_problem_vi(problem: str) -> str:
