@@ -21,12 +21,17 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from generator.errors import DataPath, PlanError, Problem
 from generator.files import InputFileError, read_regular
 from generator.model.schema import Plan
+from generator.vi.numbers import DIEM_LETTERS
 
+MAX_ROMAN = 3999  # vi.roman writes 1 to 3,999
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Budgets of one YAML file, checked on its event stream before anything is built: nesting depth,
-#: nodes once aliases are expanded (a few nested &a/*a grow exponentially), digits of a number
-#: (Python refuses > 4,300), problems listed for one file.
-MAX_DEPTH, MAX_NODES, MAX_DIGITS, MAX_PROBLEMS = 64, 100_000, 30, 100
+#: nodes (a plan has a few thousand; the round-trip parser reads ~10,000 a second), nodes added by
+#: aliases (a few nested &a/*a grow exponentially), digits of a number (Python refuses > 4,300),
+#: problems listed for one file.
+MAX_DEPTH, MAX_NODES, MAX_ALIAS_NODES, MAX_DIGITS, MAX_PROBLEMS = 64, 20_000, 100_000, 30, 100
+#: Nodes of a units file (the communes of a whole country, ~60 nodes each).
+UNITS_MAX_NODES = 1_000_000
 _NUMBER_LIKE = re.compile(r"[-+]?(?:0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?)")
 #: Characters XML 1.0 cannot hold (they would corrupt document.xml).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -90,9 +95,9 @@ def read_text(path: Path) -> str:
     return text
 
 
-def parse_yaml(text: str, source: Path | None) -> CommentedMap:
+def parse_yaml(text: str, source: Path | None, *, max_nodes: int = MAX_NODES) -> CommentedMap:
     """Parse YAML text (round-trip, so positions and comments are kept), within the budgets."""
-    check_budgets(text, source)
+    check_budgets(text, source, max_nodes)
     try:
         data = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
@@ -107,9 +112,10 @@ def parse_yaml(text: str, source: Path | None) -> CommentedMap:
     return data
 
 
-def check_budgets(text: str, source: Path | None) -> None:
+def check_budgets(text: str, source: Path | None, max_nodes: int = MAX_NODES) -> None:
     """PlanError at the first place the YAML text breaks a budget: nesting deeper than MAX_DEPTH,
-    more than MAX_NODES nodes with aliases expanded, a number longer than MAX_DIGITS, or a tag
+    more than `max_nodes` nodes, aliases that add more than MAX_ALIAS_NODES nodes once expanded,
+    a number longer than MAX_DIGITS, or a tag
     (!!binary, !!python/…, !anything: a plan file holds plain text and numbers). Read as libyaml
     events (no tree is built); a syntax error is left to the parser, which locates it."""
     from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent, ScalarEvent
@@ -120,10 +126,14 @@ def check_budgets(text: str, source: Path | None) -> None:
 
     sizes: dict[str, int] = {}  # anchor → nodes of its value, aliases expanded
     stack: list[list] = [[None, 0]]  # open collections: [anchor, nodes so far]
+    nodes = by_alias = 0
     try:
         for event in YAML(typ="safe").parse(text):
             if isinstance(event, NodeEvent) and not isinstance(event, AliasEvent) and event.tag and not _implicit(event):
                 raise fail(f"không dùng thẻ YAML ({event.tag}) trong tệp dữ liệu; hãy ghi giá trị thường", event)
+            nodes += 1
+            if nodes > max_nodes:
+                raise fail(f"tệp có quá nhiều phần tử (hơn {max_nodes:,}); một kế hoạch chỉ có vài nghìn".replace(",", "."), event)
             if isinstance(event, CollectionStartEvent):
                 stack.append([event.anchor, 1])
                 if len(stack) > MAX_DEPTH:
@@ -137,13 +147,14 @@ def check_budgets(text: str, source: Path | None) -> None:
                 anchor, count = event.anchor, 1
             elif isinstance(event, AliasEvent):
                 anchor, count = None, sizes.get(event.anchor, 1)
+                by_alias += count
+                if by_alias > MAX_ALIAS_NODES:
+                    raise fail(f"các bí danh YAML (& / *) mở ra quá nhiều phần tử (hơn {MAX_ALIAS_NODES:,})".replace(",", "."), event)
             else:
                 continue
             if anchor:
                 sizes[anchor] = count
             stack[-1][1] += count
-            if stack[-1][1] > MAX_NODES:
-                raise fail(f"tệp có quá nhiều phần tử (hơn {MAX_NODES:,} khi mở các bí danh & / *)".replace(",", "."), event)
     except YAMLError:
         return  # the round-trip parser reports it, located
 
@@ -229,8 +240,38 @@ def validate_plain(
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanError([_locate(translate(err, data, source), positions) for err in exc.errors()]) from None
+        errors = exc.errors()
+        problems = [_locate(translate(err, data, source), positions) for err in errors[:MAX_PROBLEMS]]
+        if len(errors) > MAX_PROBLEMS:
+            problems.append(Problem(f"… và {len(errors) - MAX_PROBLEMS} lỗi khác (chỉ liệt kê {MAX_PROBLEMS} lỗi đầu)", (), source))
+        raise PlanError(problems) from None
+    limits = plan_limits(plan)
+    if limits:
+        raise PlanError([_locate(Problem(message, path, source), positions) for message, path in limits])
     return LoadedPlan(plan, source, positions, warnings)
+
+
+def plan_limits(plan: Plan) -> list[tuple[str, DataPath]]:
+    """What the numbering can print: Mục and groups in Roman numerals up to 3,999; at most as many
+    điểm in a row as there are letters (a to y)."""
+    found = []
+    for name, items, path in (("mục", plan.muc, ("muc",)),
+                              ("nhóm", plan.phu_luc_1.nhom if plan.phu_luc_1 else [], ("phu_luc_1", "nhom"))):
+        if len(items) > MAX_ROMAN:
+            found.append((f"có {len(items)} {name}; số La Mã chỉ viết được đến {MAX_ROMAN} — hãy gộp bớt", path))
+    lists = [(plan.mo_dau, ("mo_dau",))]
+    for m, muc in enumerate(plan.muc):
+        lists.append((muc.noi_dung, ("muc", m, "noi_dung")))
+        lists += [(khoan.noi_dung, ("muc", m, "khoan", k, "noi_dung")) for k, khoan in enumerate(muc.khoan)]
+    for blocks, path in lists:
+        run = 0
+        for i, block in enumerate(blocks):
+            run = run + 1 if block.kind == "diem" else (run if block.kind == "cong" else 0)
+            if run > len(DIEM_LETTERS):
+                found.append((f"điểm thứ {run} liên tiếp: chỉ có {len(DIEM_LETTERS)} chữ cái đánh điểm (a đến y); "
+                              "hãy tách thành khoản mới hoặc dùng gạch đầu dòng", (*path, i, "diem")))
+                break
+    return found
 
 
 # --- pydantic errors in Vietnamese -------------------------------------------------------------
