@@ -105,3 +105,33 @@ def read_member(archive: zipfile.ZipFile, name: str, cap: int) -> bytes:
     if len(data) > cap:
         raise PackageError(f"phần {name!r} giải nén vượt giới hạn {_size(cap)}")
     return data
+
+
+#: Relationship types a reader may follow out of the package (not parts it reads).
+_EXTERNAL_OK = ("/hyperlink", "/image", "/oleObject", "/attachedTemplate")
+
+
+def open_word(source: str | os.PathLike | BinaryIO):
+    """A python-docx Document of a package within the DOCX budget whose main part is a Word body
+    and whose parts are all inside the package; PackageError otherwise."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    package = open_package(source, DOCX)
+    try:
+        document = docx.Document(package)
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise PackageError(f"không phải văn bản Word .docx hợp lệ ({exc})") from None
+    root = document.element
+    if etree.QName(root).localname != "document" or root.find(f"{{{_W}}}body") is None:
+        raise PackageError(f"phần văn bản chính không có thân văn bản (gốc <{etree.QName(root).localname}>, cần <w:document><w:body>)")
+    for part in (document.part, *(rel.target_part for rel in document.part.rels.values() if not rel.is_external)):
+        for rel in part.rels.values():
+            if rel.is_external and not rel.reltype.endswith(_EXTERNAL_OK):
+                raise PackageError(f"phần {rel.reltype.rsplit('/', 1)[-1]} trỏ ra ngoài tệp ({rel.target_ref}); "
+                                   "vanban chỉ đọc văn bản chứa đủ các phần bên trong")
+    return document
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

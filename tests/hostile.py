@@ -32,7 +32,7 @@ def repack(source: bytes | Path, changes: dict[str, bytes | None], *, stored: se
             new.writestr(info.filename, old.read(info))
         for name, member in changes.items():
             if member is not None:
-                new.writestr(name, member, zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED, compresslevel=9)
+                new.writestr(name, member, zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED, compresslevel=1)
     return out.getvalue()
 
 
@@ -122,13 +122,8 @@ def exported_workbook(folder: Path) -> tuple[Path, Path]:
     return plan, book
 
 
-def _sheet_names(book: bytes) -> list[str]:
-    with zipfile.ZipFile(io.BytesIO(book)) as archive:
-        return sorted(n for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
-
-
-def _edit_sheet(book: bytes, edit: Callable[[str], str], index: int = 1) -> bytes:
-    name = _sheet_names(book)[index]
+def _edit_sheet(book: bytes, edit: Callable[[str], str], name: str = "xl/worksheets/sheet2.xml") -> bytes:
+    """`edit` applied to a sheet's XML (sheet2: "Bảng 1", the first budget table)."""
     with zipfile.ZipFile(io.BytesIO(book)) as archive:
         xml = archive.read(name).decode("utf-8")
     return repack(book, {name: edit(xml).encode("utf-8")})
@@ -154,7 +149,7 @@ def xlsx_cases() -> dict[str, Callable[[bytes], bytes]]:
             billion_laughs().replace("w:document", "sst")
             + '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&a9;</t></si></sst>').encode()}),
         "xlsx-bad-reference": lambda b: _edit_sheet(b, lambda x: re.sub(
-            r'(<c r="B5"[^>]*)t="[^"]*"([^>]*>)<v>[^<]*</v>', r"""\1t="inlineStr"\2<is><t>{='x'|center(1000000000)}</t></is>""", x)),
+            r'(<c r="B5"[^>]*>)<is><t>[^<]*</t></is>', r"\1<is><t>{='x'|center(1000000000)}</t></is>", x)),
         "xlsx-not-zip": lambda b: b"not a workbook",
     }
 

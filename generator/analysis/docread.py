@@ -13,12 +13,14 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
+from docx.exceptions import InvalidXmlError
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
+
+from generator.safezip import PackageError, open_word
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # the old binary .doc format
 #: Inline containers whose runs belong to the paragraph's text.
@@ -113,6 +115,8 @@ def _open(path: Path):
         raise DocumentError("không tìm thấy tệp")
     if path.is_dir():
         raise DocumentError("đây là một thư mục, không phải tệp .docx")
+    if not path.is_file():  # a FIFO would block the read below, a device never end
+        raise DocumentError("đây không phải một tệp thường (thiết bị hay đường ống); hãy chọn tệp .docx")
     try:
         with path.open("rb") as handle:
             head = handle.read(4)
@@ -122,11 +126,21 @@ def _open(path: Path):
         raise DocumentError("đây là tệp Word cũ (.doc) hoặc tệp có mật khẩu; "
                             "hãy mở bằng Word và lưu lại dạng .docx không đặt mật khẩu")
     try:
-        return Document(str(path))
+        return open_word(path)  # budgets and structure checked before parsing (generator/safezip.py)
+    except PackageError as exc:
+        raise DocumentError(str(exc)) from None
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise DocumentError(f"không phải tệp Word .docx hợp lệ ({exc})") from None
     except Exception as exc:  # lxml and zip errors of a damaged file come in many kinds
         raise DocumentError(f"tệp .docx bị hỏng, không đọc được ({type(exc).__name__}: {exc})") from None
+
+
+def _font_flag(font, name: str) -> bool | None:
+    """font.bold / font.italic; None (not set) for a value Word does not define (w:val="maybe")."""
+    try:
+        return getattr(font, name)
+    except InvalidXmlError:
+        return None
 
 
 class _Reader:
@@ -168,7 +182,7 @@ class _Reader:
 
     def _flag(self, run, styles: tuple, name: str) -> bool:
         """Bold or italic as shown: the run's own setting, else its character style's, else the paragraph style's."""
-        direct = getattr(run.font, name)
+        direct = _font_flag(run.font, name)
         if direct is not None:
             return direct
         for style in styles:
@@ -182,9 +196,10 @@ class _Reader:
             return None
         key = (style.style_id, name)
         if key not in self._style_flags:
-            value, current = None, style
-            while current is not None and value is None:
-                value = getattr(current.font, name)
+            value, current, seen = None, style, set()
+            while current is not None and value is None and current.style_id not in seen:  # basedOn may loop
+                seen.add(current.style_id)
+                value = _font_flag(current.font, name)
                 current = current.base_style
             self._style_flags[key] = value
         return self._style_flags[key]

@@ -28,6 +28,7 @@ from lxml import etree
 
 from generator.check.report import CheckFileError
 from generator.check.textwidth import UNDERSCORE_EM
+from generator.safezip import PackageError, open_word
 
 NS = {
     "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
@@ -64,7 +65,7 @@ def _val(el, name: str = "w:val") -> str | None:
 def _int(value: str | None) -> int | None:
     try:
         return None if value is None else int(float(value))
-    except ValueError:
+    except (ValueError, OverflowError):  # "abc", "1e999"
         return None
 
 
@@ -287,7 +288,10 @@ def _theme_fonts(blob: bytes | None) -> dict[str, str]:
     """Map theme font references (minorHAnsi, majorBidi …) to typefaces ("" when the theme leaves one empty)."""
     if not blob:
         return {}
-    root = etree.fromstring(blob)
+    try:
+        root = etree.fromstring(blob)
+    except etree.XMLSyntaxError:  # a damaged theme: its fonts are unknown
+        return {}
     fonts: dict[str, str] = {}
     for major_minor in ("major", "minor"):
         group = root.find(f".//{q(f'a:{major_minor}Font')}")
@@ -939,7 +943,9 @@ def load(path_or_file: PathOrFile) -> DocModel:
             raise CheckFileError(f"Tệp «{name}» không phải văn bản Word .docx (không phải tệp nén ZIP).")
         path_or_file = io.BytesIO(data)
     try:
-        document = docx.Document(path_or_file)
+        document = open_word(path_or_file)  # budgets and structure checked before parsing (generator/safezip.py)
+    except PackageError as exc:
+        raise CheckFileError(f"Tệp «{name}» không đọc được: {exc}.") from exc
     except (PackageNotFoundError, KeyError, zipfile.BadZipFile) as exc:
         raise CheckFileError(f"Tệp «{name}» không phải văn bản Word .docx hợp lệ ({exc}).") from exc
     except ValueError as exc:  # python-docx: "… is not a Word file, content type is …"
