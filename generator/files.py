@@ -94,6 +94,32 @@ def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True) 
     return [folder / name for name in files]
 
 
+def write_fresh(folder: Path, files: dict[str, bytes]) -> None:
+    """Write `files` into `folder` (made if missing) without staging or fsync: for a tree that is
+    itself being staged (a batch's units), published and synced as a whole."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        _write_new(folder / name, data, durable=False)
+
+
+def keep_copy(source: Path, target: Path) -> None:
+    """A copy of the folder `source`, if there is one, at `target` (hard links where the file
+    system has them: the files are replaced, never changed in place)."""
+    if not source.is_dir():
+        return
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    try:
+        shutil.copytree(source, target, copy_function=link)
+    except (OSError, shutil.Error) as exc:
+        raise OutputError(f"không giữ được thư mục cũ {source}: {exc}") from None
+
+
 @contextmanager
 def staging_folder(folder: Path) -> Iterator[Path]:
     """A new staging folder inside `folder` (made if missing; stale staging of earlier runs

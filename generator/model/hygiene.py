@@ -14,12 +14,18 @@ BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 _INVISIBLE_CATEGORIES = {"Cf", "Mn", "Me", "Zs", "Zl", "Zp", "Cc"}
 
 
-def visible_text(value: str) -> str:
-    """`value` unchanged, or ValueError (Vietnamese) for a bidi control or nothing visible."""
+def no_bidi(value: str) -> str:
+    """`value` unchanged, or ValueError (Vietnamese) for a bidi control."""
     found = BIDI_CONTROLS.search(value)
     if found:
         raise ValueError(f"có ký tự điều khiển hướng chữ U+{ord(found.group()):04X} (ẩn, làm đảo thứ tự chữ khi in) "
                          f"ở vị trí {found.start() + 1}; hãy gõ lại đoạn này")
+    return value
+
+
+def visible_text(value: str) -> str:
+    """`value` unchanged, or ValueError (Vietnamese) for a bidi control or nothing visible."""
+    no_bidi(value)
     if value and all(unicodedata.category(c) in _INVISIBLE_CATEGORIES for c in value):
         raise ValueError("chỉ có ký tự vô hình (ký tự độ rộng 0 hoặc dấu thanh đứng một mình); hãy gõ nội dung thật")
     return value

@@ -15,7 +15,7 @@ from typing import Annotated, Literal, Union
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from generator.vi import FigureError, WordConvention, parse_figure
-from generator.model.hygiene import ascii_number, visible_text
+from generator.model.hygiene import ascii_number, no_bidi, visible_text
 from generator.vi.words import MAX_AMOUNT
 
 #: Document types this version renders, with their NĐ 30 (Phụ lục III) name and abbreviation.
@@ -26,6 +26,8 @@ REFERENCE_PREFIX = "="
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(visible_text)]
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+#: A piece of text inserted into others ({=bien.x}): may be a lone combining mark, never a bidi control.
+Piece = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(no_bidi)]
 
 
 class Strict(BaseModel):
@@ -279,7 +281,7 @@ class Plan(Strict):
 
     co_quan: CoQuan
     van_ban: VanBan
-    bien: dict[Id, Union[int, Text]] = Field(
+    bien: dict[Id, Union[int, Piece]] = Field(
         default_factory=dict, description="Named values text can insert as {=bien.name} (e.g. a ward's facts)"
     )
     quy_uoc_so: QuyUoc = Field(default_factory=QuyUoc)
