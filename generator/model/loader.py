@@ -179,8 +179,14 @@ def _yaml_problem_vi(problem: str) -> str:
     return problem
 
 
-def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem], source: Path | None) -> object:
-    """ruamel nodes → plain Python, NFC text, XML-illegal characters removed; positions recorded."""
+def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem], source: Path | None,
+           budget: list[int]) -> object:
+    """ruamel nodes → plain Python, NFC text, XML-illegal characters removed; positions recorded.
+    `budget` counts the nodes still allowed (aliases share nodes that this expands) and the depth."""
+    budget[0] -= 1
+    if budget[0] < 0 or len(path) > MAX_DEPTH:
+        what = f"lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)" if len(path) > MAX_DEPTH else "có quá nhiều phần tử (bí danh & / * lồng nhau?)"
+        raise PlanError([_locate(Problem(f"dữ liệu {what}", path[:MAX_DEPTH], source), positions)])
     if isinstance(node, dict):
         out = {}
         for key in node:
@@ -188,7 +194,7 @@ def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem
             if isinstance(node, CommentedMap) and key in (node.lc.data or {}):
                 line, col = node.lc.value(key)
                 positions[child] = (line + 1, col + 1)
-            out[str(key)] = _plain(node[key], child, positions, warnings, source)
+            out[str(key)] = _plain(node[key], child, positions, warnings, source, budget)
         return out
     if isinstance(node, list):
         out_list = []
@@ -197,7 +203,7 @@ def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem
             if isinstance(node, CommentedSeq) and index in (node.lc.data or {}):
                 line, col = node.lc.item(index)
                 positions[child] = (line + 1, col + 1)
-            out_list.append(_plain(item, child, positions, warnings, source))
+            out_list.append(_plain(item, child, positions, warnings, source, budget))
         return out_list
     if isinstance(node, str):
         text = unicodedata.normalize("NFC", str(node))
@@ -225,7 +231,7 @@ def to_plain(raw: object, source: Path | None = None) -> tuple[object, dict[Data
     """Parsed YAML → (plain data with NFC text, positions of every key and item, warnings)."""
     positions: dict[DataPath, tuple[int, int]] = {(): (1, 1)}
     warnings: list[Problem] = []
-    return _plain(raw, (), positions, warnings, source), positions, warnings
+    return _plain(raw, (), positions, warnings, source, [UNITS_MAX_NODES + MAX_ALIAS_NODES]), positions, warnings
 
 
 def validate_data(raw: CommentedMap | dict, source: Path | None = None) -> LoadedPlan:
