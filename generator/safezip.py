@@ -37,8 +37,9 @@ class Budget:
 
 #: Word: a long plan's document.xml is a few MB; images are counted in the total.
 DOCX = Budget(member=48 * MB, total=256 * MB, ratio=120, members=5_000)
-#: Excel: vanban's workbooks are a few hundred KB; sheets and shared strings stay small.
-XLSX = Budget(member=24 * MB, total=64 * MB, ratio=120, members=2_000)
+#: Excel: vanban's workbooks are a few hundred KB; sheets and shared strings stay small (openpyxl
+#: reads ~2 MB of sheet or shared-string XML a second).
+XLSX = Budget(member=6 * MB, total=24 * MB, ratio=120, members=2_000)
 
 
 class PackageError(ValueError):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import subprocess
 import sys
 import zipfile
@@ -23,7 +22,7 @@ from conftest import PLAN, REPO, SEED_DOCX
 from generator.cli import main
 from generator.compute import expr
 from generator.errors import PlanError
-from generator.model.loader import MAX_ROMAN, load_plan, validate_data
+from generator.model.loader import MAX_ROMAN, validate_data
 
 CASES = {case.name: case for case in hostile.cases()}
 FUZZ = settings(max_examples=int(os.environ.get("VANBAN_FUZZ_EXAMPLES", "12")), deadline=None, database=None,

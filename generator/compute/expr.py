@@ -317,7 +317,7 @@ def evaluate(source: str, names: Names) -> Value:
     """The value of a reference over `names` (name → its fields); ReferenceError_ when it cannot be had."""
     try:
         return compile_reference(source)(names)
-    except (TypeError, ValueError, ArithmeticError) as exc:  # kinds mixed in a way not caught above
+    except (TypeError, ValueError, ArithmeticError, LookupError) as exc:  # kinds mixed in a way not caught above
         raise Invalid(f"không tính được ({exc.__class__.__name__})") from None
 
 

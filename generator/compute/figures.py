@@ -109,7 +109,7 @@ def appendix_labels(plan: Plan) -> dict[str, str]:
 
 
 class _Lazy(Mapping):
-    """A read-only mapping whose values are computed on first access (for the sandbox)."""
+    """A read-only mapping whose values are computed on first access (a name's fields for expr)."""
 
     def __init__(self, getters: dict[str, Callable[[], object]]):
         self._getters = getters
@@ -124,7 +124,7 @@ class _Lazy(Mapping):
         return len(self._getters)
 
     def field(self, name: str) -> Callable[[], object] | None:
-        """The getter the sandbox calls for ".name"; None where it has none, or where ".name" is a
+        """The getter of ".name" for plain references; None where it has none, or where ".name" is a
         method of the mapping (.items)."""
         return None if hasattr(_Lazy, name) else self._getters.get(name)
 
@@ -179,7 +179,7 @@ class _Calculator:
 
     # -- evaluation ---------------------------------------------------------------------------
     def evaluate(self, expression: str, path: DataPath) -> object:
-        """Evaluate a reference expression in the sandbox; errors become PlanError at `path`."""
+        """Evaluate a reference expression (compute/expr.py); errors become PlanError at `path`."""
         try:
             return self._value(expression)
         except _Cycle:
@@ -189,16 +189,15 @@ class _Calculator:
 
     def _value(self, expression: str) -> object:
         """The value of a reference expression: a plain field of a name found directly (several times
-        faster), any other evaluated in the sandbox. (With a name "self" the sandbox cannot be called
-        at all, and each reference fails: then none is found directly either.)"""
+        faster), any other evaluated by compute/expr.py."""
         plain = PLAIN_REFERENCE.fullmatch(expression)
-        in_names = plain and plain[1] in self.names and "self" not in self.names
+        in_names = plain and plain[1] in self.names
         field = self.names[plain[1]].field(plain[2]) if in_names else None
         if field:
             try:
                 return field()
             except (TypeError, LookupError):
-                pass  # the sandbox makes these an undefined value, as it does below
+                pass  # expr reports it as a reference that cannot be evaluated
         return expr.evaluate(expression, self.names)
 
     def _hint(self, expression: str) -> str:
