@@ -58,6 +58,7 @@ from generator.analysis.yamltext import (
     quoted,
     styled_chars,
 )
+from generator.compute.expr import require_valid
 from generator.compute.figures import compute
 from generator.errors import PlanError, Problem
 from generator.model.loader import parse_yaml, validate_data
@@ -95,6 +96,7 @@ def import_document(path: str | Path) -> ImportResult:
     analysis = analyse(document)
     importer = _Importer(analysis, check(analysis))
     data = importer.run()
+    require_valid(data, Path(path))  # a hostile {=…} copied from the document is refused, not written
     text = dump(data)
     result = ImportResult(text, data, importer.review, importer.unplaced)
     try:  # check what is written, as `vanban build` will read it

@@ -6,7 +6,8 @@ import sys
 from pathlib import Path
 
 from generator.analysis.docread import DocumentError
-from generator.errors import OutputError
+from generator.cli.common import print_problems
+from generator.errors import OutputError, PlanError
 from generator.files import atomic_file
 from generator.analysis.importer import ImportResult, import_document
 
@@ -37,6 +38,9 @@ def run(args) -> int:
         result = import_document(args.document)
     except DocumentError as exc:
         print(f"Không đọc được văn bản. {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except PlanError as exc:
+        print_problems("Văn bản có tham chiếu không hợp lệ, chưa ghi tệp nào", exc.problems)
         return EXIT_BAD_INPUT
     if args.output:
         try:

@@ -25,6 +25,7 @@ def _lint(args) -> int:
     from generator.build import compute_loaded
     from generator.render.lint import lint_template
     from generator.model.loader import load_plan
+    from generator.safezip import open_package
 
     plan = args.plan or (BUNDLED_PLAN if BUNDLED_PLAN.exists() else None)
     figures = compute_loaded(load_plan(plan)) if plan else None
@@ -35,6 +36,7 @@ def _lint(args) -> int:
             status = EXIT_BAD_INPUT
             continue
         try:
+            open_package(path)  # budgets checked before docxtpl-lint parses it (generator/safezip.py)
             findings = lint_template(path, figures)
         except Exception as exc:  # a file docxtpl-lint cannot open is not a template
             print(f"{path}: không đọc được tệp mẫu ({exc})")

@@ -2,7 +2,7 @@
 
 Nothing here formats for print except the values a reference inserts into running text.
 References: a count may be "=phu_luc_1.tong"; text may hold "{=phu_luc_1.tong}". They are
-evaluated with Jinja's sandbox over the computed figures only, with cycle detection.
+evaluated by compute/expr.py (a small bounded language) over the computed figures only, with cycle detection.
 """
 
 from __future__ import annotations
@@ -11,21 +11,15 @@ import difflib
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
-from jinja2 import StrictUndefined, TemplateError, UndefinedError
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
-
+from generator.compute import expr
+from generator.compute.expr import TEXT_REFERENCE
 from generator.errors import DataPath, PlanError, Problem, format_path
 from generator.model.schema import MAX_AMOUNT, REFERENCE_PREFIX, Bang, Block, Dong, NguonKinhPhi, Plan
 from generator.vi import diem_letter, format_number, roman
 
-TEXT_REFERENCE = re.compile(r"\{=([^{}]+)\}")
-#: A field of a name ("phu_luc_2.tong", "bien.ten"): looked up without the sandbox, as it would look
-#: it up (true, false, none and not are Jinja's own words).
+#: A field of a name ("phu_luc_2.tong", "bien.ten"): looked up directly (true, false, none and not are words of the language).
 PLAIN_REFERENCE = re.compile(r"(?!(?:true|false|none|not)\.)([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)")
-_SANDBOX = SandboxedEnvironment(undefined=StrictUndefined)
 ROOT_NAMES = ("phu_luc_1", "phu_luc_2", "bien")
 #: The label of a body paragraph by its kind (a diem's is its letter).
 BLOCK_LABELS = {"doan": "", "gach": "-", "cong": "+"}
@@ -115,7 +109,7 @@ def appendix_labels(plan: Plan) -> dict[str, str]:
 
 
 class _Lazy(Mapping):
-    """A read-only mapping whose values are computed on first access (for the sandbox)."""
+    """A read-only mapping whose values are computed on first access (a name's fields for expr)."""
 
     def __init__(self, getters: dict[str, Callable[[], object]]):
         self._getters = getters
@@ -130,7 +124,7 @@ class _Lazy(Mapping):
         return len(self._getters)
 
     def field(self, name: str) -> Callable[[], object] | None:
-        """The getter the sandbox calls for ".name"; None where it has none, or where ".name" is a
+        """The getter of ".name" for plain references; None where it has none, or where ".name" is a
         method of the mapping (.items)."""
         return None if hasattr(_Lazy, name) else self._getters.get(name)
 
@@ -185,33 +179,26 @@ class _Calculator:
 
     # -- evaluation ---------------------------------------------------------------------------
     def evaluate(self, expression: str, path: DataPath) -> object:
-        """Evaluate a reference expression in the sandbox; errors become PlanError at `path`."""
+        """Evaluate a reference expression (compute/expr.py); errors become PlanError at `path`."""
         try:
             return self._value(expression)
         except _Cycle:
             raise
-        except UndefinedError as exc:
-            raise _fail(path, f"tham chiếu {expression.strip()!r} không tồn tại ({_undefined_vi(exc)}){self._hint(expression)}")
-        except SecurityError:
-            raise _fail(path, f"tham chiếu {expression.strip()!r} bị chặn: chỉ được dùng số liệu của kế hoạch")
-        except TemplateError as exc:
-            raise _fail(path, f"tham chiếu {expression.strip()!r} không hợp lệ: {exc}")
-        except (TypeError, ArithmeticError) as exc:
-            raise _fail(path, f"tham chiếu {expression.strip()!r} không tính được: {exc}")
+        except expr.ReferenceError_ as exc:
+            raise _fail(path, expr.message(expression, exc, self._hint)) from None
 
     def _value(self, expression: str) -> object:
         """The value of a reference expression: a plain field of a name found directly (several times
-        faster), any other evaluated in the sandbox. (With a name "self" the sandbox cannot be called
-        at all, and each reference fails: then none is found directly either.)"""
+        faster), any other evaluated by compute/expr.py."""
         plain = PLAIN_REFERENCE.fullmatch(expression)
-        in_names = plain and plain[1] in self.names and "self" not in self.names
+        in_names = plain and plain[1] in self.names
         field = self.names[plain[1]].field(plain[2]) if in_names else None
         if field:
             try:
                 return field()
             except (TypeError, LookupError):
-                pass  # the sandbox makes these an undefined value, as it does below
-        return _compiled(expression)(**self.names)
+                pass  # expr reports it as a reference that cannot be evaluated
+        return expr.evaluate(expression, self.names)
 
     def _hint(self, expression: str) -> str:
         words = re.findall(r"[a-z_][a-z0-9_]*", expression)
@@ -292,12 +279,6 @@ class _Calculator:
         return TEXT_REFERENCE.sub(value, text) if "{=" in text else text
 
 
-@lru_cache(maxsize=4096)
-def _compiled(expression: str):
-    """A reference expression compiled once per process (plans of a batch share their references)."""
-    return _SANDBOX.compile_expression(expression, undefined_to_none=False)
-
-
 class _Cycle(PlanError):
     def __init__(self, path: DataPath, message: str):
         super().__init__([Problem(message, path)])
@@ -311,13 +292,6 @@ def _capped(total: int, path: DataPath) -> int:
     if total > MAX_AMOUNT:
         raise _fail(path, f"tổng {format_number(total)} vượt giới hạn đọc bằng chữ ({format_number(MAX_AMOUNT)})")
     return total
-
-
-def _undefined_vi(exc: UndefinedError) -> str:
-    match = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", str(exc))
-    if match:
-        return f"không có {match.group(1) or match.group(2)!r}"
-    return str(exc)
 
 
 def _blocks(calc: _Calculator, blocks: list[Block], path: DataPath) -> list[BodyBlock]:

@@ -56,7 +56,7 @@ def to_int(value: str | None) -> int | None:
     """An integer attribute ("12", "12.0"); None when absent or not a number."""
     try:
         return None if value is None else int(float(value))
-    except ValueError:
+    except (ValueError, OverflowError):  # "abc", "1e999"
         return None
 
 

@@ -18,10 +18,14 @@ from lxml import etree
 
 from generator.docx.errors import DocxError
 from generator.docx.ns import RT_OFFICE_DOCUMENT, WORD_MAIN_TYPES, q
+from generator.files import InputFileError, read_regular
+from generator.safezip import DOCX, MAX_FILE, PackageError, check_archive
 
 PathOrFile: TypeAlias = str | Path | IO[bytes]
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: an old .doc, or an encrypted .docx
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream an encrypted OOXML file holds
+#: Relationships that may point outside the package (links, linked pictures): not parts vanban reads.
+_EXTERNAL_OK = ("/hyperlink", "/image", "/oleObject", "/attachedTemplate")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=False)
 
 
@@ -85,17 +89,21 @@ def parse_xml(data: bytes, where: str) -> etree._Element:
 
 
 def _read_bytes(source: PathOrFile, name: str) -> bytes:
+    """The file's bytes: a regular file only, never more than safezip.MAX_FILE (DocxError otherwise)."""
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.exists():
             raise DocxError(f"Không tìm thấy tệp «{name}».")
-        if not path.is_file():
+        if path.is_dir():
             raise DocxError(f"«{name}» không phải là một tệp (có thể là thư mục).")
         try:
-            return path.read_bytes()
-        except OSError as exc:
-            raise DocxError(f"Không đọc được tệp «{name}»: {exc.strerror}.") from None
-    return source.read()
+            return read_regular(path, MAX_FILE)
+        except InputFileError as exc:
+            raise DocxError(f"Không đọc được tệp «{name}»: {exc}.") from None
+    data = source.read(MAX_FILE + 1)
+    if len(data) > MAX_FILE:
+        raise DocxError(f"Tệp «{name}» quá lớn để là một văn bản Word.")
+    return data
 
 
 def open_package(source: PathOrFile) -> Package:
@@ -116,11 +124,14 @@ def open_package(source: PathOrFile) -> Package:
         raise DocxError(f"Tệp «{name}» không phải văn bản Word .docx (không phải tệp nén ZIP).")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(archive, DOCX)  # sizes, total, ratio and count before anything is inflated
             parts = {
                 info.filename.lstrip("/"): archive.read(info)
                 for info in archive.infolist()
                 if info.filename.endswith((".xml", ".rels"))
             }
+    except PackageError as exc:
+        raise DocxError(f"Tệp «{name}» không đọc được: {exc}.") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
         raise DocxError(f"Tệp «{name}» không phải văn bản Word .docx hợp lệ (tệp nén hỏng: {exc}).") from None
     package = Package(name, parts, "")
@@ -131,6 +142,12 @@ def open_package(source: PathOrFile) -> Package:
     if content_type not in WORD_MAIN_TYPES:
         raise DocxError(f"Tệp «{name}» không phải văn bản Word .docx (loại nội dung {content_type or 'không rõ'}).")
     package.main = main
+    for rel in package.relationships(main).values():
+        if rel.external and not rel.type.endswith(_EXTERNAL_OK):
+            raise DocxError(
+                f"Tệp «{name}» có phần {rel.type.rsplit('/', 1)[-1]} trỏ ra ngoài tệp ({rel.target}): "
+                "vanban chỉ đọc văn bản chứa đủ các phần bên trong; hãy mở bằng Word và lưu lại."
+            )
     return package
 
 

@@ -42,6 +42,7 @@ from generator.docx.ns import (
     to_int,
     val,
 )
+from generator.docx.errors import DocxError
 from generator.docx.package import Package, PathOrFile, open_package
 from generator.docx.styles import Props, StyleSheet, TableStyle, theme_fonts
 
@@ -67,6 +68,14 @@ def _walk(el: Element) -> Iterator[tuple[str, Element]]:
             yield from _walk(child)
 
 
+def _theme(package: Package, part: str | None) -> Element | None:
+    """The theme part, or None when there is none or it is damaged (its fonts are then unknown)."""
+    try:
+        return package.xml(part) if part else None
+    except DocxError:
+        return None
+
+
 class _Reader:
     def __init__(self, package: Package):
         self.package = package
@@ -77,7 +86,7 @@ class _Reader:
         styles = package.related(self.main, RT_STYLES)
         self.styles = StyleSheet(
             package.xml(styles) if styles else etree.Element(q("w:styles")),
-            theme_fonts(package.xml(theme) if theme else None),
+            theme_fonts(_theme(package, theme)),
             package.xml(numbering) if numbering else None,
         )
         self.path = package.name
@@ -88,7 +97,7 @@ class _Reader:
     def read(self) -> DocModel:
         body = self.package.xml(self.main).find(q("w:body"))
         if body is None:
-            body = etree.Element(q("w:body"))
+            raise DocxError(f"Tệp «{self.path}» không phải văn bản Word hợp lệ: phần văn bản chính không có thân văn bản (<w:body>).")
         sect_els = [p.find(f"{q('w:pPr')}/{q('w:sectPr')}") for p in body.iter(q("w:p"))]
         sect_els = [s for s in sect_els if s is not None]
         final = body.find(q("w:sectPr"))

@@ -36,9 +36,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
+from generator.compute.expr import check_data
 from generator.compute.figures import TEXT_REFERENCE, PlanFigures
 from generator.errors import PlanError, Problem
 from generator.files import write_files
+from generator.safezip import XLSX, PackageError, open_package
 from generator.model.yamlfile import YamlFile, new_map, same_style, write_new_file
 from generator.model.schema import Plan
 from generator.compute.solieu import diff_figures, figures_to_json
@@ -52,6 +54,8 @@ NUMBER_FORMAT = '[<1000]0;[<1000000]0"."000;0"."000"."000'
 LARGE_FORMATS = ((10**12, '0"."000"."000"."000"."000'), (10**9, '0"."000"."000"."000'))
 
 HEADER_ROW, FIRST_ROW = 4, 5
+MAX_ROWS = 10_000  # rows of a sheet import reads
+MAX_CELL_NUMBER = 10**15  # no count or price of a plan comes near
 SOURCES_SHEET, META_SHEET, SUMMARY_SHEET = "Nguồn", "vanban", "Tổng hợp"
 TOTAL_KEY, GROUP_KEY = "tong", "nhom:"
 FONT = "Times New Roman"
@@ -353,6 +357,8 @@ class _Cells:
         if column.kind in ("count", "money"):
             return self._number(ws, ref, value, column)
         text = value if isinstance(value, str) else _number_text(value)
+        for _, source, why in check_data(text):  # a reference typed in a cell obeys the plan's rules
+            self.fail(ws, ref, f"tham chiếu {{={source}}} không hợp lệ: {why}")
         if column.kind == "source" and text not in source_names:
             self.fail(ws, ref, f"nguồn kinh phí «{text}» không có trong danh sách ({'; '.join(source_names)})")
             return None
@@ -362,6 +368,9 @@ class _Cells:
         what = column.title.split(" (")[0].lower()
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(ws, ref, f"{what} phải là số, thấy chữ «{value}» (gõ số liền, không dấu chấm, ví dụ 250000)")
+            return None
+        if not -MAX_CELL_NUMBER <= value <= MAX_CELL_NUMBER:  # also inf (<v>1e309</v>) and NaN
+            self.fail(ws, ref, f"{what} quá lớn hoặc không phải số ({value})")
             return None
         if value != int(value):
             self.fail(ws, ref, f"{what} phải là số nguyên, thấy {value} (có phần thập phân)")
@@ -381,7 +390,9 @@ def read_rows(ws: Worksheet, columns: tuple[Column, ...], cells: _Cells, source_
     """The non-empty rows between the header and the total row, in order (of a group row only its name)."""
     key_column = columns[-1].letter
     rows, total = [], None
-    for row in range(FIRST_ROW, ws.max_row + 1):
+    if ws.max_row > MAX_ROWS:  # rows vanban reads, not the sheet's declared size (XFD1048576)
+        cells.fail(ws, f"A{ws.max_row}", f"trang tính có dữ liệu đến dòng {ws.max_row}; vanban chỉ đọc {MAX_ROWS} dòng đầu — xóa các dòng thừa bên dưới")
+    for row in range(FIRST_ROW, min(ws.max_row, MAX_ROWS) + 1):
         key = str(ws[f"{key_column}{row}"].value or "").strip() or None
         if key == TOTAL_KEY:
             total = row
@@ -614,10 +625,10 @@ def _require(cells: _Cells, ws: Worksheet, read: ReadRow, names: tuple[str, ...]
 
 
 def _open(path: Path):
-    if not path.is_file():
-        raise PlanError([Problem("không tìm thấy tệp bảng tính", (), path)])
     try:
-        return load_workbook(path, data_only=False)
+        return load_workbook(open_package(path, XLSX), data_only=False)  # budgets first (generator/safezip.py)
+    except PackageError as exc:
+        raise PlanError([Problem(f"không đọc được bảng tính .xlsx: {exc}", (), path)]) from None
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise PlanError([Problem(f"không đọc được bảng tính .xlsx ({exc.__class__.__name__}: {exc})", (), path)]) from None
 

@@ -19,9 +19,20 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from generator.errors import DataPath, PlanError, Problem
+from generator.files import InputFileError, read_regular
 from generator.model.schema import Plan
+from generator.vi.numbers import DIEM_LETTERS
 
+MAX_ROMAN = 3999  # vi.roman writes 1 to 3,999
 MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Budgets of one YAML file, checked on its event stream before anything is built: nesting depth,
+#: nodes (a plan has a few thousand; the round-trip parser reads ~10,000 a second), nodes added by
+#: aliases (a few nested &a/*a grow exponentially), digits of a number (Python refuses > 4,300),
+#: problems listed for one file.
+MAX_DEPTH, MAX_NODES, MAX_ALIAS_NODES, MAX_DIGITS, MAX_PROBLEMS = 64, 20_000, 100_000, 30, 100
+#: Nodes of a units file (the communes of a whole country, ~60 nodes each).
+UNITS_MAX_NODES = 1_000_000
+_NUMBER_LIKE = re.compile(r"[-+]?(?:0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?)")
 #: Characters XML 1.0 cannot hold (they would corrupt document.xml).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -56,17 +67,10 @@ def read_text(path: Path) -> str:
     def fail(message: str, line: int | None = None) -> PlanError:
         return PlanError([Problem(message, (), path, line)])
 
-    if not path.exists():
-        raise fail("không tìm thấy tệp")
-    if path.is_dir():
-        raise fail("đây là một thư mục, không phải tệp dữ liệu .yaml")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise fail(f"tệp quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB cho một kế hoạch)")
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise fail(f"không đọc được tệp: {exc.strerror}") from None
+        data = read_regular(path, MAX_FILE_BYTES, "tệp dữ liệu .yaml")
+    except InputFileError as exc:
+        raise fail(str(exc)) from None
     if not data.strip():
         raise fail("tệp rỗng: không có dữ liệu kế hoạch")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -91,8 +95,9 @@ def read_text(path: Path) -> str:
     return text
 
 
-def parse_yaml(text: str, source: Path | None) -> CommentedMap:
-    """Parse YAML text (round-trip, so positions and comments are kept)."""
+def parse_yaml(text: str, source: Path | None, *, max_nodes: int = MAX_NODES) -> CommentedMap:
+    """Parse YAML text (round-trip, so positions and comments are kept), within the budgets."""
+    check_budgets(text, source, max_nodes)
     try:
         data = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
@@ -105,6 +110,58 @@ def parse_yaml(text: str, source: Path | None) -> CommentedMap:
     if not isinstance(data, CommentedMap):
         raise PlanError([Problem("tệp phải là một bảng khóa: giá trị (co_quan:, van_ban:, …)", (), source, 1, 1)])
     return data
+
+
+def check_budgets(text: str, source: Path | None, max_nodes: int = MAX_NODES) -> None:
+    """PlanError at the first place the YAML text breaks a budget: nesting deeper than MAX_DEPTH,
+    more than `max_nodes` nodes, aliases that add more than MAX_ALIAS_NODES nodes once expanded,
+    a number longer than MAX_DIGITS, or a tag
+    (!!binary, !!python/…, !anything: a plan file holds plain text and numbers). Read as libyaml
+    events (no tree is built); a syntax error is left to the parser, which locates it."""
+    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent, ScalarEvent
+
+    def fail(message: str, event) -> PlanError:
+        mark = event.start_mark
+        return PlanError([Problem(message, (), source, *((mark.line + 1, mark.column + 1) if mark else ()))])
+
+    sizes: dict[str, int] = {}  # anchor → nodes of its value, aliases expanded
+    stack: list[list] = [[None, 0]]  # open collections: [anchor, nodes so far]
+    nodes = by_alias = 0
+    try:
+        for event in YAML(typ="safe").parse(text):
+            if isinstance(event, NodeEvent) and not isinstance(event, AliasEvent) and event.tag and not _implicit(event):
+                raise fail(f"không dùng thẻ YAML ({event.tag}) trong tệp dữ liệu; hãy ghi giá trị thường", event)
+            nodes += 1
+            if nodes > max_nodes:
+                raise fail(f"tệp có quá nhiều phần tử (hơn {max_nodes:,}); một kế hoạch chỉ có vài nghìn".replace(",", "."), event)
+            if isinstance(event, CollectionStartEvent):
+                stack.append([event.anchor, 1])
+                if len(stack) > MAX_DEPTH:
+                    raise fail(f"dữ liệu lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)", event)
+                continue
+            if isinstance(event, CollectionEndEvent):
+                anchor, count = stack.pop()
+            elif isinstance(event, ScalarEvent):
+                if not event.style and len(event.value) > MAX_DIGITS and _NUMBER_LIKE.fullmatch(event.value):
+                    raise fail(f"số quá dài ({len(event.value)} chữ số; tối đa {MAX_DIGITS})", event)
+                anchor, count = event.anchor, 1
+            elif isinstance(event, AliasEvent):
+                anchor, count = None, sizes.get(event.anchor, 1)
+                by_alias += count
+                if by_alias > MAX_ALIAS_NODES:
+                    raise fail(f"các bí danh YAML (& / *) mở ra quá nhiều phần tử (hơn {MAX_ALIAS_NODES:,})".replace(",", "."), event)
+            else:
+                continue
+            if anchor:
+                sizes[anchor] = count
+            stack[-1][1] += count
+    except YAMLError:
+        return  # the round-trip parser reports it, located
+
+
+def _implicit(event) -> bool:
+    implicit = event.implicit
+    return any(implicit) if isinstance(implicit, tuple) else bool(implicit)
 
 
 def _yaml_problem_vi(problem: str) -> str:
@@ -122,8 +179,14 @@ def _yaml_problem_vi(problem: str) -> str:
     return problem
 
 
-def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem], source: Path | None) -> object:
-    """ruamel nodes → plain Python, NFC text, XML-illegal characters removed; positions recorded."""
+def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem], source: Path | None,
+           budget: list[int]) -> object:
+    """ruamel nodes → plain Python, NFC text, XML-illegal characters removed; positions recorded.
+    `budget` counts the nodes still allowed (aliases share nodes that this expands) and the depth."""
+    budget[0] -= 1
+    if budget[0] < 0 or len(path) > MAX_DEPTH:
+        what = f"lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)" if len(path) > MAX_DEPTH else "có quá nhiều phần tử (bí danh & / * lồng nhau?)"
+        raise PlanError([_locate(Problem(f"dữ liệu {what}", path[:MAX_DEPTH], source), positions)])
     if isinstance(node, dict):
         out = {}
         for key in node:
@@ -131,7 +194,7 @@ def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem
             if isinstance(node, CommentedMap) and key in (node.lc.data or {}):
                 line, col = node.lc.value(key)
                 positions[child] = (line + 1, col + 1)
-            out[str(key)] = _plain(node[key], child, positions, warnings, source)
+            out[str(key)] = _plain(node[key], child, positions, warnings, source, budget)
         return out
     if isinstance(node, list):
         out_list = []
@@ -140,7 +203,7 @@ def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem
             if isinstance(node, CommentedSeq) and index in (node.lc.data or {}):
                 line, col = node.lc.item(index)
                 positions[child] = (line + 1, col + 1)
-            out_list.append(_plain(item, child, positions, warnings, source))
+            out_list.append(_plain(item, child, positions, warnings, source, budget))
         return out_list
     if isinstance(node, str):
         text = unicodedata.normalize("NFC", str(node))
@@ -168,7 +231,7 @@ def to_plain(raw: object, source: Path | None = None) -> tuple[object, dict[Data
     """Parsed YAML → (plain data with NFC text, positions of every key and item, warnings)."""
     positions: dict[DataPath, tuple[int, int]] = {(): (1, 1)}
     warnings: list[Problem] = []
-    return _plain(raw, (), positions, warnings, source), positions, warnings
+    return _plain(raw, (), positions, warnings, source, [UNITS_MAX_NODES + MAX_ALIAS_NODES]), positions, warnings
 
 
 def validate_data(raw: CommentedMap | dict, source: Path | None = None) -> LoadedPlan:
@@ -183,8 +246,38 @@ def validate_plain(
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanError([_locate(translate(err, data, source), positions) for err in exc.errors()]) from None
+        errors = exc.errors()
+        problems = [_locate(translate(err, data, source), positions) for err in errors[:MAX_PROBLEMS]]
+        if len(errors) > MAX_PROBLEMS:
+            problems.append(Problem(f"… và {len(errors) - MAX_PROBLEMS} lỗi khác (chỉ liệt kê {MAX_PROBLEMS} lỗi đầu)", (), source))
+        raise PlanError(problems) from None
+    limits = plan_limits(plan)
+    if limits:
+        raise PlanError([_locate(Problem(message, path, source), positions) for message, path in limits])
     return LoadedPlan(plan, source, positions, warnings)
+
+
+def plan_limits(plan: Plan) -> list[tuple[str, DataPath]]:
+    """What the numbering can print: Mục and groups in Roman numerals up to 3,999; at most as many
+    điểm in a row as there are letters (a to y)."""
+    found = []
+    for name, items, path in (("mục", plan.muc, ("muc",)),
+                              ("nhóm", plan.phu_luc_1.nhom if plan.phu_luc_1 else [], ("phu_luc_1", "nhom"))):
+        if len(items) > MAX_ROMAN:
+            found.append((f"có {len(items)} {name}; số La Mã chỉ viết được đến {MAX_ROMAN} — hãy gộp bớt", path))
+    lists = [(plan.mo_dau, ("mo_dau",))]
+    for m, muc in enumerate(plan.muc):
+        lists.append((muc.noi_dung, ("muc", m, "noi_dung")))
+        lists += [(khoan.noi_dung, ("muc", m, "khoan", k, "noi_dung")) for k, khoan in enumerate(muc.khoan)]
+    for blocks, path in lists:
+        run = 0
+        for i, block in enumerate(blocks):
+            run = run + 1 if block.kind == "diem" else (run if block.kind == "cong" else 0)
+            if run > len(DIEM_LETTERS):
+                found.append((f"điểm thứ {run} liên tiếp: chỉ có {len(DIEM_LETTERS)} chữ cái đánh điểm (a đến y); "
+                              "hãy tách thành khoản mới hoặc dùng gạch đầu dòng", (*path, i, "diem")))
+                break
+    return found
 
 
 # --- pydantic errors in Vietnamese -------------------------------------------------------------

@@ -12,9 +12,10 @@ import re
 from functools import partial
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from generator.vi import FigureError, WordConvention, parse_figure
+from generator.model.hygiene import ascii_number, no_bidi, visible_text
 from generator.vi.words import MAX_AMOUNT
 
 #: Document types this version renders, with their NĐ 30 (Phụ lục III) name and abbreviation.
@@ -23,8 +24,10 @@ LOAI_VAN_BAN = {"ke_hoach": ("KẾ HOẠCH", "Kế hoạch", "KH")}
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 REFERENCE_PREFIX = "="
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(visible_text)]
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+#: A piece of text inserted into others ({=bien.x}): may be a lone combining mark, never a bidi control.
+Piece = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(no_bidi)]
 
 
 class Strict(BaseModel):
@@ -97,7 +100,7 @@ class VanBan(Strict):
     @classmethod
     def _no_padded_number(cls, value: object) -> object:
         if isinstance(value, str) and value.strip():
-            text = value.strip()
+            text = ascii_number(value.strip())
             if not text.isdigit() or (len(text) > 1 and text.startswith("0")):
                 raise ValueError(
                     f"số văn bản {text!r} không hợp lệ: ghi số nguyên không có số 0 ở đầu "
@@ -278,7 +281,7 @@ class Plan(Strict):
 
     co_quan: CoQuan
     van_ban: VanBan
-    bien: dict[Id, Union[int, Text]] = Field(
+    bien: dict[Id, Union[int, Piece]] = Field(
         default_factory=dict, description="Named values text can insert as {=bien.name} (e.g. a ward's facts)"
     )
     quy_uoc_so: QuyUoc = Field(default_factory=QuyUoc)

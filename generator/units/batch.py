@@ -6,7 +6,10 @@ and a workbook that reconciles the units' figures with the town plan.
     <out>/tong-hop-don-vi.xlsx     one row per unit, then their sums against the town plan
 
 A unit whose data is invalid is reported with its problems and not written (its folder from an
-earlier run, if any, is left as it was, and is not in the zip); the others still are.
+earlier run, if any, is kept as it was, and is not in the zip); the others still are.
+Everything is written into a staging tree inside the output folder and published in one step
+(generator.files.publish): a reader, or a batch killed half-way, sees the previous batch or the
+new one, never a mix.
 With ``jobs`` > 1 the units are built by that many processes, each with one `Renderer` (templates
 prepared once per process); the output is the same bytes whatever the number of processes. The
 zip and the workbook are written as the units come in (in file order), not held in memory.
@@ -27,8 +30,8 @@ from pathlib import Path
 
 from generator.build import compute_loaded, output_folder
 from generator.compute.figures import PlanFigures
-from generator.errors import PlanError, Problem
-from generator.files import atomic_file, sync_all, write_files
+from generator.errors import OutputError, PlanError, Problem
+from generator.files import keep_copy, publish, staging_folder, sync_all, write_fresh
 from generator.excel.xlsx import NUMBER_FORMAT
 from generator.model.loader import LoadedPlan, load_plan
 from generator.render.oxml import ZipStream, write_zip
@@ -153,7 +156,7 @@ class _Job:
         result.tong = figures.phu_luc_2.tong if figures.phu_luc_2 else 0
         self.renderer = self.renderer or Renderer()
         files = self.renderer.render_plan(figures).files
-        write_files(self.folder / unit.slug, files, durable=False)
+        write_fresh(self.folder / unit.slug, files)
         result.files = {name: (len(data), zlib.crc32(data)) for name, data in sorted(files.items())}
         return result
 
@@ -237,27 +240,45 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
     units = _load_units(units_path, jobs, meanwhile)
     town_values = _town_values(compute_loaded(town), units)
     folder = output_folder(plan_path, out)
-    job = _Job(town, units, folder / UNITS_FOLDER, renderer)
+    with staging_folder(folder) as staging:
+        results, lines = _write_batch(staging, town, town_values, units, renderer, jobs, progress)
+        for result in results:  # a unit that failed keeps the folder of an earlier run
+            if not result.ok:
+                keep_copy(folder / UNITS_FOLDER / result.unit.slug, staging / UNITS_FOLDER / result.unit.slug)
+        sync_all()  # the units' files, written without a per-file fsync
+        publish(folder, staging, [UNITS_FOLDER, ARCHIVE, WORKBOOK])
+    return BatchResult(folder, results, lines, [folder / ARCHIVE, folder / WORKBOOK])
+
+
+def _write_batch(staging: Path, town: LoadedPlan, town_values: dict[str, int], units: Units, renderer: Renderer,
+                 jobs: int, progress: bool) -> tuple[list[UnitResult], list[Line]]:
+    """Every unit's folder, the zip and the workbook, into `staging`."""
+    job = _Job(town, units, staging / UNITS_FOLDER, renderer)
+    job.folder.mkdir()
     results: list[UnitResult] = []
     book = SummaryBook([line.ten for line in units.doi_chieu])
-    with (atomic_file(folder / ARCHIVE) as handle, _results(job, range(len(units.units)), jobs) as stream,
-          _progress(len(units.units), progress) as advance):
-        archive = ZipStream(handle)
-        for result in stream:
-            for name, (size, crc) in result.files.items():
-                archive.add(f"{result.unit.slug}/{name}", job.folder / result.unit.slug / name, size, crc)
-            book.add(result)
-            results.append(result)
-            advance()
-        archive.close()
-    lines = [
-        Line(line.ten, sum(r.values.get(line.ten, 0) for r in results), town_values[line.ten])
-        for line in units.doi_chieu
-    ]
-    stamp = datetime(town.plan.van_ban.nam, town.plan.van_ban.thang, town.plan.van_ban.ngay or 1)
-    sync_all()  # the units' files, written without a per-file fsync
-    written = [folder / ARCHIVE, *write_files(folder, {WORKBOOK: book.finish(results, lines, stamp)})]
-    return BatchResult(folder, results, lines, written)
+    try:
+        with (open(staging / ARCHIVE, "xb") as handle, _results(job, range(len(units.units)), jobs) as stream,
+              _progress(len(units.units), progress) as advance):
+            archive = ZipStream(handle)
+            for result in stream:
+                for name, (size, crc) in result.files.items():
+                    archive.add(f"{result.unit.slug}/{name}", job.folder / result.unit.slug / name, size, crc)
+                book.add(result)
+                results.append(result)
+                advance()
+            archive.close()
+        lines = [
+            Line(line.ten, sum(r.values.get(line.ten, 0) for r in results), town_values[line.ten])
+            for line in units.doi_chieu
+        ]
+        stamp = datetime(town.plan.van_ban.nam, town.plan.van_ban.thang, town.plan.van_ban.ngay or 1)
+        write_fresh(staging, {WORKBOOK: book.finish(results, lines, stamp)})
+    except OSError as exc:
+        raise OutputError(f"không ghi được kết quả vào {staging.parent}: {exc.strerror or exc}") from None
+    finally:
+        book.discard()
+    return results, lines
 
 
 def _town_values(figures: PlanFigures, units: Units) -> dict[str, int]:
@@ -285,7 +306,7 @@ class SummaryBook:
         from openpyxl.styles import Alignment, Font
         from openpyxl.utils import get_column_letter
 
-        self._book = Workbook(write_only=True)
+        self._book, self._finished = Workbook(write_only=True), False
         self._sheet = self._book.create_sheet("Tổng hợp")
         self._new_cell, self._bold, self._names = WriteOnlyCell, Font(bold=True), line_names
         for column, width in enumerate((5, 22, 16, *(16 for _ in line_names), 18, 40), 1):
@@ -312,6 +333,16 @@ class SummaryBook:
         figures = [self._cell(result.values.get(name) if result.ok else None, figure=True) for name in self._names]
         self._sheet.append([result.unit.index + 1, result.unit.ten, result.unit.slug, *figures, result.tong, status])
 
+    def discard(self) -> None:
+        """Close the sheet's temporary writer if `finish` did not (no "Exception ignored" noise from
+        openpyxl's half-written sheet when a batch fails)."""
+        writer = getattr(self._sheet, "_writer", None)
+        if writer is not None and not self._finished:
+            try:
+                self._sheet.close()
+            except Exception:  # noqa: BLE001 - a half-written temporary sheet: nothing more to do
+                pass
+
     def finish(self, results: list[UnitResult], lines: list[Line], stamp: datetime) -> bytes:
         """The workbook's bytes, with its summary rows (same data, same bytes)."""
         from openpyxl.styles import PatternFill
@@ -333,6 +364,7 @@ class SummaryBook:
         self._book.properties.created = self._book.properties.modified = stamp
         raw = io.BytesIO()
         ExcelWriter(self._book, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
+        self._finished = True
         with zipfile.ZipFile(raw) as archive:  # again with fixed dates: same data, same bytes
             return write_zip([(info.filename, archive.read(info)) for info in archive.infolist()])
 

@@ -33,7 +33,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.resolver import VersionedResolver
 
 from generator.errors import DataPath, PlanError, Problem
-from generator.model.loader import LoadedPlan, parse_yaml, position, read_text, to_plain, translate, validate_plain
+from generator.model.loader import UNITS_MAX_NODES, LoadedPlan, parse_yaml, position, read_text, to_plain, translate, validate_plain
 from generator.render.renderer import document_number
 from generator.model.schema import LOAI_VAN_BAN, ChuKy, Plan, Strict, Text
 from generator.vi import format_date_short, format_number
@@ -205,7 +205,7 @@ def _fast_load(text: str, path: Path) -> object:
     try:
         return _libyaml_load(text)
     except YAMLError:
-        parse_yaml(text, path)
+        parse_yaml(text, path, max_nodes=UNITS_MAX_NODES)
         raise
 
 
@@ -310,7 +310,7 @@ class _Positions(Mapping):
 
     @cached_property
     def _table(self) -> dict:
-        return to_plain(parse_yaml(self._text, self._path), self._path)[1]
+        return to_plain(parse_yaml(self._text, self._path, max_nodes=UNITS_MAX_NODES), self._path)[1]
 
     def __getitem__(self, key):
         return self._table[key]
