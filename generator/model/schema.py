@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -71,6 +72,47 @@ Quantity = Annotated[
 ]
 #: Money in whole đồng.
 Money = Annotated[int, BeforeValidator(partial(_whole_number, what="đơn giá", minimum=0, allow_reference=False))]
+#: A lump sum in whole đồng (≥ 1).
+LumpSum = Annotated[int, BeforeValidator(partial(_whole_number, what="số tiền khoán gọn", minimum=1, allow_reference=False))]
+
+#: Decimal places a measured quantity may have (12,5 m²; 0,125 tấn).
+MAX_DECIMALS = 4
+
+
+def _measured(value: object, *, what: str) -> object:
+    """A quantity that may be decimal (12,5 m²): int, Decimal (from "12,5", 12.5 or "12.5") or a reference.
+
+    A YAML float is read through its shortest text (12.5 → Decimal("12.5")), never as binary.
+    """
+    if isinstance(value, float) and not isinstance(value, bool):
+        value = Decimal(repr(value))
+    elif isinstance(value, str) and not value.strip().startswith(REFERENCE_PREFIX):
+        text = value.strip()
+        if re.fullmatch(r"[0-9]+\.[0-9]{1,2}", text) and not re.fullmatch(r"[0-9]{1,3}\.[0-9]{3}", text):
+            value = Decimal(text)  # "12.5": a decimal point typed the English way
+        else:
+            try:
+                value = parse_figure(text)
+            except FigureError as exc:
+                raise ValueError(f"{what}: {exc}") from None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{what} không hợp lệ: {value}")
+        if value == value.to_integral_value():
+            value = int(value)
+        else:
+            if -value.as_tuple().exponent > MAX_DECIMALS:  # type: ignore[operator]
+                raise ValueError(f"{what} {value} có quá {MAX_DECIMALS} chữ số thập phân")
+            if value <= 0:
+                raise ValueError(f"{what} phải lớn hơn 0, thấy {value}")
+            if value > MAX_AMOUNT:
+                raise ValueError(f"{what} {value} vượt quá giới hạn {MAX_AMOUNT}")
+            return value.normalize() if value.as_tuple().exponent < 0 else value
+    return _whole_number(value, what=what, minimum=1, allow_reference=True)
+
+
+#: A quantity of a budget line or a multiplier: whole, decimal (measured units) or a reference.
+Measured = Annotated[Union[int, Decimal, str], BeforeValidator(partial(_measured, what="số lượng"))]
 
 
 class CoQuan(Strict):
@@ -151,12 +193,18 @@ class Block(Strict):
         return getattr(self, self.kind)
 
 
-class Khoan(Strict):
-    """A khoản (1., 2., …): with a bold title line, or with inline text after its number."""
+#: Levels of khoản: 1, 1.1, 1.1.1 (NĐ 30 does not provide for decimal numbering; HG-11 warns).
+MAX_KHOAN_DEPTH = 3
 
-    tieu_de: Text | None = None
-    van_ban: Text | None = None
-    noi_dung: list[Block] = Field(default_factory=list)
+
+class Khoan(Strict):
+    """A khoản (1., 2., …): with a bold title line, or with inline text after its number; it may hold
+    sub-khoản (1.1, 1.1.1), numbered automatically."""
+
+    tieu_de: Text | None = Field(default=None, title="Tiêu đề khoản", description="In đậm trên một dòng riêng: 1. Mục đích")
+    van_ban: Text | None = Field(default=None, title="Nội dung sau số", description="1. Chủ đề: … (không in đậm)")
+    noi_dung: list[Block] = Field(default_factory=list, title="Các đoạn", description="Đoạn, gạch (-), cộng (+), điểm (a))")
+    khoan: list["Khoan"] = Field(default_factory=list, title="Khoản con", description="1.1, 1.1.1 … đánh số tự động")
 
     @model_validator(mode="after")
     def _title_or_text(self) -> "Khoan":
@@ -164,13 +212,31 @@ class Khoan(Strict):
             raise ValueError("khoản phải có đúng một trong hai: tieu_de (tiêu đề in đậm) hoặc van_ban (nội dung sau số thứ tự)")
         return self
 
+    def depth(self) -> int:
+        return 1 + max((k.depth() for k in self.khoan), default=0)
+
 
 class Muc(Strict):
     """A Mục (I., II., …): title, optional direct paragraphs, then khoản."""
 
-    tieu_de: Text
-    noi_dung: list[Block] = Field(default_factory=list)
-    khoan: list[Khoan] = Field(default_factory=list)
+    tieu_de: Text = Field(title="Tiêu đề mục", description="IN HOA; số La Mã do vanban đánh")
+    noi_dung: list[Block] = Field(default_factory=list, title="Các đoạn ngay dưới mục")
+    khoan: list[Khoan] = Field(default_factory=list, title="Các khoản", description="1, 2, … (khoản con 1.1, 1.1.1)")
+
+    @model_validator(mode="after")
+    def _depth(self) -> "Muc":
+        deepest = max((k.depth() for k in self.khoan), default=0)
+        if deepest > MAX_KHOAN_DEPTH:
+            raise ValueError(f"khoản lồng quá {MAX_KHOAN_DEPTH} cấp (1, 1.1, 1.1.1); dùng điểm a), b) hoặc gạch (-) cho cấp dưới")
+        return self
+
+
+class Phan(Strict):
+    """A Phần (Phần I, Phần II …, NĐ 30 HG-01/02): title, optional paragraphs, then Mục."""
+
+    tieu_de: Text = Field(title="Tiêu đề phần", description="In hoa, căn giữa, dưới dòng “Phần I”")
+    noi_dung: list[Block] = Field(default_factory=list, title="Các đoạn ngay dưới phần")
+    muc: list[Muc] = Field(min_length=1, title="Các mục")
 
 
 class ChuKy(Strict):
@@ -189,7 +255,7 @@ class ChuKy(Strict):
 
 
 class ThanhVien(Strict):
-    """A member line of Phụ lục I (a unit and how many delegates it sends)."""
+    """A member line of a danh_sach (a unit and how many it sends)."""
 
     id: Id | None = None
     ten: Text
@@ -197,18 +263,27 @@ class ThanhVien(Strict):
 
 
 class Nhom(Strict):
-    """A group of Phụ lục I (I, II, III… numbered automatically)."""
+    """A group of a danh_sach (I, II, III… numbered automatically)."""
 
     id: Id | None = None
     ten: Text
     thanh_vien: list[ThanhVien] = Field(min_length=1)
 
 
-class PhuLuc1(Strict):
-    """Phụ lục I: attendees in groups with subtotals."""
+class CotDanhSach(Strict):
+    """Column titles of a danh_sach table, set by the plan."""
 
-    tieu_de: Text
-    nhom: list[Nhom] = Field(min_length=1)
+    stt: Text = Field(default="TT", title="Cột số thứ tự")
+    ten: Text = Field(default="Đơn vị", title="Cột tên")
+    so_luong: Text = Field(default="Số lượng đại biểu", title="Cột số lượng", description="Ví dụ: Số lượng vận động viên")
+
+
+class PhuLuc1(Strict):
+    """Grouped counts with subtotals (today's Phụ lục I; the body of a `danh_sach`)."""
+
+    tieu_de: Text = Field(title="Tiêu đề phụ lục", description="IN HOA")
+    cot: CotDanhSach = Field(default_factory=CotDanhSach, title="Tiêu đề các cột")
+    nhom: list[Nhom] = Field(min_length=1, title="Các nhóm")
 
 
 class NguonKinhPhi(Strict):
@@ -218,29 +293,93 @@ class NguonKinhPhi(Strict):
     ten: Text
 
 
+class HeSo(Strict):
+    """A multiplier column of a budget table (Số ngày, Số buổi, Số tháng…)."""
+
+    id: Id
+    ten: Text = Field(title="Tiêu đề cột", description="Ví dụ: Số ngày")
+
+
 class Dong(Strict):
-    """A budget line: amount = so_luong × don_gia, computed."""
+    """A budget line: amount = so_luong × multipliers × don_gia (rounded to whole đồng, half up), or a
+    lump sum (`khoan_gon`, with its reason in ghi_chu)."""
 
     id: Id | None = None
     noi_dung: Text
     don_vi_tinh: Text | None = None
-    so_luong: Quantity
-    don_gia: Money
+    so_luong: Measured | None = Field(default=None, description="Số nguyên, số thập phân (\"12,5\") hoặc tham chiếu (=id.so_luong)")
+    he_so: dict[Id, Measured] = Field(default_factory=dict, title="Các hệ số", description="Giá trị các cột hệ số của bảng: {so_ngay: 2}")
+    don_gia: Money | None = None
+    khoan_gon: LumpSum | None = Field(default=None, title="Số tiền khoán gọn", description="Thay cho số lượng × đơn giá; lý do ghi ở ghi_chu")
     nguon: Id | None = None
     ghi_chu: Text | None = None
 
+    @model_validator(mode="after")
+    def _priced_or_lump_sum(self) -> "Dong":
+        if self.khoan_gon is not None:
+            if self.so_luong is not None or self.don_gia is not None or self.he_so:
+                raise ValueError("dòng khoán gọn (khoan_gon) không ghi so_luong, don_gia hay he_so")
+            if self.ghi_chu is None:
+                raise ValueError("dòng khoán gọn phải có ghi_chu nêu lý do (in ở cột Ghi chú)")
+        elif self.so_luong is None or self.don_gia is None:
+            raise ValueError("dòng dự toán phải có so_luong và don_gia (hoặc khoan_gon: số tiền trọn gói)")
+        return self
+
+
+def _not_empty(value: list[Any]) -> list[Any]:
+    """A list written in the file must not be empty (one left out is checked by its model)."""
+    if not value:
+        raise ValueError("không được để trống (cần ít nhất 1 mục)")
+    return value
+
+
+class NhomDong(Strict):
+    """A group of lines inside one budget table, followed by its "Cộng" row."""
+
+    id: Id | None = None
+    ten: Text
+    dong: list[Dong] = Field(min_length=1)
+
 
 class Bang(Strict):
-    """A budget table of Phụ lục II."""
+    """A budget table: lines, or groups of lines; optional multiplier columns."""
 
     id: Id | None = None
     tieu_de: Text
     nguon: Id | None = None
-    dong: list[Dong] = Field(min_length=1)
+    he_so: list[HeSo] = Field(default_factory=list, title="Cột hệ số", description="Số ngày, số buổi…: thành tiền = số lượng × các hệ số × đơn giá")
+    bang_chu: bool = Field(default=True, title="In dòng Bằng chữ", description="false: bảng không có dòng “Bằng chữ”")
+    dong: list[Dong] = Field(default_factory=list)
+    nhom: list[NhomDong] = Field(default_factory=list, title="Nhóm dòng", description="Mỗi nhóm có dòng “Cộng”")
+
+    @field_validator("dong", "nhom")
+    @classmethod
+    def _given_not_empty(cls, value: list[Any]) -> list[Any]:
+        return _not_empty(value)
+
+    @model_validator(mode="after")
+    def _lines(self) -> "Bang":
+        if bool(self.dong) == bool(self.nhom):
+            raise ValueError("bảng phải có đúng một trong hai: dong (các dòng) hoặc nhom (các nhóm dòng), và không rỗng")
+        declared = [h.id for h in self.he_so]
+        if len(set(declared)) != len(declared):
+            raise ValueError("he_so: id cột hệ số bị trùng")
+        for i, line in enumerate(self.all_lines()):
+            if line.khoan_gon is not None:
+                continue
+            missing = [h for h in declared if h not in line.he_so]
+            extra = [h for h in line.he_so if h not in declared]
+            if missing or extra:
+                what = f"thiếu {', '.join(missing)}" if missing else f"không khai báo {', '.join(extra)}"
+                raise ValueError(f"dòng {i + 1} ({line.noi_dung!r}): he_so {what}; các cột hệ số của bảng: {', '.join(declared) or 'không có'}")
+        return self
+
+    def all_lines(self) -> list[Dong]:
+        return list(self.dong) + [d for group in self.nhom for d in group.dong]
 
 
 class PhuLuc2(Strict):
-    """Phụ lục II: budget tables, funding sources."""
+    """Budget tables and funding sources (today's Phụ lục II; the body of a `du_toan`)."""
 
     tieu_de: Text
     nguon_kinh_phi: list[NguonKinhPhi] = Field(min_length=1)
@@ -254,11 +393,150 @@ class PhuLuc2(Strict):
         for i, bang in enumerate(self.bang):
             if bang.nguon:
                 used.append((f"bang[{i}].nguon", bang.nguon))
-            used += [(f"bang[{i}].dong[{j}].nguon", d.nguon) for j, d in enumerate(bang.dong) if d.nguon]
+            used += [(f"bang[{i}].dong[{j}].nguon", d.nguon) for j, d in enumerate(bang.all_lines()) if d.nguon]
         for where, source in used:
             if source not in known:
                 raise ValueError(f"{where}: nguồn kinh phí {source!r} chưa khai báo trong nguon_kinh_phi ({', '.join(known)})")
         return self
+
+
+class DanhSach(PhuLuc1):
+    """Appendix kind `danh_sach`: grouped counts with subtotals; column titles set by the plan."""
+
+    id: Id = Field(title="Mã phụ lục", description="Dùng để tham chiếu: {=id.tong}, {=id.ten}")
+    loai: Literal["danh_sach"]
+
+
+class DuToan(PhuLuc2):
+    """Appendix kind `du_toan`: the budget."""
+
+    id: Id = Field(title="Mã phụ lục")
+    loai: Literal["du_toan"]
+
+
+class Nguoi(Strict):
+    """A person of a danh_sach_nguoi."""
+
+    id: Id | None = None
+    ho_ten: Text = Field(title="Họ và tên")
+    chuc_vu: Text | None = Field(default=None, title="Chức vụ")
+    don_vi: Text | None = Field(default=None, title="Đơn vị")
+    ghi_chu: Text | None = Field(default=None, title="Ghi chú")
+
+
+class NhomNguoi(Strict):
+    """A group of persons (I, II … numbered automatically), with its count."""
+
+    id: Id | None = None
+    ten: Text
+    nguoi: list[Nguoi] = Field(min_length=1)
+
+
+#: Columns a list of persons may print, in this order, with their titles.
+COT_NGUOI = {"ho_ten": "Họ và tên", "chuc_vu": "Chức vụ", "don_vi": "Đơn vị", "ghi_chu": "Ghi chú"}
+
+
+class DanhSachNguoi(Strict):
+    """Appendix kind `danh_sach_nguoi`: persons (STT, Họ và tên, Chức vụ, Đơn vị, Ghi chú), grouped or not."""
+
+    id: Id = Field(title="Mã phụ lục")
+    loai: Literal["danh_sach_nguoi"]
+    tieu_de: Text
+    cot: list[Literal["ho_ten", "chuc_vu", "don_vi", "ghi_chu"]] = Field(
+        default_factory=lambda: ["ho_ten", "chuc_vu", "don_vi", "ghi_chu"], title="Các cột in",
+        description="Chọn trong ho_ten, chuc_vu, don_vi, ghi_chu (STT luôn có)")
+    nguoi: list[Nguoi] = Field(default_factory=list, title="Danh sách (không chia nhóm)")
+    nhom: list[NhomNguoi] = Field(default_factory=list, title="Danh sách theo nhóm")
+
+    @field_validator("nguoi", "nhom")
+    @classmethod
+    def _given_not_empty(cls, value: list[Any]) -> list[Any]:
+        return _not_empty(value)
+
+    @model_validator(mode="after")
+    def _persons(self) -> "DanhSachNguoi":
+        if bool(self.nguoi) == bool(self.nhom):
+            raise ValueError("danh sách người phải có đúng một trong hai: nguoi (không chia nhóm) hoặc nhom, và không rỗng")
+        if "ho_ten" not in self.cot or len(set(self.cot)) != len(self.cot):
+            raise ValueError("cot phải có ho_ten và không lặp cột")
+        return self
+
+
+#: Column types of a general table.
+KIEU_COT = ("chu", "so_nguyen", "tien", "so_thap_phan", "ngay", "gio")
+
+
+class CotBang(Strict):
+    """A declared column of a general table: its type, or a formula over the row's fields."""
+
+    id: Id
+    ten: Text = Field(title="Tiêu đề cột")
+    kieu: Literal["chu", "so_nguyen", "tien", "so_thap_phan", "ngay", "gio"] = Field(
+        default="chu", title="Kiểu", description="chu, so_nguyen, tien (đồng), so_thap_phan, ngay (dd/mm/yyyy), gio (hh:mm)")
+    cong_thuc: str | None = Field(default=None, title="Công thức", description="Tính từ các cột khác của dòng, ví dụ so_nguoi * muc_chi")
+    tong: bool = Field(default=False, title="Cộng cột", description="In tổng cột ở dòng Tổng cộng")
+
+    @model_validator(mode="after")
+    def _summable(self) -> "CotBang":
+        if self.tong and self.kieu not in ("so_nguyen", "tien", "so_thap_phan"):
+            raise ValueError(f"cột {self.id!r} kiểu {self.kieu} không cộng được (tong: true chỉ cho so_nguyen, tien, so_thap_phan)")
+        if self.cong_thuc is not None and self.kieu not in ("so_nguyen", "tien", "so_thap_phan"):
+            raise ValueError(f"cột {self.id!r}: công thức chỉ dùng cho cột số (so_nguyen, tien, so_thap_phan)")
+        return self
+
+
+Cell = Union[int, Decimal, str, None]
+
+
+class BangChung(Strict):
+    """Appendix kind `bang`: a general table of declared, typed columns; rows are id → value."""
+
+    id: Id = Field(title="Mã phụ lục")
+    loai: Literal["bang"]
+    tieu_de: Text
+    cot: list[CotBang] = Field(min_length=1)
+    dong: list[dict[Id, Any]] = Field(min_length=1, title="Các dòng", description="Mỗi dòng: {id cột: giá trị}")
+    bang_chu: bool = Field(default=False, title="In dòng Bằng chữ dưới tổng tiền")
+
+    @model_validator(mode="after")
+    def _columns(self) -> "BangChung":
+        ids = [c.id for c in self.cot]
+        if len(set(ids)) != len(ids):
+            raise ValueError("cot: id cột bị trùng")
+        computed = {c.id for c in self.cot if c.cong_thuc}
+        for r, row in enumerate(self.dong):
+            unknown = [k for k in row if k not in ids]
+            if unknown:
+                raise ValueError(f"dòng {r + 1}: cột {', '.join(unknown)} chưa khai báo trong cot ({', '.join(ids)})")
+            typed = [k for k in row if k in computed]
+            if typed:
+                raise ValueError(f"dòng {r + 1}: cột {', '.join(typed)} có công thức, không ghi giá trị")
+        return self
+
+
+class VanBanPhuLuc(Strict):
+    """Appendix kind `van_ban`: text (a programme, a timeline, tasks) with the body's paragraph kinds."""
+
+    id: Id = Field(title="Mã phụ lục")
+    loai: Literal["van_ban"]
+    tieu_de: Text
+    noi_dung: list[Block] = Field(default_factory=list)
+    muc: list[Muc] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "VanBanPhuLuc":
+        if not self.noi_dung and not self.muc:
+            raise ValueError("phụ lục văn bản phải có noi_dung hoặc muc")
+        return self
+
+
+#: One appendix, of a kind named by `loai`.
+PhuLuc = Annotated[
+    Union[DanhSach, DanhSachNguoi, DuToan, BangChung, VanBanPhuLuc],
+    Field(discriminator="loai"),
+]
+#: Kinds of appendices.
+LOAI_PHU_LUC = ("danh_sach", "danh_sach_nguoi", "du_toan", "bang", "van_ban")
 
 
 class QuyUoc(Strict):
@@ -276,6 +554,7 @@ class QuyUoc(Strict):
 class Plan(Strict):
     """A whole plan: the single source of truth for the Kế hoạch and its appendices."""
 
+    mau: Text | None = Field(default=None, title="Bộ mẫu riêng", description="Thư mục bộ mẫu .docx (so với tệp kế hoạch)")
     co_quan: CoQuan
     van_ban: VanBan
     bien: dict[Id, Union[int, Text]] = Field(
@@ -283,14 +562,50 @@ class Plan(Strict):
     )
     quy_uoc_so: QuyUoc = Field(default_factory=QuyUoc)
     mo_dau: list[Block] = Field(min_length=1)
-    muc: list[Muc] = Field(min_length=1)
+    phan: list[Phan] = Field(default_factory=list, title="Các phần", description="Phần I, II … (khi không dùng muc trực tiếp)")
+    muc: list[Muc] = Field(default_factory=list, title="Các mục", description="Mục I, II … (khi không chia phần)")
     ket_thuc: Text
     noi_nhan: list[Text] = Field(min_length=1)
     luu: list[Text] = Field(min_length=1, description="Lưu: VT, <drafting unit>")
     ky: ChuKy
-    phu_luc_1: PhuLuc1 | None = None
-    phu_luc_2: PhuLuc2 | None = None
+    phu_luc: list[PhuLuc] = Field(default_factory=list, title="Các phụ lục",
+                                  description="Phụ lục I, II … theo thứ tự; mỗi phụ lục có id và loai")
+    phu_luc_1: PhuLuc1 | None = Field(default=None, description="Kiểu cũ: dùng phu_luc (vanban nang-cap)")
+    phu_luc_2: PhuLuc2 | None = Field(default=None, description="Kiểu cũ: dùng phu_luc (vanban nang-cap)")
+
+    @model_validator(mode="after")
+    def _structure(self) -> "Plan":
+        if bool(self.phan) == bool(self.muc):
+            raise ValueError("kế hoạch phải có đúng một trong hai: muc (các mục I, II…) hoặc phan (các phần, mỗi phần có mục)")
+        if self.phu_luc and (self.phu_luc_1 or self.phu_luc_2):
+            raise ValueError("không dùng cùng lúc phu_luc và phu_luc_1/phu_luc_2 (kiểu cũ); chạy: vanban nang-cap TỆP.yaml")
+        ids = [p.id for p in self.phu_luc]
+        for name in ids:
+            if ids.count(name) > 1:
+                raise ValueError(f"id phụ lục {name!r} bị trùng")
+        return self
+
+    @property
+    def appendices(self) -> list[tuple[str, tuple[str | int, ...], "AppendixData"]]:
+        """Every appendix in print order as (id, data path, model): the list, or the old keys mapped
+        onto it (phu_luc_1 → a danh_sach with id phu_luc_1, phu_luc_2 → a du_toan with id phu_luc_2)."""
+        if self.phu_luc:
+            return [(p.id, ("phu_luc", i), p) for i, p in enumerate(self.phu_luc)]
+        old: list[tuple[str, tuple[str | int, ...], AppendixData]] = []
+        if self.phu_luc_1 is not None:
+            old.append(("phu_luc_1", ("phu_luc_1",), self.phu_luc_1))
+        if self.phu_luc_2 is not None:
+            old.append(("phu_luc_2", ("phu_luc_2",), self.phu_luc_2))
+        return old
+
+    @property
+    def all_muc(self) -> list[Muc]:
+        return list(self.muc) + [m for p in self.phan for m in p.muc]
 
     @property
     def is_draft(self) -> bool:
         return self.van_ban.so is None or self.van_ban.ngay is None
+
+
+#: What an appendix holds (old keys included).
+AppendixData = Union[PhuLuc1, PhuLuc2, DanhSach, DanhSachNguoi, DuToan, BangChung, VanBanPhuLuc]
