@@ -63,6 +63,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from generator.compute.figures import round_dong
 from generator.analysis.docread import Cell, DocumentText, Paragraph, Table, clean, fold, read_document
 from generator.vi import (
     FigureError,
@@ -90,6 +91,8 @@ HEADER_ROLES = {
     "ghi chú": "ghi_chu",
 }
 _CURRENCY_NOTE = re.compile(r"\s*\((?:đồng|vnđ|vnd|đ)\)\s*$")
+#: Headers of multiplier columns of a budget table (amount = quantity × multipliers × price).
+MULTIPLIER_HEADER = re.compile(r"^(?:số (?:ngày|buổi|tháng|lần|đêm|lượt|kỳ|khóa|lớp|đợt|năm|tuần)|hệ số)$")
 _BANG = r"b[ằảăắa]ng"  # "Bằng", and its misspellings ("Bảng chữ")
 _WORDS_LABEL = re.compile(rf"^\s*({_BANG})\s+chữ\s*:?\s*", re.IGNORECASE)
 _TOTAL_LABEL = re.compile(r"^(tổng|cộng\b)")
@@ -177,6 +180,7 @@ class BudgetLine:
     ghi_chu: str
     amount: Number | None = None  # the correct amount (see the policy); None if it cannot be known
     priced: Number | None = None  # the quantity priced, when a delegates column counts something else
+    factor: Number = 1  # the product of the row's multiplier columns (Số ngày, Số buổi …)
 
 
 @dataclass
@@ -487,7 +491,8 @@ def _header(table: Table) -> tuple[int, dict[str, int], dict[str, str]] | None:
     for index, row in enumerate(table.rows[:3]):
         columns, headers = {}, {}
         for cell in row:
-            role = HEADER_ROLES.get(_CURRENCY_NOTE.sub("", fold(cell.text)).rstrip(": "))
+            folded = _CURRENCY_NOTE.sub("", fold(cell.text)).rstrip(": ")
+            role = HEADER_ROLES.get(folded) or (f"he_so_{cell.column}" if MULTIPLIER_HEADER.match(folded) else None)
             if role and role not in columns:
                 columns[role] = cell.column
                 headers[role] = _header_name(cell.clean)
@@ -570,8 +575,12 @@ def _budget_rows(budget: BudgetTable, start: int) -> None:
                               _text(table, index, col.get("don_vi_tinh")) or None, *figures,
                               _text(table, index, col.get("ghi_chu")))
             quantity, price, printed = (f.value if f else None for f in figures)
+            factors = [read_figure(_text(table, index, c)) for r, c in col.items() if r.startswith("he_so_")]
+            for factor in factors:
+                line.factor = line.factor * factor.value if factor and factor.value is not None else line.factor
             if quantity is not None and price is not None:
-                line.amount, line.priced = judge_line(quantity, price, printed, budget.delegates)
+                line.amount, line.priced = judge_line(quantity * line.factor, price, printed, budget.delegates)
+                line.amount = round_dong(line.amount)
             budget.lines.append(line)
 
 
@@ -730,10 +739,11 @@ class _Checker:
         if None in figures or None in (f.value for f in figures):
             return None
         quantity, price, printed = (f.value for f in figures)
-        if quantity * price == printed:
-            return None
+        if round_dong(quantity * line.factor * price) == printed:
+            return None  # (money is rounded to whole đồng, half up)
         where = t.cell_where(line.row, "thanh_tien")
-        product = f"{_n(quantity)} × {_n(price)} = {_n(quantity * price)}"
+        factors = f" × {_n(line.factor)}" if line.factor != 1 else ""
+        product = f"{_n(quantity)}{factors} × {_n(price)} = {_n(quantity * line.factor * price)}"
         if line.priced is not None:
             unit = "một đơn vị (giá trọn gói, như một chuyến xe)" if line.priced == 1 else f"{_n(line.priced)} đơn vị"
             return self.add(
@@ -742,7 +752,7 @@ class _Checker:
                 f"{product} ≠ {_n(printed)}. Thành tiền in bằng {_n(line.priced)} × {_n(price)}, tức giá của {unit}: "
                 f"ghi số lượng {_n(line.priced)} với đơn vị tính phù hợp và chuyển số đại biểu sang Ghi chú. "
                 f"Các phép cộng dùng thành tiền in {_n(printed)}.")
-        return self.add("SAI-THANH-TIEN", where, _n(printed), _n(quantity * price),
+        return self.add("SAI-THANH-TIEN", where, _n(printed), _n(round_dong(quantity * line.factor * price)),
                         f"Thành tiền phải bằng số lượng × đơn giá: {product}, nhưng in {_n(printed)}.")
 
     def total(self, t: BudgetTable, wrong: list[Finding]) -> None:

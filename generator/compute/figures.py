@@ -204,17 +204,17 @@ class PlanFigures:
     phu_luc: tuple[AppendixFigures, ...] = ()
 
     def _old(self, name: str) -> Any:
-        return next((f for (key, path, _), f in zip(self.plan.appendices, self.phu_luc) if path == (name,)), None)
+        return next((f for (key, _, data), f in zip(self.plan.appendices, self.phu_luc) if data is getattr(self.plan, name)), None)
 
     @property
     def phu_luc_1(self) -> AttendeeFigures | None:
-        """The figures of an old file's phu_luc_1 (None for a plan in the new shape)."""
+        """The figures of an old file's phu_luc_1, or of the danh_sach with that id (else None)."""
         found: AttendeeFigures | None = self._old("phu_luc_1")
         return found
 
     @property
     def phu_luc_2(self) -> BudgetFigures | None:
-        """The figures of an old file's phu_luc_2 (None for a plan in the new shape)."""
+        """The figures of an old file's phu_luc_2, or of the du_toan with that id (else None)."""
         found: BudgetFigures | None = self._old("phu_luc_2")
         return found
 
@@ -782,8 +782,8 @@ def _budget(calc: _Calculator, key: str, root: DataPath, p2: PhuLuc2) -> BudgetF
         plain = [line for line in lines if line.group is None]
         flat = [line_figures(d + 1, line) for d, line in enumerate(plain)]
         groups = []
-        for g, group in enumerate(bang.nhom):
-            members = tuple(line_figures(d + 1, line) for d, line in enumerate(x for x in lines if x.group == g))
+        for g, group in enumerate(bang.nhom):  # lines numbered on through the groups (1, 2 | 3, 4)
+            members = tuple(line_figures(len(flat) + d + 1, line) for d, line in enumerate(x for x in lines if x.group == g))
             flat += members
             groups.append(LineGroupFigures(roman(g + 1), group.ten, members, calc.group_amount(root, t, g)))
         tables.append(TableFigures(t + 1, bang, tuple(flat), calc.table_total(root, t), tuple(groups)))

@@ -577,13 +577,22 @@ class Plan(Strict):
     def _structure(self) -> "Plan":
         if bool(self.phan) == bool(self.muc):
             raise ValueError("kế hoạch phải có đúng một trong hai: muc (các mục I, II…) hoặc phan (các phần, mỗi phần có mục)")
-        if self.phu_luc and (self.phu_luc_1 or self.phu_luc_2):
+        if self.phu_luc and (self.phu_luc_1 or self.phu_luc_2) and not self._aliased():
             raise ValueError("không dùng cùng lúc phu_luc và phu_luc_1/phu_luc_2 (kiểu cũ); chạy: vanban nang-cap TỆP.yaml")
         ids = [p.id for p in self.phu_luc]
         for name in ids:
             if ids.count(name) > 1:
                 raise ValueError(f"id phụ lục {name!r} bị trùng")
+        # An upgraded file keeps the ids phu_luc_1 (danh_sach) and phu_luc_2 (du_toan): the commands
+        # that still read the old keys (export-xlsx, batch reconciliation) see them there.
+        for appendix in self.phu_luc:
+            if (appendix.id, appendix.loai) in (("phu_luc_1", "danh_sach"), ("phu_luc_2", "du_toan")):
+                object.__setattr__(self, appendix.id, appendix)
         return self
+
+    def _aliased(self) -> bool:
+        """Whether phu_luc_1/phu_luc_2 are the list's own appendices (set by _structure), not old keys."""
+        return all(old is None or any(old is p for p in self.phu_luc) for old in (self.phu_luc_1, self.phu_luc_2))
 
     @property
     def appendices(self) -> list[tuple[str, tuple[str | int, ...], "AppendixData"]]:
@@ -609,3 +618,79 @@ class Plan(Strict):
 
 #: What an appendix holds (old keys included).
 AppendixData = Union[PhuLuc1, PhuLuc2, DanhSach, DanhSachNguoi, DuToan, BangChung, VanBanPhuLuc]
+
+
+# --- JSON Schema (vanban schema): the model above with Vietnamese titles and descriptions ---------
+
+#: Vietnamese title of each model, and what it is.
+MODEL_VI: dict[str, tuple[str, str]] = {
+    "Plan": ("Kế hoạch", "Một tệp kế hoạch: nguồn duy nhất của Kế hoạch và các phụ lục; mọi con số tổng do vanban tính"),
+    "CoQuan": ("Cơ quan ban hành", "Tên cơ quan (in hoa) và cơ quan chủ quản"),
+    "VanBan": ("Thông tin văn bản", "Loại, số, ngày, địa danh, trích yếu"),
+    "Block": ("Đoạn", "Một đoạn: doan (thường), gach (-), cong (+) hoặc diem (a)); hoặc chỉ một chuỗi"),
+    "Khoan": ("Khoản", "Khoản 1, 2 … (khoản con 1.1, 1.1.1); có tieu_de hoặc van_ban"),
+    "Muc": ("Mục", "Mục I, II …: tiêu đề, các đoạn, các khoản"),
+    "Phan": ("Phần", "Phần I, II …: tiêu đề và các mục"),
+    "ChuKy": ("Chữ ký", "Thẩm quyền, chức vụ, họ tên người ký"),
+    "QuyUoc": ("Quy ước đọc số", "Cách đọc số tiền bằng chữ (linh/lẻ, nghìn/ngàn, tư/bốn, chẵn)"),
+    "ThanhVien": ("Đơn vị", "Một dòng của danh sách: tên và số lượng"),
+    "Nhom": ("Nhóm", "Nhóm I, II … của danh sách, có tổng nhóm"),
+    "CotDanhSach": ("Tiêu đề cột", "Tiêu đề các cột của danh sách"),
+    "PhuLuc1": ("Phụ lục danh sách (kiểu cũ)", "Kiểu cũ; chạy vanban nang-cap để chuyển sang phu_luc"),
+    "PhuLuc2": ("Phụ lục dự toán (kiểu cũ)", "Kiểu cũ; chạy vanban nang-cap để chuyển sang phu_luc"),
+    "NguonKinhPhi": ("Nguồn kinh phí", "id và tên nguồn (Ngân sách xã, Xã hội hóa …)"),
+    "HeSo": ("Cột hệ số", "Cột nhân thêm của bảng dự toán: Số ngày, Số buổi …"),
+    "Dong": ("Dòng dự toán", "Thành tiền = số lượng × hệ số × đơn giá (làm tròn đến đồng, 0,5 lên), hoặc khoan_gon"),
+    "NhomDong": ("Nhóm dòng", "Các dòng của một nhóm, có dòng Cộng"),
+    "Bang": ("Bảng dự toán", "Các dòng hoặc nhóm dòng; cột hệ số; dòng Bằng chữ"),
+    "DanhSach": ("Phụ lục danh sách", "loai: danh_sach — số lượng theo nhóm, có tổng"),
+    "DuToan": ("Phụ lục dự toán", "loai: du_toan — các bảng kinh phí và tổng hợp theo nguồn"),
+    "Nguoi": ("Người", "Họ và tên, chức vụ, đơn vị, ghi chú"),
+    "NhomNguoi": ("Nhóm người", "Nhóm I, II … của danh sách người, có số người"),
+    "DanhSachNguoi": ("Phụ lục danh sách người", "loai: danh_sach_nguoi — STT, Họ và tên, Chức vụ, Đơn vị, Ghi chú"),
+    "CotBang": ("Cột bảng", "id, tiêu đề, kiểu; công thức theo các cột khác của dòng; cộng cột"),
+    "BangChung": ("Phụ lục bảng", "loai: bang — bảng có các cột khai báo kiểu, cột công thức, tổng cột"),
+    "VanBanPhuLuc": ("Phụ lục văn bản", "loai: van_ban — chương trình, lịch, danh mục nhiệm vụ … bằng các đoạn như thân văn bản"),
+}
+
+#: Vietnamese title of each key.
+FIELD_VI: dict[str, str] = {
+    "bang": "Các bảng", "bang_chu": "In dòng Bằng chữ", "bien": "Biến (giá trị dùng lại: {=bien.ten})",
+    "chan": "Thêm “chẵn”", "chu_quan": "Cơ quan chủ quản", "chuc_vu": "Chức vụ", "co_quan": "Cơ quan ban hành",
+    "cong": "Ý cộng (+)", "cong_thuc": "Công thức", "cot": "Các cột", "dia_danh": "Địa danh", "diem": "Điểm (a, b …)",
+    "doan": "Đoạn thường", "don_gia": "Đơn giá (đồng)", "don_vi": "Đơn vị", "don_vi_tinh": "Đơn vị tính", "dong": "Các dòng",
+    "gach": "Ý gạch (-)", "ghi_chu": "Ghi chú", "he_so": "Hệ số", "ho_ten": "Họ và tên", "id": "Mã (để tham chiếu)",
+    "ket_thuc": "Đoạn kết", "khoan": "Các khoản", "khoan_gon": "Số tiền khoán gọn", "kieu": "Kiểu cột", "ky": "Chữ ký",
+    "linh": "linh hay lẻ", "loai": "Loại", "luu": "Lưu", "mau": "Bộ mẫu riêng", "mo_dau": "Mở đầu", "muc": "Các mục",
+    "nam": "Năm", "ngay": "Ngày", "nghin": "nghìn hay ngàn", "nguoi": "Danh sách người", "nguon": "Nguồn kinh phí",
+    "nguon_kinh_phi": "Các nguồn kinh phí", "nguon_mac_dinh": "Nguồn mặc định", "nhom": "Các nhóm", "noi_dung": "Nội dung",
+    "noi_nhan": "Nơi nhận", "phan": "Các phần", "phu_luc": "Các phụ lục", "phu_luc_1": "Phụ lục I (kiểu cũ)",
+    "phu_luc_2": "Phụ lục II (kiểu cũ)", "quy_uoc_so": "Quy ước đọc số", "so": "Số văn bản", "so_luong": "Số lượng",
+    "stt": "Cột số thứ tự", "ten": "Tên", "ten_day_du": "Tên đầy đủ", "tham_quyen": "Thẩm quyền ký", "thang": "Tháng",
+    "thanh_vien": "Các đơn vị", "tieu_de": "Tiêu đề", "tong": "Cộng cột", "trich_yeu": "Trích yếu", "tu": "tư hay bốn",
+    "van_ban": "Văn bản", "viet_tat": "Chữ viết tắt cơ quan",
+}
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a plan file, from the model, with Vietnamese titles and descriptions."""
+    schema = Plan.model_json_schema()
+
+    def vietnamese(node: dict[str, Any], name: str) -> None:
+        if name in MODEL_VI:
+            node["title"], node["description"] = MODEL_VI[name]
+        for key, field in node.get("properties", {}).items():
+            if key in FIELD_VI and not _is_vietnamese(field.get("title", "")):
+                field["title"] = FIELD_VI[key]
+            if "description" in field and not _is_vietnamese(field["description"]):
+                del field["description"]  # the English notes of the code are not for the clerk
+
+    vietnamese(schema, "Plan")
+    for name, definition in schema.get("$defs", {}).items():
+        vietnamese(definition, name)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _is_vietnamese(text: str) -> bool:
+    return any(ord(c) > 127 for c in text)
