@@ -388,7 +388,7 @@ def _cells_row(doc, loop: str, *, header: bool) -> list[str]:
     )
     return [
         row([cell(L.TEXT_WIDTH, P("VB Bang", f"{{%tr for r in {loop} %}}"), span=3)]),
-        row([cell(w, P("VB Bang", "{%tc for c in r %}")), cell(w, content), cell(w, P("VB Bang", "{%tc endfor %}"))], header=header),
+        row([cell(w, P("VB Bang", "{%tc for c in r.o %}")), cell(w, content), cell(w, P("VB Bang", "{%tc endfor %}"))], header=header),
         row([cell(L.TEXT_WIDTH, P("VB Bang", "{%tr endfor %}"), span=3)]),
     ]
 

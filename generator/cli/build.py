@@ -18,6 +18,8 @@ def register(sub) -> None:
     parser.add_argument("plan", type=Path, help="tệp dữ liệu kế hoạch (.yaml)")
     parser.add_argument("-o", "--output", type=Path, help="thư mục kết quả (mặc định output/<tên tệp>/)")
     parser.add_argument("--draft", action="store_true", help="đánh dấu DỰ THẢO (tự động khi chưa có số hoặc ngày ký)")
+    parser.add_argument("--mau", type=Path, metavar="THƯ_MỤC",
+                        help="bộ mẫu riêng (thư mục chép từ templates/ rồi sửa trong Word); thay cho mau: trong kế hoạch")
     parser.add_argument("--pdf", action="store_true",
                         help="tạo thêm bản PDF của mỗi tệp Word (cần LibreOffice; thiếu thì chỉ cảnh báo, tệp Word vẫn được ghi)")
     parser.set_defaults(func=run)
@@ -30,7 +32,7 @@ def run(args) -> int:
 def _build(args) -> int:
     from generator.build import build
 
-    result = build(args.plan, args.output, draft=args.draft or None)
+    result = build(args.plan, args.output, draft=args.draft or None, mau=args.mau)
     for warning in result.loaded.warnings:
         print(f"Cảnh báo: {warning}", file=sys.stderr)
     figures = result.figures

@@ -639,7 +639,7 @@ def _blocks(calc: _Calculator, blocks: list[Block], path: DataPath) -> list[Body
     out, letter = [], 0
     for i, block in enumerate(blocks):
         kind = block.kind
-        letter = letter + 1 if kind == "diem" else (letter if kind == "cong" else 0)
+        letter = letter + 1 if kind == "diem" else (letter if kind in ("gach", "cong") else 0)  # - and + sit under a điểm
         label = f"{diem_letter(letter)})" if kind == "diem" else BLOCK_LABELS[kind]
         out.append(BodyBlock(kind, label, calc.text(block.text, (*path, i, kind))))
     return out

@@ -177,7 +177,8 @@ def _budget_note(line: LineFigures, budget: BudgetFigures) -> str:
 def budget_context(figures: PlanFigures, *, draft: bool, appendix: BudgetFigures | None = None) -> dict:
     """Context of a `du_toan` in the classic layout (phu-luc-2.docx)."""
     budget = appendix or _first(figures, BudgetFigures)
-    assert isinstance(budget, BudgetFigures)
+    if not isinstance(budget, BudgetFigures):
+        return {**base_context(figures, draft=draft), "phu_luc": None}
     tables = [
         {
             "so": t.so,
@@ -238,7 +239,8 @@ def _para(kind: str, text: str, label: str = "") -> dict:
 
 
 def _table(head: list[dict], rows: list[list[dict]]) -> dict:
-    return {"kind": "bang", "dau": [head], "dong": rows}
+    """A table block: header rows and rows, each {"o": its cells}."""
+    return {"kind": "bang", "dau": [{"o": head}], "dong": [{"o": row} for row in rows]}
 
 
 def _words(amount: int, convention: WordConvention) -> dict:
