@@ -14,7 +14,7 @@ from generator.compute.figures import compute
 from generator.model.loader import load_plan
 from generator.vi import amount_in_words, format_number
 
-DATA = Path(__file__).resolve().parent / "data" / "kien-tuong-2024-cu.yaml"  # the old shape
+DATA = Path(__file__).resolve().parent.parent / "data" / "kien-tuong-2024.yaml"
 DOCUMENTS = ("ke-hoach", "phu-luc-1", "phu-luc-2", "ho-so")
 
 
