@@ -10,7 +10,7 @@ from generator.compute.figures import PlanFigures, compute
 from generator.errors import PlanError
 from generator.files import write_files
 from generator.model.loader import LoadedPlan, load_plan
-from generator.render.renderer import DocumentSet, Renderer
+from generator.render.renderer import DocumentSet, Renderer, TemplateProblem
 from generator.render.templateset import check_template_set, template_folder
 from generator.compute.solieu import diff_figures, figures_to_json
 
@@ -68,7 +68,10 @@ def build(plan_path: Path, out: Path | None = None, *, draft: bool | None = None
     figures = compute_loaded(loaded)
     folder = template_folder(plan_path, loaded.plan.mau, mau)
     if folder is not None:
-        check_template_set(folder, figures)
+        try:
+            check_template_set(folder, figures)
+        except TemplateProblem as exc:  # located at the plan's mau: (or the file, for --mau)
+            raise PlanError([loaded.problem(str(exc), ("mau",))]) from None
         renderer = Renderer(folder)
     documents = (renderer or Renderer()).render_plan(figures, draft=draft)
     folder = output_folder(plan_path, out)

@@ -227,6 +227,11 @@ def translate(err: dict, data: object, source: Path | None, model: type[BaseMode
         message = f"giá trị {err.get('input')!r} không hợp lệ; chỉ nhận: {ctx.get('expected', '')}"
     elif kind == "string_pattern_mismatch":
         message = f"{err.get('input')!r} không đúng dạng (chỉ chữ thường không dấu, số và '_', bắt đầu bằng chữ)"
+    elif kind == "union_tag_invalid":
+        loc = (*loc, "loai")
+        message = f"loại phụ lục {ctx.get('tag')!r} không có; chỉ nhận: {ctx.get('expected_tags', '')}"
+    elif kind == "union_tag_not_found":
+        message = "phụ lục thiếu loai: (danh_sach, danh_sach_nguoi, du_toan, bang hoặc van_ban)"
     elif kind == "value_error":
         message = str(ctx.get("error", err["msg"]))
     else:
