@@ -83,7 +83,8 @@ def _bordered(table: etree._Element) -> bool:
 
 
 def column_needs(table: etree._Element, bold_styles: set[str]) -> tuple[list[int], list[int]]:
-    """Per grid column: the least width (widest unbreakable token) and the width its longest line would take."""
+    """Per grid column: the least width (widest unbreakable token of any cell) and the width its longest
+    line of plain (not bold) text would take."""
     columns = len(table.findall(f"{_W}tblGrid/{_W}gridCol"))
     least, wanted = [0] * columns, [0] * columns
     extra = _margins(table) + SLACK
@@ -96,7 +97,8 @@ def column_needs(table: etree._Element, bold_styles: set[str]) -> tuple[list[int
                 for text, size, bold in _cell_text(cell, bold_styles):
                     tokens = text.split() or [""]
                     least[index] = max(least[index], max(text_width(t, size, bold=bold) for t in tokens) + extra)
-                    wanted[index] = max(wanted[index], min(text_width(text, size, bold=bold) + extra, MAX_DESIRED))
+                    if not bold:  # headings, group and total labels may wrap: the lines' text sets the wish
+                        wanted[index] = max(wanted[index], min(text_width(text, size) + extra, MAX_DESIRED))
             index += span
     return least, wanted
 
