@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Union
 
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
@@ -27,7 +27,6 @@ from jinja2.sandbox import SandboxedEnvironment
 from generator.errors import DataPath, PlanError, Problem, format_path
 from generator.model.schema import (
     COT_NGUOI,
-    MAX_AMOUNT,
     REFERENCE_PREFIX,
     AppendixData,
     Bang,
@@ -47,6 +46,7 @@ from generator.model.schema import (
     VanBanPhuLuc,
 )
 from generator.vi import diem_letter, format_number, roman
+from generator.vi.words import MAX_AMOUNT
 
 TEXT_REFERENCE = re.compile(r"\{=([^{}]+)\}")
 #: A field of a name ("phu_luc_2.tong", "bien.ten"): looked up without the sandbox, as it would look
@@ -59,6 +59,8 @@ BLOCK_LABELS = {"doan": "", "gach": "-", "cong": "+"}
 #: The rounding rule of money: to whole đồng, half up.
 ROUNDING = ROUND_HALF_UP
 Number = Union[int, Decimal]
+#: What a name's field gives a reference, computed when asked for.
+Getter = Callable[[], object]
 
 
 def evaluate_expression(expression: str, names: Mapping[str, object]) -> object:
@@ -230,7 +232,7 @@ def appendix_labels(plan: Plan) -> dict[str, str]:
 class _Lazy(Mapping[str, object]):
     """A read-only mapping whose values are computed on first access (for the sandbox)."""
 
-    def __init__(self, getters: dict[str, Callable[[], object]]):
+    def __init__(self, getters: dict[str, Getter]):
         self._getters = getters
 
     def __getitem__(self, key: str) -> object:
@@ -242,7 +244,7 @@ class _Lazy(Mapping[str, object]):
     def __len__(self) -> int:
         return len(self._getters)
 
-    def field(self, name: str) -> Callable[[], object] | None:
+    def field(self, name: str) -> Getter | None:
         """The getter the sandbox calls for ".name"; None where it has none, or where ".name" is a
         method of the mapping (.items)."""
         return None if hasattr(_Lazy, name) else self._getters.get(name)
@@ -272,7 +274,7 @@ class _Calculator:
         self._register_names()
 
     # -- names a reference can use ------------------------------------------------------------
-    def _add(self, name: str | None, path: DataPath, getters: dict[str, Callable[[], object]]) -> None:
+    def _add(self, name: str | None, path: DataPath, getters: dict[str, Getter]) -> None:
         if name is None:
             return
         if name in RESERVED_NAMES or name in self._seen:
@@ -284,23 +286,23 @@ class _Calculator:
 
     def _register_names(self) -> None:
         plan = self.plan
-        self.names["bien"] = _Lazy({key: (lambda v=value: v) for key, value in plan.bien.items()})
+        self.names["bien"] = _Lazy({key: partial(_constant, value) for key, value in plan.bien.items()})
         for key, root, data in plan.appendices:
-            label: Callable[[], object] = lambda key=key: self.labels[key]
+            label: Getter = partial(self.labels.__getitem__, key)
             if isinstance(data, PhuLuc1):
-                self._add(key, root, {"tong": lambda root=root: self.attendees_total(root), "ten": label})
+                self._add(key, root, {"tong": partial(self.attendees_total, root), "ten": label})
                 self._register_attendees(root, data)
             elif isinstance(data, PhuLuc2):
-                self._add(key, root, {"tong": lambda root=root: self.grand_total(root), "ten": label})
+                self._add(key, root, {"tong": partial(self.grand_total, root), "ten": label})
                 self._register_budget(root, data)
             elif isinstance(data, DanhSachNguoi):
-                self._add(key, root, {"tong": lambda data=data: sum(len(g) for g in _person_groups(data)), "ten": label})
+                self._add(key, root, {"tong": partial(_person_count, data), "ten": label})
                 for g, group in enumerate(data.nhom):
-                    self._add(group.id, (*root, "nhom", g), {"tong": lambda group=group: len(group.nguoi)})
+                    self._add(group.id, (*root, "nhom", g), {"tong": partial(_constant, len(group.nguoi))})
             elif isinstance(data, BangChung):
-                totals = {c.id: (lambda root=root, data=data, c=c: self.column_total(root, data, c.id)) for c in data.cot if c.tong}
+                totals: dict[str, Getter] = {c.id: partial(self.column_total, root, data, c.id) for c in data.cot if c.tong}
                 last = [c.id for c in data.cot if c.tong]
-                getters: dict[str, Callable[[], object]] = {"ten": label, "so_dong": lambda data=data: len(data.dong), **totals}
+                getters: dict[str, Getter] = {"ten": label, "so_dong": partial(_constant, len(data.dong)), **totals}
                 if last:
                     getters.setdefault("tong", totals[last[-1]])
                 self._add(key, root, getters)
@@ -309,22 +311,22 @@ class _Calculator:
 
     def _register_attendees(self, root: DataPath, data: PhuLuc1) -> None:
         for g, nhom in enumerate(data.nhom):
-            self._add(nhom.id, (*root, "nhom", g), {"tong": lambda g=g: self.group_total(root, g)})
+            self._add(nhom.id, (*root, "nhom", g), {"tong": partial(self.group_total, root, g)})
             for m, tv in enumerate(nhom.thanh_vien):
-                self._add(tv.id, (*root, "nhom", g, "thanh_vien", m), {"so_luong": lambda g=g, m=m: self.member_count(root, g, m)})
+                self._add(tv.id, (*root, "nhom", g, "thanh_vien", m), {"so_luong": partial(self.member_count, root, g, m)})
 
     def _register_budget(self, root: DataPath, data: PhuLuc2) -> None:
         for s in data.nguon_kinh_phi:
-            self._add(s.id, (*root, "nguon_kinh_phi"), {"tong": lambda s=s.id: self.source_total(root, s)})
+            self._add(s.id, (*root, "nguon_kinh_phi"), {"tong": partial(self.source_total, root, s.id)})
         for t, bang in enumerate(data.bang):
-            self._add(bang.id, (*root, "bang", t), {"tong": lambda t=t: self.table_total(root, t)})
+            self._add(bang.id, (*root, "bang", t), {"tong": partial(self.table_total, root, t)})
             for g, group in enumerate(bang.nhom):
-                self._add(group.id, (*root, "bang", t, "nhom", g), {"tong": lambda t=t, g=g: self.group_amount(root, t, g)})
+                self._add(group.id, (*root, "bang", t, "nhom", g), {"tong": partial(self.group_amount, root, t, g)})
             for line in self.lines(root, t):
                 self._add(line.dong.id, line.path, {
-                    "so_luong": lambda line=line: self.line_quantity(line),
-                    "don_gia": lambda line=line: line.dong.don_gia,
-                    "thanh_tien": lambda line=line: self.line_amount(line),
+                    "so_luong": partial(self.line_quantity, line),
+                    "don_gia": partial(_constant, line.dong.don_gia),
+                    "thanh_tien": partial(self.line_amount, line),
                 })
 
     # -- evaluation ---------------------------------------------------------------------------
@@ -518,7 +520,7 @@ class _Calculator:
 
 
 @lru_cache(maxsize=4096)
-def _compiled(expression: str):
+def _compiled(expression: str) -> Any:
     """A reference expression compiled once per process (plans of a batch share their references)."""
     return _SANDBOX.compile_expression(expression, undefined_to_none=False)
 
@@ -575,7 +577,7 @@ def _typed(value: Any, column: CotBang, path: DataPath) -> Any:
             what = "số nguyên đồng" if kind == "tien" else "số nguyên"
             raise _fail(path, f"cột {column.ten!r} cần {what}, thấy {format_number(number)}")
         number = int(number)
-    if abs(number) > MAX_AMOUNT:
+    if not -MAX_AMOUNT <= number <= MAX_AMOUNT:
         raise _fail(path, f"cột {column.ten!r}: {format_number(number)} vượt giới hạn ({format_number(MAX_AMOUNT)})")
     return number
 
@@ -626,9 +628,17 @@ def _formula_value(result: object, column: CotBang, path: DataPath) -> Number:
             value = number.quantize(Decimal("0.01"), rounding=ROUNDING).normalize() if isinstance(number, Decimal) else number
     except InvalidOperation:
         raise _fail(path, f"công thức cột {column.ten!r}: số quá lớn") from None
-    if abs(value) > MAX_AMOUNT:
+    if not -MAX_AMOUNT <= value <= MAX_AMOUNT:
         raise _fail(path, f"công thức cột {column.ten!r} cho ra {format_number(value)}, vượt giới hạn ({format_number(MAX_AMOUNT)})")
     return value
+
+
+def _constant(value: object) -> object:
+    return value
+
+
+def _person_count(data: DanhSachNguoi) -> int:
+    return sum(len(group) for group in _person_groups(data))
 
 
 def _person_groups(data: DanhSachNguoi) -> list[list[Nguoi]]:
@@ -704,7 +714,7 @@ def compute(plan: Plan) -> PlanFigures:
     than = body.plan_body(plan)
     mo_dau = body.blocks(plan.mo_dau, ("mo_dau",))
     ket_thuc = body.attempt(lambda: calc.text(plan.ket_thuc, ("ket_thuc",))) or ""
-    appendices = [body.attempt(lambda k=key, r=root, d=data: _appendix(calc, body, k, r, d)) for key, root, data in plan.appendices]
+    appendices = [body.attempt(partial(_appendix, calc, body, key, root, data)) for key, root, data in plan.appendices]
     if problems:
         raise PlanError(_unique(problems))
     return PlanFigures(plan, tuple(mo_dau), tuple(than), ket_thuc, tuple(appendices))

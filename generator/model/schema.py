@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from generator.vi import FigureError, WordConvention, parse_figure
 from generator.vi.words import MAX_AMOUNT
@@ -101,13 +101,14 @@ def _measured(value: object, *, what: str) -> object:
         if value == value.to_integral_value():
             value = int(value)
         else:
-            if -value.as_tuple().exponent > MAX_DECIMALS:  # type: ignore[operator]
+            exponent = value.as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
                 raise ValueError(f"{what} {value} có quá {MAX_DECIMALS} chữ số thập phân")
             if value <= 0:
                 raise ValueError(f"{what} phải lớn hơn 0, thấy {value}")
             if value > MAX_AMOUNT:
                 raise ValueError(f"{what} {value} vượt quá giới hạn {MAX_AMOUNT}")
-            return value.normalize() if value.as_tuple().exponent < 0 else value
+            return value.normalize()
     return _whole_number(value, what=what, minimum=1, allow_reference=True)
 
 
@@ -150,7 +151,7 @@ class VanBan(Strict):
 
     @field_validator("ngay")
     @classmethod
-    def _real_date(cls, day: int | None, info) -> int | None:
+    def _real_date(cls, day: int | None, info: ValidationInfo) -> int | None:
         month, year = info.data.get("thang"), info.data.get("nam")
         if day is not None and month and year:
             last = calendar.monthrange(year, month)[1]
@@ -190,7 +191,7 @@ class Block(Strict):
 
     @property
     def text(self) -> str:
-        return getattr(self, self.kind)
+        return str(getattr(self, self.kind))
 
 
 #: Levels of khoản: 1, 1.1, 1.1.1 (NĐ 30 does not provide for decimal numbering; HG-11 warns).
@@ -433,7 +434,7 @@ class NhomNguoi(Strict):
 
 
 #: Columns a list of persons may print, in this order, with their titles.
-COT_NGUOI = {"ho_ten": "Họ và tên", "chuc_vu": "Chức vụ", "don_vi": "Đơn vị", "ghi_chu": "Ghi chú"}
+COT_NGUOI: dict[Literal["ho_ten", "chuc_vu", "don_vi", "ghi_chu"], str] = {"ho_ten": "Họ và tên", "chuc_vu": "Chức vụ", "don_vi": "Đơn vị", "ghi_chu": "Ghi chú"}
 
 
 class DanhSachNguoi(Strict):
@@ -443,7 +444,7 @@ class DanhSachNguoi(Strict):
     loai: Literal["danh_sach_nguoi"]
     tieu_de: Text
     cot: list[Literal["ho_ten", "chuc_vu", "don_vi", "ghi_chu"]] = Field(
-        default_factory=lambda: ["ho_ten", "chuc_vu", "don_vi", "ghi_chu"], title="Các cột in",
+        default_factory=lambda: list(COT_NGUOI), title="Các cột in",
         description="Chọn trong ho_ten, chuc_vu, don_vi, ghi_chu (STT luôn có)")
     nguoi: list[Nguoi] = Field(default_factory=list, title="Danh sách (không chia nhóm)")
     nhom: list[NhomNguoi] = Field(default_factory=list, title="Danh sách theo nhóm")

@@ -159,7 +159,7 @@ def fit_document(document_xml: bytes, styles_xml: bytes | None, *, full: bool) -
                 index += span
     if not changed:
         return None
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def fit_docx(docx: bytes, *, full: bool) -> bytes | None:
