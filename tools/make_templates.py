@@ -377,11 +377,12 @@ def phu_luc_2() -> None:
 
 def _cells_row(doc, loop: str, *, header: bool) -> list[str]:
     """Rows of a table whose rows and cells both come from the data: {%tr for %} over rows, {%tc for %}
-    over cells; each cell left, centred or right as its `kieu` says, its text as runs (bold kept)."""
+    over cells; each cell left, centred or right as its `kieu` says, its text as runs (bold kept),
+    spanning `span` grid columns."""
     P = lambda style, text="": para(doc, style, text)  # noqa: E731
     w = L.TEXT_WIDTH // 3
     content = (
-        P("VB Bang", '{%p if c.kieu == "phai" %}') + P("VB Bang so", "{{r c.rich }}")
+        P("VB Bang", '{%p if c.kieu == "phai" %}') + P("VB Bang so", "{% colspan c.span %}{{r c.rich }}")
         + P("VB Bang", '{%p elif c.kieu == "giua" %}') + P("VB Bang giua", "{{r c.rich }}")
         + P("VB Bang", "{%p else %}") + P("VB Bang", "{{r c.rich }}")
         + P("VB Bang", "{%p endif %}")

@@ -221,13 +221,13 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def _cell(value: object, align: str = "trai", *, bold: bool = False) -> dict:
-    """A cell of a general table: its text (as runs) and its alignment (trai, giua, phai)."""
+def _cell(value: object, align: str = "trai", *, bold: bool = False, span: int = 1) -> dict:
+    """A cell of a general table: its text (as runs), its alignment (trai, giua, phai), the columns it spans."""
     text = RichText()
     shown = _shown(value)
     if shown:
         text.add(shown, bold=bold)
-    return {"kieu": align, "rich": text}
+    return {"kieu": align, "rich": text, "span": span}
 
 
 def _heading(*titles: str) -> list[dict]:
@@ -263,11 +263,11 @@ def _budget_blocks(budget: BudgetFigures, convention: WordConvention) -> list[di
             ]
 
         def total_row(label: str, amount: int, blank: int = blank) -> list[dict]:
-            return [_cell(None), _cell(label, "giua", bold=True), *[_cell(None)] * blank, _cell(amount, "phai", bold=True), _cell(None)]
+            return [_cell(None), _cell(label, "giua", bold=True, span=blank + 1), _cell(amount, "phai", bold=True), _cell(None)]
 
         rows = [line_row(line) for line in t.dong[: len(t.dong) - sum(len(g.dong) for g in t.nhom)]]
         for group in t.nhom:
-            rows.append([_cell(group.so, "giua", bold=True), _cell(group.ten, bold=True), *[_cell(None)] * (blank + 2)])
+            rows.append([_cell(group.so, "giua", bold=True), _cell(group.ten, bold=True, span=blank + 3)])
             rows += [line_row(line) for line in group.dong]
             rows.append(total_row("Cộng", group.tong))
         rows.append(total_row("Tổng cộng", t.tong))
@@ -275,7 +275,7 @@ def _budget_blocks(budget: BudgetFigures, convention: WordConvention) -> list[di
         if t.bang.bang_chu:
             blocks.append(_words(t.tong, convention))
     summary = [[_cell(i, "giua"), _cell(source.ten), _cell(amount, "phai")] for i, (source, amount) in enumerate(budget.theo_nguon, 1)]
-    summary.append([_cell(None), _cell("Tổng kinh phí thực hiện Kế hoạch", "giua", bold=True), _cell(budget.tong, "phai", bold=True)])
+    summary.append([_cell("Tổng kinh phí thực hiện Kế hoạch", "giua", bold=True, span=2), _cell(budget.tong, "phai", bold=True)])
     blocks += [
         _para("tieu_de_bang", f"{len(budget.bang) + 1}. Tổng hợp kinh phí theo nguồn"),
         _table(_heading("STT", "Nguồn kinh phí", "Số tiền (đồng)"), summary),
@@ -290,10 +290,10 @@ def _persons_blocks(persons: PersonsFigures) -> list[dict]:
     rows: list[list[dict]] = []
     for group in persons.nhom:
         if persons.grouped:
-            rows.append([_cell(group.so, "giua", bold=True), _cell(f"{group.ten} ({format_number(group.tong)} người)", bold=True),
-                         *[_cell(None)] * (len(columns) - 1)])
+            rows.append([_cell(group.so, "giua", bold=True),
+                         _cell(f"{group.ten} ({format_number(group.tong)} người)", bold=True, span=len(columns))])
         rows += [[_cell(stt, "giua"), *[_cell(getattr(person, c)) for c in columns]] for stt, person in group.nguoi]
-    rows.append([_cell(None), _cell(f"Tổng cộng: {format_number(persons.tong)} người", bold=True), *[_cell(None)] * (len(columns) - 1)])
+    rows.append([_cell(f"Tổng cộng: {format_number(persons.tong)} người", "giua", bold=True, span=len(columns) + 1)])
     return [_table(head, rows)]
 
 
