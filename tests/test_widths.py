@@ -103,3 +103,34 @@ def test_widest_amounts_print_on_one_line(tmp_path, capsys):
     for line in text.splitlines():
         for token in line.split():
             assert not (token.startswith(".") and token[1:4].isdigit()), line
+
+
+def test_quick_checks_agree_with_the_document(tmp_path):
+    """The check on the values (default classic templates) and the scan of the document text say the
+    same as the full reading through the tree: unchanged for the bundled plan, refitted for wide figures."""
+    from generator.compute.figures import compute
+    from generator.model.loader import load_plan, validate_data
+    from generator.render.renderer import Renderer, _template_contexts
+    from generator.render.widths import _bold_styles, _fits_as_designed, fit_document
+
+    renderer = Renderer()
+    bundled = compute(load_plan(Path(__file__).resolve().parents[1] / "data" / "kien-tuong-2024.yaml").plan)
+    wide = compute(validate_data(wide_plan()[0]).plan)
+    for figures, expected in ((bundled, True), (wide, False)):
+        for _, template, context in _template_contexts(figures.plan):
+            if template not in ("phu-luc-1.docx", "phu-luc-2.docx"):
+                continue
+            made = context(figures, False, figures.plan.quy_uoc_so.convention())
+            assert renderer._fits_as_designed(template, made) is expected
+            unfitted = renderer.template(template, figures.plan.quy_uoc_so.convention()).render(made, core=_core(figures))
+            with zipfile.ZipFile(io.BytesIO(unfitted)) as archive:
+                document, styles = archive.read("word/document.xml"), archive.read("word/styles.xml")
+            assert _fits_as_designed(document.decode(), _bold_styles(styles)) is expected
+            assert (fit_document(document, styles, full=False) is None) is expected
+
+
+def _core(figures):
+    from generator.render import oxml
+    from generator.render.renderer import CORE_PART, core_properties
+
+    return oxml.Deflated.of(CORE_PART, core_properties(figures.plan))

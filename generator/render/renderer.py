@@ -46,7 +46,7 @@ from generator.compute.figures import (
     TextAppendixFigures,
 )
 from generator.render.oxml import write_zip
-from generator.render.widths import fit_docx
+from generator.render.widths import fit_docx, template_grids, values_fit
 from generator.model.schema import COT_NGUOI, LOAI_VAN_BAN, Plan, PhuLuc1, PhuLuc2, VanBan
 from generator.vi import BLANK, CANONICAL, WordConvention, amount_in_words, format_date, format_number
 
@@ -648,6 +648,32 @@ def _template_contexts(plan: Plan) -> list[tuple[str, str, Callable[[PlanFigures
     return out
 
 
+def _classic_columns(template: str, appendix: object) -> list[tuple[int, list[list[tuple[str, bool]]]]]:
+    """The values a classic template puts in each column of each table, as (grid index, columns of
+    (text, bold)); the templates' own titles fit by design (tests/test_widths.py)."""
+    shown = _shown
+    if template == ATTENDEES_TEMPLATE:
+        assert isinstance(appendix, AttendeeFigures)
+        columns: list[list[tuple[str, bool]]] = [[], [], [(shown(appendix.tong), True)]]
+        for group in appendix.nhom:
+            columns[0] += [(group.so, True)] + [(str(m.stt), False) for m in group.thanh_vien]
+            columns[1] += [(group.ten, True)] + [(m.ten, False) for m in group.thanh_vien]
+            columns[2] += [(shown(group.tong), True)] + [(shown(m.so_luong), False) for m in group.thanh_vien]
+        return [(0, columns)]
+    assert isinstance(appendix, dict)
+    tables = []
+    for table in appendix["bang"]:
+        lines = table["dong"]
+        keys = ("stt", "noi_dung", "don_vi_tinh", "so_luong", "don_gia", "thanh_tien", "ghi_chu")
+        columns = [[(shown(line[key]), False) for line in lines] for key in keys]
+        columns[5].append((shown(table["tong"]), True))
+        tables.append((0, columns))
+    sources = appendix["theo_nguon"]
+    tables.append((1, [[(str(s["stt"]), False) for s in sources], [(s["ten"], False) for s in sources],
+                       [(shown(s["tong"]), False) for s in sources] + [(shown(appendix["tong"]), True)]]))
+    return tables
+
+
 class Renderer:
     """Renders plans with templates prepared once (reuse one Renderer for many plans)."""
 
@@ -681,13 +707,24 @@ class Renderer:
         files, used = {}, []
         for name, template, context in _template_contexts(plan):
             used.append(self.template(template, convention))
-            files[name] = used[-1].render(context(figures, draft, convention), core=core)
-            if template != PLAN_TEMPLATE:
+            made = context(figures, draft, convention)
+            files[name] = used[-1].render(made, core=core)
+            if template != PLAN_TEMPLATE and not self._fits_as_designed(template, made):
                 fitted = fit_docx(files[name], full=template == GENERAL_TEMPLATE)
                 if fitted is not None:  # widths from the content: ho-so.docx is composed from the files
                     files[name], used[-1].last = fitted, None
         files["ho-so.docx"] = self._combined(used, list(files.values()), core)
         return DocumentSet(files)
+
+    def _fits_as_designed(self, template: str, context: dict) -> bool:
+        """Whether a default classic template's widths hold this context's values (checked on the
+        values, much faster than reading the document; other templates are read by `fit_docx`)."""
+        if self.templates != TEMPLATES or template not in (ATTENDEES_TEMPLATE, BUDGET_TEMPLATE):
+            return False
+        grids = template_grids(str(self.templates / template))
+        tables = _classic_columns(template, context["phu_luc"])
+        expected = 2 if template == BUDGET_TEMPLATE else 1
+        return len(grids) == expected and all(values_fit(grids[index], columns) for index, columns in tables)
 
     def _combined(self, templates: list[PreparedTemplate], documents: list[bytes], core: oxml.Deflated) -> bytes:
         """ho-so.docx: compose(documents), joined in a frame once the templates' first plan made it."""

@@ -16,8 +16,11 @@ Only tables with borders are sized (data tables); layout tables (header, signatu
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import zipfile
+from functools import lru_cache
 
 from lxml import etree
 
@@ -34,19 +37,21 @@ SLACK = 20
 MAX_DESIRED = 4200
 
 
-def _bold_styles(styles_xml: bytes | None) -> set[str]:
+@lru_cache(maxsize=32)
+def _bold_styles(styles_xml: bytes | None) -> frozenset[str]:
     """Ids of paragraph styles whose text is bold."""
     if not styles_xml:
-        return set()
+        return frozenset()
     root = etree.fromstring(styles_xml)
-    return {
-        style.get(f"{_W}styleId", "")
-        for style in root.iter(f"{_W}style")
-        if style.find(f"{_W}rPr/{_W}b") is not None and style.find(f"{_W}rPr/{_W}b").get(f"{_W}val") not in ("0", "false")
-    }
+    bold = set()
+    for style in root.iter(f"{_W}style"):
+        b = style.find(f"{_W}rPr/{_W}b")
+        if b is not None and b.get(f"{_W}val") not in ("0", "false"):
+            bold.add(style.get(f"{_W}styleId", ""))
+    return frozenset(bold)
 
 
-def _cell_text(cell: etree._Element, bold_styles: set[str]) -> list[tuple[str, float, bool]]:
+def _cell_text(cell: etree._Element, bold_styles: frozenset[str]) -> list[tuple[str, float, bool]]:
     """Each paragraph of a cell as (text, size pt, bold)."""
     out = []
     for paragraph in cell.iter(f"{_W}p"):
@@ -82,7 +87,7 @@ def _bordered(table: etree._Element) -> bool:
     return borders is not None and any(edge.get(f"{_W}val") not in ("nil", "none") for edge in borders)
 
 
-def column_needs(table: etree._Element, bold_styles: set[str]) -> tuple[list[int], list[int]]:
+def column_needs(table: etree._Element, bold_styles: frozenset[str]) -> tuple[list[int], list[int]]:
     """Per grid column: the least width (widest unbreakable token of any cell) and the width its longest
     line of plain (not bold) text would take."""
     columns = len(table.findall(f"{_W}tblGrid/{_W}gridCol"))
@@ -127,10 +132,70 @@ def plan_widths(current: list[int], least: list[int], wanted: list[int], *, full
     return widths if widths != current else None
 
 
+
+
+_EVENTS = re.compile(
+    r'<(?:(w:tbl)>|(/w:tbl)>|(w:tr)[ >]|(w:tc)>|(/w:p)>|w:gridCol w:w="(\d+)"|w:gridSpan w:val="(\d+)"|w:pStyle w:val="([^"]*)"'
+    r'|(w:b)/>|(w:tblBorders)>|(w:tcMar|w:sz )|w:tblCellMar><w:left w:w="(\d+)" w:type="dxa"/><w:right w:w="(\d+)"'
+    r'|w:t(?: [^>]*)?>([^<]*)</w:t>)'
+)
+
+
+def _fits_as_designed(xml: str, bold_styles: frozenset[str]) -> bool | None:
+    """Whether every bordered table keeps its widths in fit mode, read on the document's text in one
+    scan (no parse): True / False, or None where a table is not in the plain shape this reads (a
+    nested table, cell margins or run sizes of its own): the tree decides then."""
+    depth, grid, bordered, extra = 0, [], False, 2 * DEFAULT_MARGIN + SLACK
+    column, span, bold, text = 0, 1, False, []
+    for m in _EVENTS.finditer(xml):
+        (tbl, end_tbl, tr, tc, end_p, grid_col, grid_span, style, b, borders, own, left, right, piece) = m.groups()
+        if tbl:
+            depth += 1
+            if depth > 1:
+                return None
+            grid, bordered, extra = [], False, 2 * DEFAULT_MARGIN + SLACK
+        elif depth == 0:
+            continue
+        elif end_tbl:
+            depth -= 1
+        elif piece is not None:
+            text.append(piece)
+        elif end_p:
+            words = html.unescape("".join(text)).split()
+            if bordered and span == 1 and column < len(grid) and words:
+                room = grid[column] - extra
+                if any(text_width(word, DEFAULT_SIZE, bold=bold) > room for word in words):
+                    return False
+            text, bold = [], False
+        elif tc:
+            column += span
+            span, bold, text = 1, False, []
+        elif tr:
+            column, span = 0, 0  # the row's first <w:tc> stays at column 0
+        elif grid_col:
+            grid.append(int(grid_col))
+        elif grid_span:
+            span = int(grid_span)
+        elif style is not None:
+            bold = style in bold_styles
+        elif b:
+            bold = True
+        elif borders:
+            bordered = 'w:val="single"' in xml[m.end():xml.index("</w:tblBorders>", m.end())]
+        elif own:
+            if bordered:
+                return None
+        elif left:
+            extra = int(left) + int(right) + SLACK
+    return True
+
+
 def fit_document(document_xml: bytes, styles_xml: bytes | None, *, full: bool) -> bytes | None:
     """document.xml with its data tables' widths set from their content, or None when none changes."""
-    root = etree.fromstring(document_xml)
     bold_styles = _bold_styles(styles_xml)
+    if not full and _fits_as_designed(document_xml.decode("utf-8"), bold_styles):
+        return None  # (read on the text: a few times faster than through the tree)
+    root = etree.fromstring(document_xml)
     changed = False
     for table in root.iter(f"{_W}tbl"):
         if not _bordered(table):
@@ -165,9 +230,32 @@ def fit_document(document_xml: bytes, styles_xml: bytes | None, *, full: bool) -
 def fit_docx(docx: bytes, *, full: bool) -> bytes | None:
     """A .docx with its data tables sized from their content (see `fit_document`), or None when unchanged."""
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        styles = archive.read("word/styles.xml") if "word/styles.xml" in archive.namelist() else None
+        fitted = fit_document(archive.read(DOCUMENT_PART), styles, full=full)
+        if fitted is None:
+            return None
         entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    parts = dict(entries)
-    fitted = fit_document(parts[DOCUMENT_PART], parts.get("word/styles.xml"), full=full)
-    if fitted is None:
-        return None
     return write_zip([(name, fitted if name == DOCUMENT_PART else data) for name, data in entries])
+
+
+@lru_cache(maxsize=64)
+def template_grids(path: str) -> tuple[tuple[int, ...], ...]:
+    """The column grids of a template's bordered tables, in order (read once per template)."""
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read(DOCUMENT_PART))
+    return tuple(
+        tuple(int(float(col.get(f"{_W}w", "0"))) for col in table.findall(f"{_W}tblGrid/{_W}gridCol"))
+        for table in root.iter(f"{_W}tbl")
+        if _bordered(table)
+    )
+
+
+def values_fit(grid: tuple[int, ...], columns: list[list[tuple[str, bool]]], margins: int = 2 * 85) -> bool:
+    """Whether every word of the values filled into each column fits the column (13 pt, bold as given):
+    the quick check of a template whose cells and their values are known (no document scan)."""
+    for width, values in zip(grid, columns):
+        room = width - margins - SLACK
+        for text, bold in values:
+            if any(text_width(word, DEFAULT_SIZE, bold=bold) > room for word in text.split()):
+                return False
+    return True
