@@ -363,3 +363,45 @@ def test_schema_is_vietnamese_and_describes_every_kind(tmp_path, capsys):
         assert any(ord(c) > 127 for c in definition["title"] + definition.get("description", "")), definition["title"]
         for name, field in definition.get("properties", {}).items():
             assert any(ord(c) > 127 for c in field.get("title", "")), name
+
+
+def _png(width: int = 8, height: int = 8) -> bytes:
+    """A small red PNG, written here byte by byte (no imaging library needed)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def test_own_template_set_with_a_logo_in_the_header(tmp_path, capsys):
+    from docx.shared import Mm
+
+    own = tmp_path / "mau-logo"
+    shutil.copytree(REPO / "templates", own)
+    document = Document(str(own / "ke-hoach.docx"))
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(_png())
+    document.sections[0].first_page_header.paragraphs[0].add_run().add_picture(str(logo), width=Mm(15))
+    document.save(str(own / "ke-hoach.docx"))
+    out, _ = build(tmp_path, plan_with(mau="mau-logo", phu_luc=[TEXT]), capsys)
+    for name in ("ke-hoach.docx", "ho-so.docx"):
+        with zipfile.ZipFile(out / name) as archive:
+            media = [n for n in archive.namelist() if n.startswith("word/media/")]
+            assert media and archive.read(media[0]) == logo.read_bytes(), name
+        header = Document(str(out / name)).sections[0].first_page_header
+        assert header._element.xpath(".//a:blip"), name
+
+
+@pytest.mark.parametrize("name", MODEL_PLANS)
+def test_the_default_set_passes_as_an_own_set(name):
+    """Copying the default templates is the recipe: they must lint clean for every kind of plan."""
+    from generator.build import compute_loaded
+    from generator.model.loader import load_plan
+    from generator.render.templateset import check_template_set
+
+    check_template_set(REPO / "templates", compute_loaded(load_plan(DATA / name)))

@@ -61,6 +61,11 @@ class LintFinding:
         return f"{self.rule} {self.where}: {summary} — «{self.snippet}» ({self.message})"
 
 
+#: Every field a block of the general appendix template has (a plan may have no table, or no paragraph).
+_CELL = {"kieu": "trai", "rich": None, "span": 1}
+GENERAL_BLOCK = {"kind": "bang", "rich": None, "dau": [{"o": [_CELL]}], "dong": [{"o": [_CELL]}]}
+
+
 def sample_data(figures: PlanFigures) -> dict:
     """Every field any of our templates may use, built from a real plan (plain values, RichText kept)."""
     merged: dict = {}
@@ -69,7 +74,7 @@ def sample_data(figures: PlanFigures) -> dict:
     for make in makers:
         context = _plain(make(figures, draft=False))
         if "khoi" in context:  # blocks of several kinds: the linter reads the first as the shape of all
-            context["khoi"] = [{k: v for block in reversed(context["khoi"]) for k, v in block.items()}]
+            context["khoi"] = [{k: v for block in [GENERAL_BLOCK, *reversed(context["khoi"])] for k, v in block.items()}]
         for key, value in context.items():
             if isinstance(value, dict) and isinstance(merged.get(key), dict):
                 merged[key] = {**merged[key], **value}
