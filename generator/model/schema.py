@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 from typing import Annotated, Any, Literal, Union
 
@@ -463,10 +463,6 @@ class DanhSachNguoi(Strict):
         return self
 
 
-#: Column types of a general table.
-KIEU_COT = ("chu", "so_nguyen", "tien", "so_thap_phan", "ngay", "gio")
-
-
 class CotBang(Strict):
     """A declared column of a general table: its type, or a formula over the row's fields."""
 
@@ -484,9 +480,6 @@ class CotBang(Strict):
         if self.cong_thuc is not None and self.kieu not in ("so_nguyen", "tien", "so_thap_phan"):
             raise ValueError(f"cột {self.id!r}: công thức chỉ dùng cho cột số (so_nguyen, tien, so_thap_phan)")
         return self
-
-
-Cell = Union[int, Decimal, str, None]
 
 
 class BangChung(Strict):
@@ -536,8 +529,6 @@ PhuLuc = Annotated[
     Union[DanhSach, DanhSachNguoi, DuToan, BangChung, VanBanPhuLuc],
     Field(discriminator="loai"),
 ]
-#: Kinds of appendices.
-LOAI_PHU_LUC = ("danh_sach", "danh_sach_nguoi", "du_toan", "bang", "van_ban")
 
 
 class QuyUoc(Strict):
@@ -607,10 +598,6 @@ class Plan(Strict):
         if self.phu_luc_2 is not None:
             old.append(("phu_luc_2", ("phu_luc_2",), self.phu_luc_2))
         return old
-
-    @property
-    def all_muc(self) -> list[Muc]:
-        return list(self.muc) + [m for p in self.phan for m in p.muc]
 
     @property
     def is_draft(self) -> bool:

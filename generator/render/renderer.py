@@ -206,11 +206,6 @@ def budget_context(figures: PlanFigures, *, draft: bool, appendix: BudgetFigures
     }
 
 
-def classic_budget(budget: BudgetFigures) -> bool:
-    """Whether a budget fits the classic layout (phu-luc-2.docx): no multipliers, groups or table without words."""
-    return all(not t.bang.he_so and not t.nhom and t.bang.bang_chu for t in budget.bang)
-
-
 # --- the general appendix (phu-luc.docx): paragraphs and tables of any columns ------------------
 
 def _shown(value: object) -> str:
@@ -304,10 +299,10 @@ def _general_blocks(table: GeneralTableFigures, convention: WordConvention) -> l
     head = _heading("STT", *[c.ten + (" (đồng)" if c.kieu == "tien" else "") for c in table.cot])
     rows = [[_cell(r, "giua"), *[_cell(v, _ALIGN[c.kieu]) for c, v in zip(table.cot, row)]] for r, row in enumerate(table.dong, 1)]
     if any(t is not None for t in table.tong):
-        label = "Tổng cộng" if table.tong[0] is None else ""
-        first = [_cell(None), _cell(label, "giua", bold=True)] if table.tong[0] is None else [_cell("Tổng cộng", "giua", bold=True)]
-        rest = [_cell(t, "phai", bold=True) for t in table.tong[1:]] if table.tong[0] is None else [_cell(t, "phai", bold=True) for t in table.tong]
-        rows.append(first + rest)
+        # "Tổng cộng" spans STT and the columns before the first total
+        first = next(c for c, t in enumerate(table.tong) if t is not None)
+        totals = [_cell(t, "phai", bold=True) for t in table.tong[first:]]
+        rows.append([_cell("Tổng cộng", "giua", bold=True, span=first + 1), *totals])
     blocks = [_table(head, rows)]
     if table.bang_chu is not None:
         blocks.append(_words(table.bang_chu, convention))

@@ -145,8 +145,10 @@ def _fits_as_designed(xml: str, bold_styles: frozenset[str]) -> bool | None:
     """Whether every bordered table keeps its widths in fit mode, read on the document's text in one
     scan (no parse): True / False, or None where a table is not in the plain shape this reads (a
     nested table, cell margins or run sizes of its own): the tree decides then."""
-    depth, grid, bordered, extra = 0, [], False, 2 * DEFAULT_MARGIN + SLACK
-    column, span, bold, text = 0, 1, False, []
+    grid: list[int] = []
+    text: list[str] = []
+    depth, bordered, extra = 0, False, 2 * DEFAULT_MARGIN + SLACK
+    column, span, bold = 0, 1, False
     for m in _EVENTS.finditer(xml):
         (tbl, end_tbl, tr, tc, end_p, grid_col, grid_span, style, b, borders, own, left, right, piece) = m.groups()
         if tbl:
