@@ -10,7 +10,8 @@ from generator.compute.figures import PlanFigures
 from generator.compute.located import compute_loaded
 from generator.files import write_files
 from generator.model.loader import LoadedPlan, load_plan
-from generator.render.renderer import DocumentSet, Renderer
+from generator.render.renderer import DocumentSet, Renderer, TemplateProblem
+from generator.render.templateset import check_template_set, template_folder
 from generator.compute.solieu import diff_figures, figures_to_json
 
 DEFAULT_OUTPUT = Path("output")
@@ -51,10 +52,19 @@ def previous_figures(folder: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def build(plan_path: Path, out: Path | None = None, *, draft: bool | None = None, renderer: Renderer | None = None) -> BuildResult:
-    """Build every document of a plan and its so-lieu.json; nothing is written unless all of it succeeded."""
+def build(plan_path: Path, out: Path | None = None, *, draft: bool | None = None, renderer: Renderer | None = None,
+          mau: Path | None = None) -> BuildResult:
+    """Build every document of a plan and its so-lieu.json; nothing is written unless all of it succeeded.
+    `mau` (or the plan's `mau:`) is a folder of own templates, checked first."""
     loaded = load_plan(plan_path)
     figures = compute_loaded(loaded)
+    folder = template_folder(plan_path, loaded.plan.mau, mau)
+    if folder is not None:
+        try:
+            check_template_set(folder, figures)
+        except TemplateProblem as exc:  # located at the plan's mau: (or the file, for --mau)
+            raise PlanError([loaded.problem(str(exc), ("mau",))]) from None
+        renderer = Renderer(folder)
     documents = (renderer or Renderer()).render_plan(figures, draft=draft)
     folder = output_folder(plan_path, out)
     before = previous_figures(folder)

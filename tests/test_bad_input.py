@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PLAN
+from conftest import PLAN, REPO
 from generator.cli import main
 
 GOOD = PLAN.read_text(encoding="utf-8")
@@ -128,6 +128,52 @@ CASES = [
 ]
 
 
+# Issue 16: the new plan model (appendix list, kinds, formulas, decimals), on a model plan of that shape.
+NEW = (REPO / "data" / "giai-the-thao-2026.yaml").read_text(encoding="utf-8")
+
+
+def with_table(formula: str, rows: str = "{a: 6, b: 0}", kind: str = "so_thap_phan") -> str:
+    """The model plan with one more appendix: a general table whose column c is `formula` over a and b."""
+    table = (
+        "  - id: ty_le\n    loai: bang\n    tieu_de: TỶ LỆ\n    cot:\n"
+        "      - {id: a, ten: A, kieu: so_nguyen}\n      - {id: b, ten: B, kieu: so_nguyen}\n"
+        f"      - {{id: c, ten: C, kieu: {kind}, cong_thuc: \"{formula}\"}}\n"
+        f"    dong:\n      - {rows}\n\n"
+    )
+    return replace("  - id: van_dong_vien\n", table + "  - id: van_dong_vien\n", NEW)
+
+
+CASES += [
+    ("appendix-unknown-kind", replace("    loai: bang\n", "    loai: bieu_do\n", NEW),
+     ["phu_luc[0].loai", "bieu_do", "danh_sach_nguoi"], "loai: bieu_do"),
+    ("appendix-without-kind", replace("    loai: bang\n", "", NEW), ["phu_luc[0]", "thiếu loai"], "  - id: lich_thi_dau"),
+    ("appendix-reference-missing-id", replace("{=van_dong_vien.ten}", "{=vdv.ten}", NEW),
+     ["muc[1].khoan[3].noi_dung[0]", "'vdv'", "van_dong_vien"], "{=vdv.ten}"),
+    ("appendix-duplicate-id", replace("  - id: du_toan\n", "  - id: lich_thi_dau\n", NEW), ["lich_thi_dau", "trùng"], None),
+    ("formula-syntax-error", with_table("a *"), ["phu_luc[1].cot[2].cong_thuc", "công thức", "không hợp lệ"], 'cong_thuc: "a *"'),
+    ("formula-unknown-column", with_table("a * d"), ["phu_luc[1].cot[2].cong_thuc", "'d'", "a, b"], 'cong_thuc: "a * d"'),
+    ("formula-division-by-zero", with_table("a / b"), ["phu_luc[1].cot[2].cong_thuc", "chia cho 0"], 'cong_thuc: "a / b"'),
+    ("formula-sandbox-escape", with_table("a.__class__.__mro__"), ["phu_luc[1].cot[2].cong_thuc", "bị chặn"], "__mro__"),
+    ("formula-decimal-in-integer-column", with_table("a / 4", "{a: 6, b: 1}", "so_nguyen"),
+     ["phu_luc[1].dong[0]", "1,5", "số nguyên"], "{a: 6, b: 1}"),
+    ("decimal-where-integer-count", replace("so_luong: 32}", 'so_luong: "32,5"}', NEW),
+     ["phu_luc[1].nhom[0].thanh_vien[0].so_luong", "số nguyên"], '"32,5"'),
+    ("decimal-where-integer-column", with_table("a + b", '{a: "2,5", b: 1}'), ["phu_luc[1].dong[0].a", "số nguyên"], '{a: "2,5"'),
+    ("rounding-overflow", replace("so_luong: 6, don_gia: 150000}", 'so_luong: "199.999.999.999.999,9", don_gia: 5}', NEW),
+     ["phu_luc[2].bang[0].dong[1]", "1.000.000.000.000.000", "vượt giới hạn"], '"199.999.999.999.999,9"'),
+    ("too-many-decimals", replace("so_luong: 6, don_gia: 150000}", 'so_luong: "6,123456", don_gia: 150000}', NEW),
+     ["phu_luc[2].bang[0].dong[1].so_luong", "chữ số thập phân"], '"6,123456"'),
+    ("lump-sum-without-reason", replace(", ghi_chu: Hợp đồng trọn gói 2 buổi}", "}", NEW),
+     ["phu_luc[2].bang[0].dong[2]", "lý do"], "khoan_gon: 3000000"),
+    ("lump-sum-with-price", replace("khoan_gon: 3000000,", "khoan_gon: 3000000, don_gia: 5,", NEW),
+     ["phu_luc[2].bang[0].dong[2]", "khoan_gon"], "khoan_gon: 3000000"),
+    ("multiplier-missing", replace("  - id: to_chuc\n", "  - id: to_chuc\n        he_so: [{id: so_ngay, ten: Số ngày}]\n", NEW),
+     ["phu_luc[2].bang[0]", "thiếu so_ngay"], "  - id: to_chuc"),
+    ("template-set-missing", replace("co_quan:\n", "mau: khong-co-bo-mau\nco_quan:\n", NEW),
+     ["mau", "khong-co-bo-mau", "không tìm thấy thư mục bộ mẫu"], "mau: khong-co-bo-mau"),
+]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_bad_plan(tmp_path, capsys, previous_build, case):
     _, content, fragments, at = case
@@ -215,6 +261,28 @@ def test_all_problems_reported_at_once(tmp_path, capsys, previous_build):
     text = replace(PRICE_LINE, PRICE_LINE.replace("don_gia", "dongia").replace("so_luong: 8", "so_luong: -1"))
     err = run_bad(tmp_path, capsys, previous_build, text)
     assert "dongia" in err and "so_luong" in err
+
+
+def test_bad_template_set(tmp_path, capsys, previous_build):
+    """A set whose template has a broken tag, or a file that is not a Word file: exit 2 naming both, nothing written."""
+    import shutil
+    import zipfile
+
+    own = tmp_path / "mau"
+    shutil.copytree(REPO / "templates", own)
+    with zipfile.ZipFile(REPO / "templates" / "ke-hoach.docx") as archive:
+        entries = [(i.filename, archive.read(i)) for i in archive.infolist()]
+    with zipfile.ZipFile(own / "ke-hoach.docx", "w") as archive:
+        for name, data in entries:
+            archive.writestr(name, data.replace(b"{{ van_ban.trich_yeu }}", b"{{ van_ban.trich_yeu }") if name == "word/document.xml" else data)
+    content = "mau: mau\n" + NEW
+    err = run_bad(tmp_path, capsys, previous_build, content)
+    assert "ke-hoach.docx" in err and "van_ban.trich_yeu" in err and "plan.yaml:1:" in err
+    (own / "phu-luc.docx").write_bytes(b"not a zip")
+    shutil.copy(REPO / "templates" / "ke-hoach.docx", own / "ke-hoach.docx")
+    (tmp_path / "out").rename(tmp_path / "out-1")
+    err = run_bad(tmp_path, capsys, previous_build, content)
+    assert "phu-luc.docx" in err and "không phải tệp Word" in err
 
 
 def test_catalogue_size():

@@ -21,14 +21,14 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from ruamel.yaml import YAML
 
-from conftest import PLAN, norm
+from conftest import PLAN, REPO, norm
 from generator.cli import batch as batch_cli
 from generator.errors import PlanError
 from generator.model.loader import load_plan, to_plain
 from generator.units.unitsfile import _fast_load, load_units, overlay, read_items, split_items, unit_plan
 
-UNITS = PLAN.parent / "units" / "kien-tuong.yaml"
-SKELETON = PLAN.parent / "units" / "ke-hoach-don-vi.yaml"
+UNITS = REPO / "data" / "units" / "kien-tuong.yaml"
+SKELETON = REPO / "data" / "units" / "ke-hoach-don-vi.yaml"
 FILES = ["ho-so.docx", "ke-hoach.docx", "phu-luc-2.docx"]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

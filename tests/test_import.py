@@ -26,7 +26,7 @@ from generator.model.loader import load_plan
 from generator.vi import amount_in_words
 
 REPO = Path(__file__).resolve().parents[1]
-PLAN = REPO / "data" / "kien-tuong-2024.yaml"
+PLAN = REPO / "tests" / "data" / "kien-tuong-2024-cu.yaml"  # the old shape (phu_luc_1/phu_luc_2), which every command reads
 SEED = Path(__file__).resolve().parents[0] / "reference" / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.docx"
 ROMAN = {"1": "i", "2": "ii"}
 

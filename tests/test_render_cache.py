@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from conftest import PLAN
+from conftest import PLAN, REPO
 from generator.render import oxml
 from generator.build import compute_loaded
 from generator.compute.figures import compute
@@ -44,7 +44,7 @@ from generator.units.unitsfile import load_units, unit_plans
 from generator.vi import CANONICAL
 from test_properties_build import ALPHABET, plans
 
-UNITS = PLAN.parent / "units" / "kien-tuong.yaml"
+UNITS = REPO / "data" / "units" / "kien-tuong.yaml"
 CONTEXTS = {"ke-hoach.docx": plan_context, "phu-luc-1.docx": attendees_context, "phu-luc-2.docx": budget_context}
 
 

@@ -12,7 +12,7 @@ from generator.compute.figures import compute
 from generator.model.loader import load_plan
 from generator.vi import amount_in_words, format_number
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "kien-tuong-2024.yaml"
+DATA = Path(__file__).resolve().parent / "data" / "kien-tuong-2024-cu.yaml"  # the old shape
 EDITS = (
     ('{ten: "Phòng Văn hóa và Thông tin", so_luong: 4}', '{ten: "Phòng Văn hóa và Thông tin", so_luong: 6}'),
     ('{noi_dung: "Bảng tên", don_vi_tinh: Cái, so_luong: 8, don_gia: 200000}',

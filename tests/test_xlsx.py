@@ -16,7 +16,7 @@ from generator.model.loader import load_plan
 from generator.vi import amount_in_words, format_number
 from generator.excel.xlsx import NUMBER_FORMAT
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "kien-tuong-2024.yaml"
+DATA = Path(__file__).resolve().parent / "data" / "kien-tuong-2024-cu.yaml"  # the old shape
 REMOVED_LINE_COMMENT = '# bản gốc in đơn giá "7.00.000"'
 
 

@@ -32,6 +32,7 @@ STYLES = {
     "VB Than cuoi": (14, False, False, "both", 567, 120, 0, 276, '<w:keepNext/>'),
     "VB Muc": (14, True, False, "both", 567, 120, 0, 276, '<w:keepNext/>'),
     "VB Khoan": (14, True, False, "both", 567, 120, 0, 276, '<w:keepNext/>'),
+    "VB Phan": (14, True, False, "center", 0, 120, 0, 276, '<w:keepNext/>'),
     "VB Du thao": (13, True, False, "left", 0, 0, 120, 240,
                    '<w:pBdr><w:top w:val="single" w:sz="8" w:space="1" w:color="auto"/>'
                    '<w:left w:val="single" w:sz="8" w:space="4" w:color="auto"/>'
@@ -257,6 +258,7 @@ def ke_hoach() -> None:
     blocks = lambda name: (  # noqa: E731
         P("VB Than", f"{{%p for b in {name} %}}")
         + P("VB Than", '{%p if b.kind == "muc" %}') + P("VB Muc", "{{r b.rich }}")
+        + P("VB Than", '{%p elif b.kind == "phan" %}') + P("VB Phan", "{{r b.rich }}")
         + P("VB Than", '{%p elif b.kind == "khoan" %}') + P("VB Khoan", "{{r b.rich }}")
         + P("VB Than", "{%p else %}") + P("VB Than", "{{r b.rich }}")
         + P("VB Than", "{%p endif %}") + P("VB Than", "{%p endfor %}")
@@ -308,8 +310,8 @@ def phu_luc_1() -> None:
     P = lambda style, text="": para(doc, style, text)  # noqa: E731
     widths = [900, 6654, 1800]
     rows = [
-        row([cell(widths[0], P("VB Bang dam", "TT")), cell(widths[1], P("VB Bang dam", "Đơn vị")),
-             cell(widths[2], P("VB Bang dam", "Số lượng đại biểu"))], header=True),
+        row([cell(widths[0], P("VB Bang dam", "{{ phu_luc.cot.stt }}")), cell(widths[1], P("VB Bang dam", "{{ phu_luc.cot.ten }}")),
+             cell(widths[2], P("VB Bang dam", "{{ phu_luc.cot.so_luong }}"))], header=True),
         row([cell(sum(widths), P("VB Bang", "{%tr for nhom in phu_luc.nhom %}"), span=3)]),
         row([cell(widths[0], P("VB Bang dam", "{{ nhom.so }}")), cell(widths[1], P("VB Bang dam", "{{ nhom.ten }}")),
              cell(widths[2], P("VB Bang dam", "{{ nhom.tong|so }}"))]),
@@ -338,8 +340,8 @@ def phu_luc_2() -> None:
             cell(w[0], P("VB Bang giua", "{{ d.stt }}")),
             cell(w[1], P("VB Bang", "{{ d.noi_dung }}")),
             cell(w[2], P("VB Bang giua", "{{ d.don_vi_tinh or '' }}")),
-            cell(w[3], P("VB Bang so", "{{ d.so_luong|so }}")),
-            cell(w[4], P("VB Bang so", "{{ d.don_gia|so }}")),
+            cell(w[3], P("VB Bang so", "{{ d.so_luong|so if d.so_luong is not none else '' }}")),
+            cell(w[4], P("VB Bang so", "{{ d.don_gia|so if d.don_gia is not none else '' }}")),
             cell(w[5], P("VB Bang so", "{{ d.thanh_tien|so }}")),
             cell(w[6], P("VB Bang", "{{ d.ghi_chu }}")),
         ]),
@@ -373,9 +375,55 @@ def phu_luc_2() -> None:
     doc.save(OUT / "phu-luc-2.docx")
 
 
+def _cells_row(doc, loop: str, *, header: bool) -> list[str]:
+    """Rows of a table whose rows and cells both come from the data: {%tr for %} over rows, {%tc for %}
+    over cells; each cell left, centred or right as its `kieu` says, its text as runs (bold kept),
+    spanning `span` grid columns."""
+    P = lambda style, text="": para(doc, style, text)  # noqa: E731
+    w = L.TEXT_WIDTH // 3
+    content = (
+        P("VB Bang", '{%p if c.kieu == "phai" %}') + P("VB Bang so", "{% colspan c.span %}{{r c.rich }}")
+        + P("VB Bang", '{%p elif c.kieu == "giua" %}') + P("VB Bang giua", "{{r c.rich }}")
+        + P("VB Bang", "{%p else %}") + P("VB Bang", "{{r c.rich }}")
+        + P("VB Bang", "{%p endif %}")
+    )
+    return [
+        row([cell(L.TEXT_WIDTH, P("VB Bang", f"{{%tr for r in {loop} %}}"), span=3)]),
+        row([cell(w, P("VB Bang", "{%tc for c in r.o %}")), cell(w, content), cell(w, P("VB Bang", "{%tc endfor %}"))], header=header),
+        row([cell(L.TEXT_WIDTH, P("VB Bang", "{%tr endfor %}"), span=3)]),
+    ]
+
+
+def phu_luc() -> None:
+    """The general appendix: paragraphs of the body's kinds and tables of any columns (danh_sach_nguoi,
+    bang, van_ban, and a du_toan with multiplier columns or groups). Column widths are set from the
+    content when the document is rendered."""
+    doc = _new_document(restart=True)
+    P = lambda style, text="": para(doc, style, text)  # noqa: E731
+    w = L.TEXT_WIDTH // 3
+    rows = _cells_row(doc, "k.dau", header=True) + _cells_row(doc, "k.dong", header=False)
+    append(doc, (
+        _appendix_heading(doc)
+        + P("VB Than", "{%p for k in khoi %}")
+        + P("VB Than", '{%p if k.kind == "bang" %}')
+        + table([w, w, L.TEXT_WIDTH - 2 * w], rows, borders=True)
+        + P("VB Than", '{%p elif k.kind == "tieu_de_bang" %}') + P("VB Bang tieu de", "{{r k.rich }}")
+        + P("VB Than", '{%p elif k.kind == "chu" %}') + P("VB Bang chu", "{{r k.rich }}")
+        + P("VB Than", '{%p elif k.kind == "muc" %}') + P("VB Muc", "{{r k.rich }}")
+        + P("VB Than", '{%p elif k.kind == "khoan" %}') + P("VB Khoan", "{{r k.rich }}")
+        + P("VB Than", '{%p elif k.kind == "phan" %}') + P("VB Phan", "{{r k.rich }}")
+        + P("VB Than", "{%p else %}") + P("VB Than", "{{r k.rich }}")
+        + P("VB Than", "{%p endif %}")
+        + P("VB Than", "{%p endfor %}")
+        + P("VB Ket thuc", "./.")
+    ))
+    doc.save(OUT / "phu-luc.docx")
+
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     ke_hoach()
     phu_luc_1()
     phu_luc_2()
+    phu_luc()
     print("Đã ghi", ", ".join(sorted(p.name for p in OUT.glob("*.docx"))))

@@ -85,6 +85,7 @@ from generator.analysis.recognise import (
     roman_value,
     words_label,
 )
+from generator.compute.figures import round_dong
 from generator.vi import amount_in_words, format_number, roman, words_to_number
 
 # --- findings --------------------------------------------------------------------------------
@@ -279,10 +280,11 @@ class _Checker:
         if None in figures or None in (f.value for f in figures):
             return None
         quantity, price, printed = (f.value for f in figures)
-        if quantity * price == printed:
-            return None
+        if round_dong(quantity * line.factor * price) == printed:
+            return None  # (money is rounded to whole đồng, half up)
         where = t.cell_where(line.row, "thanh_tien")
-        product = f"{_n(quantity)} × {_n(price)} = {_n(quantity * price)}"
+        factors = f" × {_n(line.factor)}" if line.factor != 1 else ""
+        product = f"{_n(quantity)}{factors} × {_n(price)} = {_n(quantity * line.factor * price)}"
         if line.priced is not None:
             unit = "một đơn vị (giá trọn gói, như một chuyến xe)" if line.priced == 1 else f"{_n(line.priced)} đơn vị"
             return self.add(
@@ -299,7 +301,7 @@ class _Checker:
             "SAI-THANH-TIEN",
             where,
             _n(printed),
-            _n(quantity * price),
+            _n(round_dong(quantity * line.factor * price)),
             f"Thành tiền phải bằng số lượng × đơn giá: {product}, nhưng in {_n(printed)}.",
         )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from generator.analysis.docread import Cell, DocumentText, Paragraph, Table, clean, fold
+from generator.compute.figures import round_dong
 from generator.vi import FigureError, WordConvention, parse_figure, parse_roman, roman
 
 Number = int | Decimal
@@ -47,6 +48,8 @@ HEADER_ROLES = {
     "ghi chú": "ghi_chu",
 }
 _CURRENCY_NOTE = re.compile(r"\s*\((?:đồng|vnđ|vnd|đ)\)\s*$")
+#: Headers of multiplier columns of a budget table (amount = quantity × multipliers × price).
+MULTIPLIER_HEADER = re.compile(r"^(?:số (?:ngày|buổi|tháng|lần|đêm|lượt|kỳ|khóa|lớp|đợt|năm|tuần)|hệ số)$")
 _BANG = r"b[ằảăắa]ng"  # "Bằng", and its misspellings ("Bảng chữ")
 _WORDS_LABEL = re.compile(rf"^\s*({_BANG})\s+chữ\s*:?\s*", re.IGNORECASE)
 _TOTAL_LABEL = re.compile(r"^(tổng|cộng\b)")
@@ -95,6 +98,7 @@ class BudgetLine:
     ghi_chu: str
     amount: Number | None = None  # the correct amount (see the policy); None if it cannot be known
     priced: Number | None = None  # the quantity priced, when a delegates column counts something else
+    factor: Number = 1  # the product of the row's multiplier columns (Số ngày, Số buổi …)
 
 
 @dataclass
@@ -435,7 +439,8 @@ def _header(table: Table) -> tuple[int, dict[str, int], dict[str, str]] | None:
     for index, row in enumerate(table.rows[:3]):
         columns, headers = {}, {}
         for cell in row:
-            role = HEADER_ROLES.get(_CURRENCY_NOTE.sub("", fold(cell.text)).rstrip(": "))
+            folded = _CURRENCY_NOTE.sub("", fold(cell.text)).rstrip(": ")
+            role = HEADER_ROLES.get(folded) or (f"he_so_{cell.column}" if MULTIPLIER_HEADER.match(folded) else None)
             if role and role not in columns:
                 columns[role] = cell.column
                 headers[role] = _header_name(cell.clean)
@@ -524,8 +529,12 @@ def _budget_rows(budget: BudgetTable, start: int) -> None:
                 _text(table, index, col.get("ghi_chu")),
             )
             quantity, price, printed = (f.value if f else None for f in figures)
+            factors = [read_figure(_text(table, index, c)) for r, c in col.items() if r.startswith("he_so_")]
+            for factor in factors:
+                line.factor = line.factor * factor.value if factor and factor.value is not None else line.factor
             if quantity is not None and price is not None:
-                line.amount, line.priced = judge_line(quantity, price, printed, budget.delegates)
+                line.amount, line.priced = judge_line(quantity * line.factor, price, printed, budget.delegates)
+                line.amount = round_dong(line.amount)
             budget.lines.append(line)
 
 

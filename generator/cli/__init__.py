@@ -15,7 +15,10 @@ import sys
 
 from generator.cli.common import internal_error, utf8_console
 
-COMMANDS = ["build", "batch", "words", "check", "audit", "import_docx", "lint_template", "new", "diff", "xlsx"]
+COMMANDS = [
+    "build", "batch", "words", "check", "audit", "import_docx", "lint_template", "new", "diff", "xlsx",
+    "nang_cap", "schema",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

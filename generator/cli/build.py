@@ -20,6 +20,8 @@ def register(sub) -> None:
                         help="soạn kế hoạch mẫu đi kèm vanban (Kế hoạch 2024 của thị xã Kiến Tường) thay cho PLAN")
     parser.add_argument("-o", "--output", type=Path, help="thư mục kết quả (mặc định output/<tên tệp>/)")
     parser.add_argument("--draft", action="store_true", help="đánh dấu DỰ THẢO (tự động khi chưa có số hoặc ngày ký)")
+    parser.add_argument("--mau", type=Path, metavar="THƯ_MỤC",
+                        help="bộ mẫu riêng (thư mục chép từ templates/ rồi sửa trong Word); thay cho mau: trong kế hoạch")
     parser.add_argument("--pdf", action="store_true",
                         help="tạo thêm bản PDF của mỗi tệp Word (cần LibreOffice; thiếu thì chỉ cảnh báo, tệp Word vẫn được ghi)")
     parser.set_defaults(func=run, parser=parser)
@@ -37,9 +39,8 @@ def run(args) -> int:
 
 def _build(args) -> int:
     from generator.build import build
-    from generator.vi import amount_in_words, format_number
 
-    result = build(args.plan, args.output, draft=args.draft or None)
+    result = build(args.plan, args.output, draft=args.draft or None, mau=args.mau)
     for warning in result.loaded.warnings:
         print(f"Cảnh báo: {warning}", file=sys.stderr)
     figures = result.figures
@@ -47,20 +48,34 @@ def _build(args) -> int:
     convention = plan.quy_uoc_so.convention()
     state = " — DỰ THẢO (chưa có số hoặc ngày ký)" if plan.is_draft or args.draft else ""
     print(f"Kế hoạch: {plan.van_ban.trich_yeu}{state}")
-    if figures.phu_luc_1:
-        print(f"{figures.phu_luc_1.ten}: {format_number(figures.phu_luc_1.tong)} người tham dự")
-    if figures.phu_luc_2:
-        budget = figures.phu_luc_2
-        print(f"{budget.ten}: {len(budget.bang)} bảng, tổng kinh phí {format_number(budget.tong)} đồng")
-        print(f"  Bằng chữ: {amount_in_words(budget.tong, convention)}")
-        for source, amount in budget.theo_nguon:
-            print(f"  {source.ten}: {format_number(amount)} đồng")
+    for part in figures.phu_luc:
+        _print_appendix(part, convention)
     print("Đã ghi:")
     for path in result.written:
         print(f"  {path}")
     if result.changes is not None:
         _print_changes(result.changes)
     return write_pdfs(result.docx) if args.pdf else EXIT_OK
+
+
+def _print_appendix(part, convention) -> None:
+    from generator.compute.figures import AttendeeFigures, BudgetFigures, GeneralTableFigures, PersonsFigures
+    from generator.vi import amount_in_words, format_number
+
+    if isinstance(part, AttendeeFigures):
+        what = "người tham dự" if part.cot.so_luong == "Số lượng đại biểu" else f"({part.cot.so_luong.lower()})"
+        print(f"{part.ten}: {format_number(part.tong)} {what}")
+    elif isinstance(part, BudgetFigures):
+        print(f"{part.ten}: {len(part.bang)} bảng, tổng kinh phí {format_number(part.tong)} đồng")
+        print(f"  Bằng chữ: {amount_in_words(part.tong, convention)}")
+        for source, amount in part.theo_nguon:
+            print(f"  {source.ten}: {format_number(amount)} đồng")
+    elif isinstance(part, PersonsFigures):
+        print(f"{part.ten}: danh sách {format_number(part.tong)} người")
+    elif isinstance(part, GeneralTableFigures):
+        print(f"{part.ten}: bảng {len(part.dong)} dòng — {part.tieu_de}")
+    else:
+        print(f"{part.ten}: {part.tieu_de}")
 
 
 def _print_changes(changes: list[str]) -> None:

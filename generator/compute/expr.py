@@ -2,7 +2,7 @@
 
 A reference ("=phu_luc_1.tong", "{=bien.a + bien.b}") is parsed by Python's `ast` and accepted only
 if every node is on a short whitelist: names, one field of a name (``hop_mat.tong``, ``bien['x']``),
-whole numbers, decimals and short strings, arithmetic (+ - * / // % **), comparisons, and/or/not,
+whole numbers, decimals (exact: `Decimal`) and short strings, arithmetic (+ - * / // % **), comparisons, and/or/not,
 ``a if c else b`` and the filters in FILTERS (``phu_luc_1.tong | string``). No calls, no attribute
 of a value, nothing beginning with "_", no repr of an object. Every operand and result is bounded
 (MAX_NUMBER, MAX_TEXT) and checked before an operation that could grow it is done, so a reference
@@ -19,6 +19,7 @@ import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,8 +33,9 @@ MAX_NUMBER = 10**18  # |operand| and |result|
 MAX_TEXT = 2_000  # characters of a text operand or result
 CONSTANTS = {"true": True, "false": False, "True": True, "False": False}
 
-Value = int | float | str | bool
-Names = Mapping[str, Mapping[str, object]]
+Value = int | Decimal | str | bool
+#: name → its fields (a plan's figures), or name → a value (a formula's row: "so_nguoi * muc_chi").
+Names = Mapping[str, object]
 
 
 class ReferenceError_(Exception):
@@ -69,8 +71,8 @@ FILTERS: dict[str, Callable[[Value], Value]] = {
 }
 
 
-def _number(value: object) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+def _number(value: object) -> int | Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
         raise Invalid(f"cần một số, thấy chữ {_brief(value)}")
     return value
 
@@ -89,7 +91,7 @@ def _show(value: Value) -> str:
 
 
 def _brief(value: object) -> str:
-    text = value if isinstance(value, str) else _show(value) if isinstance(value, (int, float)) else "?"
+    text = value if isinstance(value, str) else _show(value) if isinstance(value, (int, Decimal)) else "?"
     return repr(text if len(text) <= 40 else text[:40] + "…")
 
 
@@ -101,8 +103,12 @@ def _bounded(value: object) -> Value:
         if abs(value) > MAX_NUMBER:
             raise Invalid(f"số vượt giới hạn {MAX_NUMBER:.0e} của tham chiếu")
         return value
-    if isinstance(value, float):
-        if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+    if isinstance(value, float):  # exact from here on (a float only comes from data read elsewhere)
+        if not math.isfinite(value):
+            raise Invalid(f"số vượt giới hạn {MAX_NUMBER:.0e} của tham chiếu")
+        value = Decimal(repr(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value) > MAX_NUMBER:
             raise Invalid(f"số vượt giới hạn {MAX_NUMBER:.0e} của tham chiếu")
         return value
     if isinstance(value, str):
@@ -118,7 +124,7 @@ def _power(a: Value, b: Value) -> Value:
     a, b = _number(a), _number(b)
     if isinstance(b, int) and b >= 0 and abs(a) > 1 and b * math.log2(abs(a)) > 64:
         raise Invalid(f"lũy thừa vượt giới hạn {MAX_NUMBER:.0e} của tham chiếu")
-    if isinstance(b, float) and abs(b) > 64:
+    if isinstance(b, Decimal) and abs(b) > 64:
         raise Invalid("số mũ quá lớn")
     if a == 0 and b < 0:
         raise Invalid("chia cho 0")
@@ -173,7 +179,7 @@ def _contains(a: Value, b: Value) -> bool:
 
 BINARY = {
     ast.Add: _add, ast.Sub: _arith(operator.sub), ast.Mult: _multiply, ast.Pow: _power,
-    ast.Div: _divide(operator.truediv), ast.FloorDiv: _divide(operator.floordiv), ast.Mod: _divide(operator.mod),
+    ast.Div: _divide(lambda a, b: Decimal(a) / Decimal(b)), ast.FloorDiv: _divide(operator.floordiv), ast.Mod: _divide(operator.mod),
 }
 COMPARE = {
     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: _ordered(operator.lt), ast.LtE: _ordered(operator.le),
@@ -210,7 +216,7 @@ def _compile(node: ast.AST) -> Node:  # noqa: C901 - one branch per node kind of
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise Blocked(f"giá trị {type(value).__name__} không dùng được")
-        value = _bounded(value)
+        value = _bounded(Decimal(repr(value)) if isinstance(value, float) else value)
         return lambda names: value
     if isinstance(node, ast.Name):
         return _name(node.id)
@@ -269,6 +275,10 @@ def _name(name: str) -> Node:
 
     def value(names: Names) -> Value:
         if name in names:
+            if isinstance(names[name], (int, float, Decimal, str)):  # a value of a formula's row
+                return _bounded(names[name])
+            if names[name] is None:
+                raise Invalid(f"{name!r} chưa có giá trị ở dòng này")
             raise Invalid(f"{name!r} là một nhóm số liệu; hãy ghi một trường của nó, ví dụ {name}.tong")
         raise Undefined(f"không có {name!r}")
     return value
@@ -292,7 +302,7 @@ def _field(node: ast.Attribute | ast.Subscript) -> Node:
 
     def value(names: Names) -> Value:
         fields = names.get(root)
-        if fields is None:
+        if not isinstance(fields, Mapping):
             raise Undefined(f"không có {root!r}")
         if key not in _keys(fields):
             raise Undefined(f"không có {key!r}")

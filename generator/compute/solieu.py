@@ -11,7 +11,14 @@ from __future__ import annotations
 import difflib
 import re
 
-from generator.compute.figures import TEXT_REFERENCE, PlanFigures
+from generator.compute.figures import (
+    TEXT_REFERENCE,
+    AttendeeFigures,
+    BudgetFigures,
+    GeneralTableFigures,
+    PersonsFigures,
+    PlanFigures,
+)
 from generator.model.loader import LoadedPlan
 from generator.render.renderer import document_date, document_number, plain
 from generator.model.schema import LOAI_VAN_BAN, Block, Plan
@@ -57,19 +64,31 @@ def figures_to_json(figures: PlanFigures) -> dict:
     def money(label: str, n: int) -> None:
         out[_unique(label, used)] = {VALUE: n, WORDS: amount_in_words(n, convention)}
 
-    if figures.phu_luc_1:
-        p1 = figures.phu_luc_1
-        for group in p1.nhom:
-            for member in group.thanh_vien:
-                count(f"{p1.ten}, nhóm {group.so}, {_short(member.ten)}", member.so_luong)
-            count(f"{p1.ten}, nhóm {group.so}, cộng", group.tong)
-        count(f"{p1.ten}, tổng cộng", p1.tong)
-    if figures.phu_luc_2:
-        p2 = figures.phu_luc_2
+    for part in figures.phu_luc:
+        if isinstance(part, AttendeeFigures):
+            p1 = part
+            for group in p1.nhom:
+                for member in group.thanh_vien:
+                    count(f"{p1.ten}, nhóm {group.so}, {_short(member.ten)}", member.so_luong)
+                count(f"{p1.ten}, nhóm {group.so}, cộng", group.tong)
+            count(f"{p1.ten}, tổng cộng", p1.tong)
+        elif isinstance(part, PersonsFigures):
+            for people in part.nhom if part.grouped else ():
+                count(f"{part.ten}, nhóm {people.so}, số người", people.tong)
+            count(f"{part.ten}, tổng số người", part.tong)
+        elif isinstance(part, GeneralTableFigures):
+            for column, total in zip(part.cot, part.tong):
+                if total is not None and column.kieu in ("tien", "so_nguyen"):
+                    (money if column.kieu == "tien" else count)(f"{part.ten}, cột {_short(column.ten)}, tổng cộng", int(total))
+        if not isinstance(part, BudgetFigures):
+            continue
+        p2 = part
         for table in p2.bang:
             for line in table.dong:
                 content = TEXT_REFERENCE.sub("…", line.dong.noi_dung)
                 money(f"{p2.ten}, bảng {table.so}, {_short(plain(content))}, thành tiền", line.thanh_tien)
+            for group in table.nhom:
+                money(f"{p2.ten}, bảng {table.so}, nhóm {group.so}, cộng", group.tong)
             money(f"{p2.ten}, bảng {table.so}, tổng cộng", table.tong)
         for source, amount in p2.theo_nguon:
             money(f"{p2.ten}, nguồn {source.ten}", amount)

@@ -304,7 +304,7 @@ def translate(err: dict, data: object, source: Path | None, model: type[BaseMode
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind == "extra_forbidden":
         message = f"khóa không hợp lệ {loc[-1]!r}"
-        valid = _field_names(loc[:-1], model)
+        valid = _field_names(loc[:-1], model, data)
         suggestions = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6)
         if suggestions:
             message += f"; có phải ý bạn là {suggestions[0]!r}?"
@@ -320,6 +320,11 @@ def translate(err: dict, data: object, source: Path | None, model: type[BaseMode
         message = f"giá trị {err.get('input')!r} không hợp lệ; chỉ nhận: {ctx.get('expected', '')}"
     elif kind == "string_pattern_mismatch":
         message = f"{err.get('input')!r} không đúng dạng (chỉ chữ thường không dấu, số và '_', bắt đầu bằng chữ)"
+    elif kind == "union_tag_invalid":
+        loc = (*loc, "loai")
+        message = f"loại phụ lục {ctx.get('tag')!r} không có; chỉ nhận: {ctx.get('expected_tags', '')}"
+    elif kind == "union_tag_not_found":
+        message = "phụ lục thiếu loai: (danh_sach, danh_sach_nguoi, du_toan, bang hoặc van_ban)"
     elif kind == "value_error":
         message = str(ctx.get("error", err["msg"]))
     else:
@@ -334,6 +339,8 @@ def _data_path(loc: tuple, data: object) -> DataPath:
     path: list[str | int] = []
     node = data
     for step in loc:
+        if isinstance(node, dict) and isinstance(step, str) and step not in node and node.get("loai") == step:
+            continue  # the tag of a discriminated union (an appendix's kind), not a key
         if isinstance(node, dict) and isinstance(step, str) and step in node:
             node = node[step]
         elif isinstance(node, list) and isinstance(step, int) and step < len(node):
@@ -346,23 +353,36 @@ def _data_path(loc: tuple, data: object) -> DataPath:
     return tuple(path)
 
 
-def _field_names(path: DataPath, model: type[BaseModel] | None) -> list[str]:
+def _field_names(path: DataPath, model: type[BaseModel] | None, data: object = None) -> list[str]:
+    node = data
     for step in path:
+        node = node[step] if isinstance(node, (dict, list)) and _has(node, step) else None
         if isinstance(step, int) or model is None:
             continue
         info = model.model_fields.get(step)
-        model = _model_in(info.annotation) if info else None
+        kind = None
+        if isinstance(node, list) and len(path) > path.index(step) + 1:
+            item = node[path[path.index(step) + 1]] if _has(node, path[path.index(step) + 1]) else None
+            kind = item.get("loai") if isinstance(item, dict) else None
+        model = _model_in(info.annotation, kind) if info else None
     return list(model.model_fields) if model else []
 
 
-def _model_in(annotation: object) -> type[BaseModel] | None:
+def _has(node: dict | list, step: object) -> bool:
+    return (isinstance(node, dict) and step in node) or (isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node))
+
+
+def _model_in(annotation: object, kind: object = None) -> type[BaseModel] | None:
+    """The model inside an annotation; in a union tagged by `loai`, the member of that `kind`."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
+        if kind is None or "loai" not in annotation.model_fields:
+            return annotation
+        return annotation if kind in typing.get_args(annotation.model_fields["loai"].annotation) else None
     for arg in typing.get_args(annotation):
-        found = _model_in(arg)
+        found = _model_in(arg, kind)
         if found:
             return found
-    return None
+    return _model_in(annotation) if kind is not None else None
 
 
 __all__ = ["LoadedPlan", "load_plan", "validate_data", "validate_plain", "read_text", "parse_yaml", "to_plain", "translate", "position"]

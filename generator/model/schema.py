@@ -9,10 +9,21 @@ from __future__ import annotations
 
 import calendar
 import re
+from decimal import Decimal
 from functools import partial
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from generator.vi import FigureError, WordConvention, parse_figure
 from generator.model.hygiene import ascii_number, no_bidi, visible_text
@@ -74,6 +85,48 @@ Quantity = Annotated[
 ]
 #: Money in whole đồng.
 Money = Annotated[int, BeforeValidator(partial(_whole_number, what="đơn giá", minimum=0, allow_reference=False))]
+#: A lump sum in whole đồng (≥ 1).
+LumpSum = Annotated[int, BeforeValidator(partial(_whole_number, what="số tiền khoán gọn", minimum=1, allow_reference=False))]
+
+#: Decimal places a measured quantity may have (12,5 m²; 0,125 tấn).
+MAX_DECIMALS = 4
+
+
+def _measured(value: object, *, what: str) -> object:
+    """A quantity that may be decimal (12,5 m²): int, Decimal (from "12,5", 12.5 or "12.5") or a reference.
+
+    A YAML float is read through its shortest text (12.5 → Decimal("12.5")), never as binary.
+    """
+    if isinstance(value, float) and not isinstance(value, bool):
+        value = Decimal(repr(value))
+    elif isinstance(value, str) and not value.strip().startswith(REFERENCE_PREFIX):
+        text = value.strip()
+        if re.fullmatch(r"[0-9]+\.[0-9]{1,2}", text) and not re.fullmatch(r"[0-9]{1,3}\.[0-9]{3}", text):
+            value = Decimal(text)  # "12.5": a decimal point typed the English way
+        else:
+            try:
+                value = parse_figure(text)
+            except FigureError as exc:
+                raise ValueError(f"{what}: {exc}") from None
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{what} không hợp lệ: {value}")
+        if value == value.to_integral_value():
+            value = int(value)
+        else:
+            exponent = value.as_tuple().exponent
+            if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
+                raise ValueError(f"{what} {value} có quá {MAX_DECIMALS} chữ số thập phân")
+            if value <= 0:
+                raise ValueError(f"{what} phải lớn hơn 0, thấy {value}")
+            if value > MAX_AMOUNT:
+                raise ValueError(f"{what} {value} vượt quá giới hạn {MAX_AMOUNT}")
+            return value.normalize()
+    return _whole_number(value, what=what, minimum=1, allow_reference=True)
+
+
+#: A quantity of a budget line or a multiplier: whole, decimal (measured units) or a reference.
+Measured = Annotated[Union[int, Decimal, str], BeforeValidator(partial(_measured, what="số lượng"))]
 
 
 class CoQuan(Strict):
@@ -111,7 +164,7 @@ class VanBan(Strict):
 
     @field_validator("ngay")
     @classmethod
-    def _real_date(cls, day: int | None, info) -> int | None:
+    def _real_date(cls, day: int | None, info: ValidationInfo) -> int | None:
         month, year = info.data.get("thang"), info.data.get("nam")
         if day is not None and month and year:
             last = calendar.monthrange(year, month)[1]
@@ -151,15 +204,21 @@ class Block(Strict):
 
     @property
     def text(self) -> str:
-        return getattr(self, self.kind)
+        return str(getattr(self, self.kind))
+
+
+#: Levels of khoản: 1, 1.1, 1.1.1 (NĐ 30 does not provide for decimal numbering; HG-11 warns).
+MAX_KHOAN_DEPTH = 3
 
 
 class Khoan(Strict):
-    """A khoản (1., 2., …): with a bold title line, or with inline text after its number."""
+    """A khoản (1., 2., …): with a bold title line, or with inline text after its number; it may hold
+    sub-khoản (1.1, 1.1.1), numbered automatically."""
 
-    tieu_de: Text | None = None
-    van_ban: Text | None = None
-    noi_dung: list[Block] = Field(default_factory=list)
+    tieu_de: Text | None = Field(default=None, title="Tiêu đề khoản", description="In đậm trên một dòng riêng: 1. Mục đích")
+    van_ban: Text | None = Field(default=None, title="Nội dung sau số", description="1. Chủ đề: … (không in đậm)")
+    noi_dung: list[Block] = Field(default_factory=list, title="Các đoạn", description="Đoạn, gạch (-), cộng (+), điểm (a))")
+    khoan: list["Khoan"] = Field(default_factory=list, title="Khoản con", description="1.1, 1.1.1 … đánh số tự động")
 
     @model_validator(mode="after")
     def _title_or_text(self) -> "Khoan":
@@ -167,13 +226,31 @@ class Khoan(Strict):
             raise ValueError("khoản phải có đúng một trong hai: tieu_de (tiêu đề in đậm) hoặc van_ban (nội dung sau số thứ tự)")
         return self
 
+    def depth(self) -> int:
+        return 1 + max((k.depth() for k in self.khoan), default=0)
+
 
 class Muc(Strict):
     """A Mục (I., II., …): title, optional direct paragraphs, then khoản."""
 
-    tieu_de: Text
-    noi_dung: list[Block] = Field(default_factory=list)
-    khoan: list[Khoan] = Field(default_factory=list)
+    tieu_de: Text = Field(title="Tiêu đề mục", description="IN HOA; số La Mã do vanban đánh")
+    noi_dung: list[Block] = Field(default_factory=list, title="Các đoạn ngay dưới mục")
+    khoan: list[Khoan] = Field(default_factory=list, title="Các khoản", description="1, 2, … (khoản con 1.1, 1.1.1)")
+
+    @model_validator(mode="after")
+    def _depth(self) -> "Muc":
+        deepest = max((k.depth() for k in self.khoan), default=0)
+        if deepest > MAX_KHOAN_DEPTH:
+            raise ValueError(f"khoản lồng quá {MAX_KHOAN_DEPTH} cấp (1, 1.1, 1.1.1); dùng điểm a), b) hoặc gạch (-) cho cấp dưới")
+        return self
+
+
+class Phan(Strict):
+    """A Phần (Phần I, Phần II …, NĐ 30 HG-01/02): title, optional paragraphs, then Mục."""
+
+    tieu_de: Text = Field(title="Tiêu đề phần", description="In hoa, căn giữa, dưới dòng “Phần I”")
+    noi_dung: list[Block] = Field(default_factory=list, title="Các đoạn ngay dưới phần")
+    muc: list[Muc] = Field(min_length=1, title="Các mục")
 
 
 class ChuKy(Strict):
@@ -192,7 +269,7 @@ class ChuKy(Strict):
 
 
 class ThanhVien(Strict):
-    """A member line of Phụ lục I (a unit and how many delegates it sends)."""
+    """A member line of a danh_sach (a unit and how many it sends)."""
 
     id: Id | None = None
     ten: Text
@@ -200,18 +277,27 @@ class ThanhVien(Strict):
 
 
 class Nhom(Strict):
-    """A group of Phụ lục I (I, II, III… numbered automatically)."""
+    """A group of a danh_sach (I, II, III… numbered automatically)."""
 
     id: Id | None = None
     ten: Text
     thanh_vien: list[ThanhVien] = Field(min_length=1)
 
 
-class PhuLuc1(Strict):
-    """Phụ lục I: attendees in groups with subtotals."""
+class CotDanhSach(Strict):
+    """Column titles of a danh_sach table, set by the plan."""
 
-    tieu_de: Text
-    nhom: list[Nhom] = Field(min_length=1)
+    stt: Text = Field(default="TT", title="Cột số thứ tự")
+    ten: Text = Field(default="Đơn vị", title="Cột tên")
+    so_luong: Text = Field(default="Số lượng đại biểu", title="Cột số lượng", description="Ví dụ: Số lượng vận động viên")
+
+
+class PhuLuc1(Strict):
+    """Grouped counts with subtotals (today's Phụ lục I; the body of a `danh_sach`)."""
+
+    tieu_de: Text = Field(title="Tiêu đề phụ lục", description="IN HOA")
+    cot: CotDanhSach = Field(default_factory=CotDanhSach, title="Tiêu đề các cột")
+    nhom: list[Nhom] = Field(min_length=1, title="Các nhóm")
 
 
 class NguonKinhPhi(Strict):
@@ -221,29 +307,93 @@ class NguonKinhPhi(Strict):
     ten: Text
 
 
+class HeSo(Strict):
+    """A multiplier column of a budget table (Số ngày, Số buổi, Số tháng…)."""
+
+    id: Id
+    ten: Text = Field(title="Tiêu đề cột", description="Ví dụ: Số ngày")
+
+
 class Dong(Strict):
-    """A budget line: amount = so_luong × don_gia, computed."""
+    """A budget line: amount = so_luong × multipliers × don_gia (rounded to whole đồng, half up), or a
+    lump sum (`khoan_gon`, with its reason in ghi_chu)."""
 
     id: Id | None = None
     noi_dung: Text
     don_vi_tinh: Text | None = None
-    so_luong: Quantity
-    don_gia: Money
+    so_luong: Measured | None = Field(default=None, description="Số nguyên, số thập phân (\"12,5\") hoặc tham chiếu (=id.so_luong)")
+    he_so: dict[Id, Measured] = Field(default_factory=dict, title="Các hệ số", description="Giá trị các cột hệ số của bảng: {so_ngay: 2}")
+    don_gia: Money | None = None
+    khoan_gon: LumpSum | None = Field(default=None, title="Số tiền khoán gọn", description="Thay cho số lượng × đơn giá; lý do ghi ở ghi_chu")
     nguon: Id | None = None
     ghi_chu: Text | None = None
 
+    @model_validator(mode="after")
+    def _priced_or_lump_sum(self) -> "Dong":
+        if self.khoan_gon is not None:
+            if self.so_luong is not None or self.don_gia is not None or self.he_so:
+                raise ValueError("dòng khoán gọn (khoan_gon) không ghi so_luong, don_gia hay he_so")
+            if self.ghi_chu is None:
+                raise ValueError("dòng khoán gọn phải có ghi_chu nêu lý do (in ở cột Ghi chú)")
+        elif self.so_luong is None or self.don_gia is None:
+            raise ValueError("dòng dự toán phải có so_luong và don_gia (hoặc khoan_gon: số tiền trọn gói)")
+        return self
+
+
+def _not_empty(value: list[Any]) -> list[Any]:
+    """A list written in the file must not be empty (one left out is checked by its model)."""
+    if not value:
+        raise ValueError("không được để trống (cần ít nhất 1 mục)")
+    return value
+
+
+class NhomDong(Strict):
+    """A group of lines inside one budget table, followed by its "Cộng" row."""
+
+    id: Id | None = None
+    ten: Text
+    dong: list[Dong] = Field(min_length=1)
+
 
 class Bang(Strict):
-    """A budget table of Phụ lục II."""
+    """A budget table: lines, or groups of lines; optional multiplier columns."""
 
     id: Id | None = None
     tieu_de: Text
     nguon: Id | None = None
-    dong: list[Dong] = Field(min_length=1)
+    he_so: list[HeSo] = Field(default_factory=list, title="Cột hệ số", description="Số ngày, số buổi…: thành tiền = số lượng × các hệ số × đơn giá")
+    bang_chu: bool = Field(default=True, title="In dòng Bằng chữ", description="false: bảng không có dòng “Bằng chữ”")
+    dong: list[Dong] = Field(default_factory=list)
+    nhom: list[NhomDong] = Field(default_factory=list, title="Nhóm dòng", description="Mỗi nhóm có dòng “Cộng”")
+
+    @field_validator("dong", "nhom")
+    @classmethod
+    def _given_not_empty(cls, value: list[Any]) -> list[Any]:
+        return _not_empty(value)
+
+    @model_validator(mode="after")
+    def _lines(self) -> "Bang":
+        if bool(self.dong) == bool(self.nhom):
+            raise ValueError("bảng phải có đúng một trong hai: dong (các dòng) hoặc nhom (các nhóm dòng), và không rỗng")
+        declared = [h.id for h in self.he_so]
+        if len(set(declared)) != len(declared):
+            raise ValueError("he_so: id cột hệ số bị trùng")
+        for i, line in enumerate(self.all_lines()):
+            if line.khoan_gon is not None:
+                continue
+            missing = [h for h in declared if h not in line.he_so]
+            extra = [h for h in line.he_so if h not in declared]
+            if missing or extra:
+                what = f"thiếu {', '.join(missing)}" if missing else f"không khai báo {', '.join(extra)}"
+                raise ValueError(f"dòng {i + 1} ({line.noi_dung!r}): he_so {what}; các cột hệ số của bảng: {', '.join(declared) or 'không có'}")
+        return self
+
+    def all_lines(self) -> list[Dong]:
+        return list(self.dong) + [d for group in self.nhom for d in group.dong]
 
 
 class PhuLuc2(Strict):
-    """Phụ lục II: budget tables, funding sources."""
+    """Budget tables and funding sources (today's Phụ lục II; the body of a `du_toan`)."""
 
     tieu_de: Text
     nguon_kinh_phi: list[NguonKinhPhi] = Field(min_length=1)
@@ -257,11 +407,141 @@ class PhuLuc2(Strict):
         for i, bang in enumerate(self.bang):
             if bang.nguon:
                 used.append((f"bang[{i}].nguon", bang.nguon))
-            used += [(f"bang[{i}].dong[{j}].nguon", d.nguon) for j, d in enumerate(bang.dong) if d.nguon]
+            used += [(f"bang[{i}].dong[{j}].nguon", d.nguon) for j, d in enumerate(bang.all_lines()) if d.nguon]
         for where, source in used:
             if source not in known:
                 raise ValueError(f"{where}: nguồn kinh phí {source!r} chưa khai báo trong nguon_kinh_phi ({', '.join(known)})")
         return self
+
+
+class DanhSach(PhuLuc1):
+    """Appendix kind `danh_sach`: grouped counts with subtotals; column titles set by the plan."""
+
+    id: Id = Field(title="Mã phụ lục", description="Dùng để tham chiếu: {=id.tong}, {=id.ten}")
+    loai: Literal["danh_sach"]
+
+
+class DuToan(PhuLuc2):
+    """Appendix kind `du_toan`: the budget."""
+
+    id: Id = Field(title="Mã phụ lục")
+    loai: Literal["du_toan"]
+
+
+class Nguoi(Strict):
+    """A person of a danh_sach_nguoi."""
+
+    id: Id | None = None
+    ho_ten: Text = Field(title="Họ và tên")
+    chuc_vu: Text | None = Field(default=None, title="Chức vụ")
+    don_vi: Text | None = Field(default=None, title="Đơn vị")
+    ghi_chu: Text | None = Field(default=None, title="Ghi chú")
+
+
+class NhomNguoi(Strict):
+    """A group of persons (I, II … numbered automatically), with its count."""
+
+    id: Id | None = None
+    ten: Text
+    nguoi: list[Nguoi] = Field(min_length=1)
+
+
+#: Columns a list of persons may print, in this order, with their titles.
+COT_NGUOI: dict[Literal["ho_ten", "chuc_vu", "don_vi", "ghi_chu"], str] = {"ho_ten": "Họ và tên", "chuc_vu": "Chức vụ", "don_vi": "Đơn vị", "ghi_chu": "Ghi chú"}
+
+
+class DanhSachNguoi(Strict):
+    """Appendix kind `danh_sach_nguoi`: persons (STT, Họ và tên, Chức vụ, Đơn vị, Ghi chú), grouped or not."""
+
+    id: Id = Field(title="Mã phụ lục")
+    loai: Literal["danh_sach_nguoi"]
+    tieu_de: Text
+    cot: list[Literal["ho_ten", "chuc_vu", "don_vi", "ghi_chu"]] = Field(
+        default_factory=lambda: list(COT_NGUOI), title="Các cột in",
+        description="Chọn trong ho_ten, chuc_vu, don_vi, ghi_chu (STT luôn có)")
+    nguoi: list[Nguoi] = Field(default_factory=list, title="Danh sách (không chia nhóm)")
+    nhom: list[NhomNguoi] = Field(default_factory=list, title="Danh sách theo nhóm")
+
+    @field_validator("nguoi", "nhom")
+    @classmethod
+    def _given_not_empty(cls, value: list[Any]) -> list[Any]:
+        return _not_empty(value)
+
+    @model_validator(mode="after")
+    def _persons(self) -> "DanhSachNguoi":
+        if bool(self.nguoi) == bool(self.nhom):
+            raise ValueError("danh sách người phải có đúng một trong hai: nguoi (không chia nhóm) hoặc nhom, và không rỗng")
+        if "ho_ten" not in self.cot or len(set(self.cot)) != len(self.cot):
+            raise ValueError("cot phải có ho_ten và không lặp cột")
+        return self
+
+
+class CotBang(Strict):
+    """A declared column of a general table: its type, or a formula over the row's fields."""
+
+    id: Id
+    ten: Text = Field(title="Tiêu đề cột")
+    kieu: Literal["chu", "so_nguyen", "tien", "so_thap_phan", "ngay", "gio"] = Field(
+        default="chu", title="Kiểu", description="chu, so_nguyen, tien (đồng), so_thap_phan, ngay (dd/mm/yyyy), gio (hh:mm)")
+    cong_thuc: str | None = Field(default=None, title="Công thức", description="Tính từ các cột khác của dòng, ví dụ so_nguoi * muc_chi")
+    tong: bool = Field(default=False, title="Cộng cột", description="In tổng cột ở dòng Tổng cộng")
+
+    @model_validator(mode="after")
+    def _summable(self) -> "CotBang":
+        if self.tong and self.kieu not in ("so_nguyen", "tien", "so_thap_phan"):
+            raise ValueError(f"cột {self.id!r} kiểu {self.kieu} không cộng được (tong: true chỉ cho so_nguyen, tien, so_thap_phan)")
+        if self.cong_thuc is not None and self.kieu not in ("so_nguyen", "tien", "so_thap_phan"):
+            raise ValueError(f"cột {self.id!r}: công thức chỉ dùng cho cột số (so_nguyen, tien, so_thap_phan)")
+        return self
+
+
+class BangChung(Strict):
+    """Appendix kind `bang`: a general table of declared, typed columns; rows are id → value."""
+
+    id: Id = Field(title="Mã phụ lục")
+    loai: Literal["bang"]
+    tieu_de: Text
+    cot: list[CotBang] = Field(min_length=1)
+    dong: list[dict[Id, Any]] = Field(min_length=1, title="Các dòng", description="Mỗi dòng: {id cột: giá trị}")
+    bang_chu: bool = Field(default=False, title="In dòng Bằng chữ dưới tổng tiền")
+
+    @model_validator(mode="after")
+    def _columns(self) -> "BangChung":
+        ids = [c.id for c in self.cot]
+        if len(set(ids)) != len(ids):
+            raise ValueError("cot: id cột bị trùng")
+        computed = {c.id for c in self.cot if c.cong_thuc}
+        for r, row in enumerate(self.dong):
+            unknown = [k for k in row if k not in ids]
+            if unknown:
+                raise ValueError(f"dòng {r + 1}: cột {', '.join(unknown)} chưa khai báo trong cot ({', '.join(ids)})")
+            typed = [k for k in row if k in computed]
+            if typed:
+                raise ValueError(f"dòng {r + 1}: cột {', '.join(typed)} có công thức, không ghi giá trị")
+        return self
+
+
+class VanBanPhuLuc(Strict):
+    """Appendix kind `van_ban`: text (a programme, a timeline, tasks) with the body's paragraph kinds."""
+
+    id: Id = Field(title="Mã phụ lục")
+    loai: Literal["van_ban"]
+    tieu_de: Text
+    noi_dung: list[Block] = Field(default_factory=list)
+    muc: list[Muc] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "VanBanPhuLuc":
+        if not self.noi_dung and not self.muc:
+            raise ValueError("phụ lục văn bản phải có noi_dung hoặc muc")
+        return self
+
+
+#: One appendix, of a kind named by `loai`.
+PhuLuc = Annotated[
+    Union[DanhSach, DanhSachNguoi, DuToan, BangChung, VanBanPhuLuc],
+    Field(discriminator="loai"),
+]
 
 
 class QuyUoc(Strict):
@@ -279,6 +559,7 @@ class QuyUoc(Strict):
 class Plan(Strict):
     """A whole plan: the single source of truth for the Kế hoạch and its appendices."""
 
+    mau: Text | None = Field(default=None, title="Bộ mẫu riêng", description="Thư mục bộ mẫu .docx (so với tệp kế hoạch)")
     co_quan: CoQuan
     van_ban: VanBan
     bien: dict[Id, Union[int, Piece]] = Field(
@@ -286,14 +567,131 @@ class Plan(Strict):
     )
     quy_uoc_so: QuyUoc = Field(default_factory=QuyUoc)
     mo_dau: list[Block] = Field(min_length=1)
-    muc: list[Muc] = Field(min_length=1)
+    phan: list[Phan] = Field(default_factory=list, title="Các phần", description="Phần I, II … (khi không dùng muc trực tiếp)")
+    muc: list[Muc] = Field(default_factory=list, title="Các mục", description="Mục I, II … (khi không chia phần)")
     ket_thuc: Text
     noi_nhan: list[Text] = Field(min_length=1)
     luu: list[Text] = Field(min_length=1, description="Lưu: VT, <drafting unit>")
     ky: ChuKy
-    phu_luc_1: PhuLuc1 | None = None
-    phu_luc_2: PhuLuc2 | None = None
+    phu_luc: list[PhuLuc] = Field(default_factory=list, title="Các phụ lục",
+                                  description="Phụ lục I, II … theo thứ tự; mỗi phụ lục có id và loai")
+    phu_luc_1: PhuLuc1 | None = Field(default=None, description="Kiểu cũ: dùng phu_luc (vanban nang-cap)")
+    phu_luc_2: PhuLuc2 | None = Field(default=None, description="Kiểu cũ: dùng phu_luc (vanban nang-cap)")
+
+    @model_validator(mode="after")
+    def _structure(self) -> "Plan":
+        if bool(self.phan) == bool(self.muc):
+            raise ValueError("kế hoạch phải có đúng một trong hai: muc (các mục I, II…) hoặc phan (các phần, mỗi phần có mục)")
+        if self.phu_luc and (self.phu_luc_1 or self.phu_luc_2) and not self._aliased():
+            raise ValueError("không dùng cùng lúc phu_luc và phu_luc_1/phu_luc_2 (kiểu cũ); chạy: vanban nang-cap TỆP.yaml")
+        ids = [p.id for p in self.phu_luc]
+        for name in ids:
+            if ids.count(name) > 1:
+                raise ValueError(f"id phụ lục {name!r} bị trùng")
+        # An upgraded file keeps the ids phu_luc_1 (danh_sach) and phu_luc_2 (du_toan): the commands
+        # that still read the old keys (export-xlsx, batch reconciliation) see them there.
+        for appendix in self.phu_luc:
+            if (appendix.id, appendix.loai) in (("phu_luc_1", "danh_sach"), ("phu_luc_2", "du_toan")):
+                object.__setattr__(self, appendix.id, appendix)
+        return self
+
+    def _aliased(self) -> bool:
+        """Whether phu_luc_1/phu_luc_2 are the list's own appendices (set by _structure), not old keys."""
+        return all(old is None or any(old is p for p in self.phu_luc) for old in (self.phu_luc_1, self.phu_luc_2))
+
+    @property
+    def appendices(self) -> list[tuple[str, tuple[str | int, ...], "AppendixData"]]:
+        """Every appendix in print order as (id, data path, model): the list, or the old keys mapped
+        onto it (phu_luc_1 → a danh_sach with id phu_luc_1, phu_luc_2 → a du_toan with id phu_luc_2)."""
+        if self.phu_luc:
+            return [(p.id, ("phu_luc", i), p) for i, p in enumerate(self.phu_luc)]
+        old: list[tuple[str, tuple[str | int, ...], AppendixData]] = []
+        if self.phu_luc_1 is not None:
+            old.append(("phu_luc_1", ("phu_luc_1",), self.phu_luc_1))
+        if self.phu_luc_2 is not None:
+            old.append(("phu_luc_2", ("phu_luc_2",), self.phu_luc_2))
+        return old
 
     @property
     def is_draft(self) -> bool:
         return self.van_ban.so is None or self.van_ban.ngay is None
+
+
+#: What an appendix holds (old keys included).
+AppendixData = Union[PhuLuc1, PhuLuc2, DanhSach, DanhSachNguoi, DuToan, BangChung, VanBanPhuLuc]
+
+
+# --- JSON Schema (vanban schema): the model above with Vietnamese titles and descriptions ---------
+
+#: Vietnamese title of each model, and what it is.
+MODEL_VI: dict[str, tuple[str, str]] = {
+    "Plan": ("Kế hoạch", "Một tệp kế hoạch: nguồn duy nhất của Kế hoạch và các phụ lục; mọi con số tổng do vanban tính"),
+    "CoQuan": ("Cơ quan ban hành", "Tên cơ quan (in hoa) và cơ quan chủ quản"),
+    "VanBan": ("Thông tin văn bản", "Loại, số, ngày, địa danh, trích yếu"),
+    "Block": ("Đoạn", "Một đoạn: doan (thường), gach (-), cong (+) hoặc diem (a)); hoặc chỉ một chuỗi"),
+    "Khoan": ("Khoản", "Khoản 1, 2 … (khoản con 1.1, 1.1.1); có tieu_de hoặc van_ban"),
+    "Muc": ("Mục", "Mục I, II …: tiêu đề, các đoạn, các khoản"),
+    "Phan": ("Phần", "Phần I, II …: tiêu đề và các mục"),
+    "ChuKy": ("Chữ ký", "Thẩm quyền, chức vụ, họ tên người ký"),
+    "QuyUoc": ("Quy ước đọc số", "Cách đọc số tiền bằng chữ (linh/lẻ, nghìn/ngàn, tư/bốn, chẵn)"),
+    "ThanhVien": ("Đơn vị", "Một dòng của danh sách: tên và số lượng"),
+    "Nhom": ("Nhóm", "Nhóm I, II … của danh sách, có tổng nhóm"),
+    "CotDanhSach": ("Tiêu đề cột", "Tiêu đề các cột của danh sách"),
+    "PhuLuc1": ("Phụ lục danh sách (kiểu cũ)", "Kiểu cũ; chạy vanban nang-cap để chuyển sang phu_luc"),
+    "PhuLuc2": ("Phụ lục dự toán (kiểu cũ)", "Kiểu cũ; chạy vanban nang-cap để chuyển sang phu_luc"),
+    "NguonKinhPhi": ("Nguồn kinh phí", "id và tên nguồn (Ngân sách xã, Xã hội hóa …)"),
+    "HeSo": ("Cột hệ số", "Cột nhân thêm của bảng dự toán: Số ngày, Số buổi …"),
+    "Dong": ("Dòng dự toán", "Thành tiền = số lượng × hệ số × đơn giá (làm tròn đến đồng, 0,5 lên), hoặc khoan_gon"),
+    "NhomDong": ("Nhóm dòng", "Các dòng của một nhóm, có dòng Cộng"),
+    "Bang": ("Bảng dự toán", "Các dòng hoặc nhóm dòng; cột hệ số; dòng Bằng chữ"),
+    "DanhSach": ("Phụ lục danh sách", "loai: danh_sach — số lượng theo nhóm, có tổng"),
+    "DuToan": ("Phụ lục dự toán", "loai: du_toan — các bảng kinh phí và tổng hợp theo nguồn"),
+    "Nguoi": ("Người", "Họ và tên, chức vụ, đơn vị, ghi chú"),
+    "NhomNguoi": ("Nhóm người", "Nhóm I, II … của danh sách người, có số người"),
+    "DanhSachNguoi": ("Phụ lục danh sách người", "loai: danh_sach_nguoi — STT, Họ và tên, Chức vụ, Đơn vị, Ghi chú"),
+    "CotBang": ("Cột bảng", "id, tiêu đề, kiểu; công thức theo các cột khác của dòng; cộng cột"),
+    "BangChung": ("Phụ lục bảng", "loai: bang — bảng có các cột khai báo kiểu, cột công thức, tổng cột"),
+    "VanBanPhuLuc": ("Phụ lục văn bản", "loai: van_ban — chương trình, lịch, danh mục nhiệm vụ … bằng các đoạn như thân văn bản"),
+}
+
+#: Vietnamese title of each key.
+FIELD_VI: dict[str, str] = {
+    "bang": "Các bảng", "bang_chu": "In dòng Bằng chữ", "bien": "Biến (giá trị dùng lại: {=bien.ten})",
+    "chan": "Thêm “chẵn”", "chu_quan": "Cơ quan chủ quản", "chuc_vu": "Chức vụ", "co_quan": "Cơ quan ban hành",
+    "cong": "Ý cộng (+)", "cong_thuc": "Công thức", "cot": "Các cột", "dia_danh": "Địa danh", "diem": "Điểm (a, b …)",
+    "doan": "Đoạn thường", "don_gia": "Đơn giá (đồng)", "don_vi": "Đơn vị", "don_vi_tinh": "Đơn vị tính", "dong": "Các dòng",
+    "gach": "Ý gạch (-)", "ghi_chu": "Ghi chú", "he_so": "Hệ số", "ho_ten": "Họ và tên", "id": "Mã (để tham chiếu)",
+    "ket_thuc": "Đoạn kết", "khoan": "Các khoản", "khoan_gon": "Số tiền khoán gọn", "kieu": "Kiểu cột", "ky": "Chữ ký",
+    "linh": "linh hay lẻ", "loai": "Loại", "luu": "Lưu", "mau": "Bộ mẫu riêng", "mo_dau": "Mở đầu", "muc": "Các mục",
+    "nam": "Năm", "ngay": "Ngày", "nghin": "nghìn hay ngàn", "nguoi": "Danh sách người", "nguon": "Nguồn kinh phí",
+    "nguon_kinh_phi": "Các nguồn kinh phí", "nguon_mac_dinh": "Nguồn mặc định", "nhom": "Các nhóm", "noi_dung": "Nội dung",
+    "noi_nhan": "Nơi nhận", "phan": "Các phần", "phu_luc": "Các phụ lục", "phu_luc_1": "Phụ lục I (kiểu cũ)",
+    "phu_luc_2": "Phụ lục II (kiểu cũ)", "quy_uoc_so": "Quy ước đọc số", "so": "Số văn bản", "so_luong": "Số lượng",
+    "stt": "Cột số thứ tự", "ten": "Tên", "ten_day_du": "Tên đầy đủ", "tham_quyen": "Thẩm quyền ký", "thang": "Tháng",
+    "thanh_vien": "Các đơn vị", "tieu_de": "Tiêu đề", "tong": "Cộng cột", "trich_yeu": "Trích yếu", "tu": "tư hay bốn",
+    "van_ban": "Văn bản", "viet_tat": "Chữ viết tắt cơ quan",
+}
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a plan file, from the model, with Vietnamese titles and descriptions."""
+    schema = Plan.model_json_schema()
+
+    def vietnamese(node: dict[str, Any], name: str) -> None:
+        if name in MODEL_VI:
+            node["title"], node["description"] = MODEL_VI[name]
+        for key, field in node.get("properties", {}).items():
+            if key in FIELD_VI and not _is_vietnamese(field.get("title", "")):
+                field["title"] = FIELD_VI[key]
+            if "description" in field and not _is_vietnamese(field["description"]):
+                del field["description"]  # the English notes of the code are not for the clerk
+
+    vietnamese(schema, "Plan")
+    for name, definition in schema.get("$defs", {}).items():
+        vietnamese(definition, name)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def _is_vietnamese(text: str) -> bool:
+    return any(ord(c) > 127 for c in text)

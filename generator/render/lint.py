@@ -16,7 +16,7 @@ from docxtpl_lint import lint
 from pydantic import BaseModel
 
 from generator.compute.figures import PlanFigures
-from generator.render.renderer import attendees_context, budget_context, make_environment, plan_context
+from generator.render.renderer import attendees_context, budget_context, general_context, make_environment, plan_context
 from generator.vi import CANONICAL
 
 #: Vietnamese one-line summaries of docxtpl-lint's rules (their ids are kept in every message).
@@ -61,11 +61,21 @@ class LintFinding:
         return f"{self.rule} {self.where}: {summary} — «{self.snippet}» ({self.message})"
 
 
+#: Every field a block of the general appendix template has (a plan may have no table, or no paragraph).
+_CELL = {"kieu": "trai", "rich": None, "span": 1}
+GENERAL_BLOCK = {"kind": "bang", "rich": None, "dau": [{"o": [_CELL]}], "dong": [{"o": [_CELL]}]}
+
+
 def sample_data(figures: PlanFigures) -> dict:
     """Every field any of our templates may use, built from a real plan (plain values, RichText kept)."""
     merged: dict = {}
-    for make in (plan_context, attendees_context, budget_context):
-        for key, value in _plain(make(figures, draft=False)).items():
+    makers = [plan_context, attendees_context, budget_context]
+    makers += [lambda f, draft, a=a: general_context(f, draft=draft, appendix=a) for a in figures.phu_luc if a.loai != "danh_sach"]
+    for make in makers:
+        context = _plain(make(figures, draft=False))
+        if "khoi" in context:  # blocks of several kinds: the linter reads the first as the shape of all
+            context["khoi"] = [{k: v for block in [GENERAL_BLOCK, *reversed(context["khoi"])] for k, v in block.items()}]
+        for key, value in context.items():
             if isinstance(value, dict) and isinstance(merged.get(key), dict):
                 merged[key] = {**merged[key], **value}
             else:

@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -32,12 +33,24 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from generator.render import oxml
-from generator.compute.figures import BodyBlock, PlanFigures
+from generator.compute.figures import (
+    AppendixFigures,
+    AttendeeFigures,
+    BodyBlock,
+    BudgetFigures,
+    GeneralTableFigures,
+    LineFigures,
+    PersonsFigures,
+    PlanFigures,
+    TableFigures,
+    TextAppendixFigures,
+)
 from generator.render.oxml import write_zip
-from generator.model.schema import LOAI_VAN_BAN, Plan, VanBan
+from generator.render.widths import fit_docx, template_grids, values_fit
+from generator.model.schema import COT_NGUOI, LOAI_VAN_BAN, Plan, PhuLuc1, PhuLuc2, VanBan
 from generator.render.reference import ReferenceTemplate, needs_reference, reference_selected
 from generator.resources import templates_folder
-from generator.vi import BLANK, WordConvention, amount_in_words, format_date, format_number
+from generator.vi import BLANK, CANONICAL, WordConvention, amount_in_words, format_date, format_number
 
 TEMPLATES = templates_folder()
 W, R = oxml.W, oxml.R
@@ -115,7 +128,7 @@ def make_environment(convention: WordConvention) -> SandboxedEnvironment:
 # --- context -----------------------------------------------------------------------------------
 
 def _blocks(blocks: tuple[BodyBlock, ...]) -> list[dict]:
-    kinds = {"muc": "muc", "khoan": "khoan"}
+    kinds = {"muc": "muc", "khoan": "khoan", "phan": "phan"}
     return [{"kind": kinds.get(b.kind, "doan"), "rich": rich(b)} for b in blocks]
 
 
@@ -148,12 +161,26 @@ def plan_context(figures: PlanFigures, *, draft: bool) -> dict:
     }
 
 
-def attendees_context(figures: PlanFigures, *, draft: bool) -> dict:
-    return {**base_context(figures, draft=draft), "phu_luc": figures.phu_luc_1}
+def _first(figures: PlanFigures, kind: type) -> object:
+    return next((p for p in figures.phu_luc if isinstance(p, kind)), None)
 
 
-def budget_context(figures: PlanFigures, *, draft: bool) -> dict:
-    budget = figures.phu_luc_2
+def attendees_context(figures: PlanFigures, *, draft: bool, appendix: AttendeeFigures | None = None) -> dict:
+    """Context of a `danh_sach` (phu-luc-1.docx): groups, members, totals, the plan's column titles."""
+    return {**base_context(figures, draft=draft), "phu_luc": appendix or _first(figures, AttendeeFigures)}
+
+
+def _budget_note(line: LineFigures, budget: BudgetFigures) -> str:
+    """Ghi chú of a budget line: its funding source when not the default, a lump sum's reason."""
+    note = f"Khoán gọn: {line.ghi_chu}" if line.dong.khoan_gon is not None and line.ghi_chu else line.ghi_chu
+    return "; ".join(x for x in (None if line.nguon.id == budget.nguon_mac_dinh else line.nguon.ten, note) if x)
+
+
+def budget_context(figures: PlanFigures, *, draft: bool, appendix: BudgetFigures | None = None) -> dict:
+    """Context of a `du_toan` in the classic layout (phu-luc-2.docx)."""
+    budget = appendix or _first(figures, BudgetFigures)
+    if not isinstance(budget, BudgetFigures):
+        return {**base_context(figures, draft=draft), "phu_luc": None}
     tables = [
         {
             "so": t.so,
@@ -167,9 +194,7 @@ def budget_context(figures: PlanFigures, *, draft: bool) -> dict:
                     "so_luong": line.so_luong,
                     "don_gia": line.dong.don_gia,
                     "thanh_tien": line.thanh_tien,
-                    "ghi_chu": "; ".join(
-                        x for x in (None if line.nguon.id == budget.nguon_mac_dinh else line.nguon.ten, line.ghi_chu) if x
-                    ),
+                    "ghi_chu": _budget_note(line, budget),
                 }
                 for line in t.dong
             ],
@@ -181,6 +206,125 @@ def budget_context(figures: PlanFigures, *, draft: bool) -> dict:
         **base_context(figures, draft=draft),
         "phu_luc": {"ten": budget.ten, "tieu_de": budget.tieu_de, "bang": tables, "tong": budget.tong, "theo_nguon": sources},
     }
+
+
+# --- the general appendix (phu-luc.docx): paragraphs and tables of any columns ------------------
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return format_number(value)
+    return str(value)
+
+
+def _cell(value: object, align: str = "trai", *, bold: bool = False, span: int = 1) -> dict:
+    """A cell of a general table: its text (as runs), its alignment (trai, giua, phai), the columns it spans."""
+    text = RichText()
+    shown = _shown(value)
+    if shown:
+        text.add(shown, bold=bold)
+    return {"kieu": align, "rich": text, "span": span}
+
+
+def _heading(*titles: str) -> list[dict]:
+    return [_cell(title, "giua", bold=True) for title in titles]
+
+
+def _para(kind: str, text: str, label: str = "") -> dict:
+    return {"kind": kind, "rich": rich(BodyBlock("doan", label, text))}
+
+
+def _table(head: list[dict], rows: list[list[dict]]) -> dict:
+    """A table block: header rows and rows, each {"o": its cells}."""
+    return {"kind": "bang", "dau": [{"o": head}], "dong": [{"o": row} for row in rows]}
+
+
+def _words(amount: int, convention: WordConvention) -> dict:
+    return _para("chu", f"*Bằng chữ: {amount_in_words(amount, convention)}*")
+
+
+def _budget_blocks(budget: BudgetFigures, convention: WordConvention) -> list[dict]:
+    blocks: list[dict] = []
+    for t in budget.bang:
+        multipliers = [h.ten for h in t.bang.he_so]
+        head = _heading("STT", "Nội dung", "Đơn vị tính", "Số lượng", *multipliers, "Đơn giá (đồng)", "Thành tiền (đồng)", "Ghi chú")
+        blank = len(multipliers) + 3
+
+        def line_row(line: LineFigures, multipliers: list[str] = multipliers) -> list[dict]:
+            factors = list(line.he_so) or [None] * len(multipliers)
+            return [
+                _cell(line.stt, "giua"), _cell(line.noi_dung), _cell(line.dong.don_vi_tinh, "giua"),
+                _cell(line.so_luong, "phai"), *[_cell(f, "phai") for f in factors],
+                _cell(line.dong.don_gia, "phai"), _cell(line.thanh_tien, "phai"), _cell(_budget_note(line, budget)),
+            ]
+
+        def total_row(label: str, amount: int, blank: int = blank) -> list[dict]:
+            return [_cell(None), _cell(label, "giua", bold=True, span=blank + 1), _cell(amount, "phai", bold=True), _cell(None)]
+
+        rows = [line_row(line) for line in t.dong[: len(t.dong) - sum(len(g.dong) for g in t.nhom)]]
+        for group in t.nhom:
+            rows.append([_cell(group.so, "giua", bold=True), _cell(group.ten, bold=True, span=blank + 3)])
+            rows += [line_row(line) for line in group.dong]
+            rows.append(total_row("Cộng", group.tong))
+        rows.append(total_row("Tổng cộng", t.tong))
+        blocks += [_para("tieu_de_bang", f"{t.so}. {t.bang.tieu_de}"), _table(head, rows)]
+        if t.bang.bang_chu:
+            blocks.append(_words(t.tong, convention))
+    summary = [[_cell(i, "giua"), _cell(source.ten), _cell(amount, "phai")] for i, (source, amount) in enumerate(budget.theo_nguon, 1)]
+    summary.append([_cell("Tổng kinh phí thực hiện Kế hoạch", "giua", bold=True, span=2), _cell(budget.tong, "phai", bold=True)])
+    blocks += [
+        _para("tieu_de_bang", f"{len(budget.bang) + 1}. Tổng hợp kinh phí theo nguồn"),
+        _table(_heading("STT", "Nguồn kinh phí", "Số tiền (đồng)"), summary),
+        _words(budget.tong, convention),
+    ]
+    return blocks
+
+
+def _persons_blocks(persons: PersonsFigures) -> list[dict]:
+    columns = list(persons.cot)
+    head = _heading("STT", *[COT_NGUOI[c] for c in columns])
+    rows: list[list[dict]] = []
+    for group in persons.nhom:
+        if persons.grouped:
+            rows.append([_cell(group.so, "giua", bold=True),
+                         _cell(f"{group.ten} ({format_number(group.tong)} người)", bold=True, span=len(columns))])
+        rows += [[_cell(stt, "giua"), *[_cell(getattr(person, c)) for c in columns]] for stt, person in group.nguoi]
+    rows.append([_cell(f"Tổng cộng: {format_number(persons.tong)} người", "giua", bold=True, span=len(columns) + 1)])
+    return [_table(head, rows)]
+
+
+_ALIGN = {"chu": "trai", "so_nguyen": "phai", "tien": "phai", "so_thap_phan": "phai", "ngay": "giua", "gio": "giua"}
+
+
+def _general_blocks(table: GeneralTableFigures, convention: WordConvention) -> list[dict]:
+    head = _heading("STT", *[c.ten + (" (đồng)" if c.kieu == "tien" else "") for c in table.cot])
+    rows = [[_cell(r, "giua"), *[_cell(v, _ALIGN[c.kieu]) for c, v in zip(table.cot, row)]] for r, row in enumerate(table.dong, 1)]
+    if any(t is not None for t in table.tong):
+        # "Tổng cộng" spans STT and the columns before the first total
+        first = next(c for c, t in enumerate(table.tong) if t is not None)
+        totals = [_cell(t, "phai", bold=True) for t in table.tong[first:]]
+        rows.append([_cell("Tổng cộng", "giua", bold=True, span=first + 1), *totals])
+    blocks = [_table(head, rows)]
+    if table.bang_chu is not None:
+        blocks.append(_words(table.bang_chu, convention))
+    return blocks
+
+
+def general_context(figures: PlanFigures, *, draft: bool, appendix: AppendixFigures, convention: WordConvention = CANONICAL) -> dict:
+    """Context of the general appendix template (phu-luc.docx): heading and a list of blocks, each
+    a paragraph (kind muc, khoan, doan, tieu_de_bang, chu) or a table (kind bang: rows of cells)."""
+    if isinstance(appendix, BudgetFigures):
+        blocks = _budget_blocks(appendix, convention)
+    elif isinstance(appendix, PersonsFigures):
+        blocks = _persons_blocks(appendix)
+    elif isinstance(appendix, GeneralTableFigures):
+        blocks = _general_blocks(appendix, convention)
+    elif isinstance(appendix, TextAppendixFigures):
+        blocks = _blocks(appendix.khoi)
+    else:
+        raise TypeError(f"no general layout for {type(appendix).__name__}")
+    return {**base_context(figures, draft=draft), "phu_luc": {"ten": appendix.ten, "tieu_de": appendix.tieu_de}, "khoi": blocks}
 
 
 # --- templates ---------------------------------------------------------------------------------
@@ -465,14 +609,66 @@ class DocumentSet:
     files: dict[str, bytes]
 
 
-def _template_contexts(attendees: bool, budget: bool) -> dict[str, Callable[..., dict]]:
-    """The templates a plan renders with (appendices if it has them), each with its context."""
-    contexts = {"ke-hoach.docx": plan_context}
-    if attendees:
-        contexts["phu-luc-1.docx"] = attendees_context
-    if budget:
-        contexts["phu-luc-2.docx"] = budget_context
-    return contexts
+#: The template of each kind of appendix: danh_sach and a du_toan that fits the classic layout
+#: keep their own; every other kind is laid out by the general appendix template.
+ATTENDEES_TEMPLATE, BUDGET_TEMPLATE, GENERAL_TEMPLATE = "phu-luc-1.docx", "phu-luc-2.docx", "phu-luc.docx"
+PLAN_TEMPLATE = "ke-hoach.docx"
+TEMPLATE_NAMES = (PLAN_TEMPLATE, ATTENDEES_TEMPLATE, BUDGET_TEMPLATE, GENERAL_TEMPLATE)
+
+
+def appendix_template(data: object) -> str:
+    """The template an appendix (its data) is rendered with."""
+    if isinstance(data, PhuLuc1):
+        return ATTENDEES_TEMPLATE
+    if isinstance(data, PhuLuc2) and all(not b.he_so and not b.nhom and b.bang_chu for b in data.bang):
+        return BUDGET_TEMPLATE
+    return GENERAL_TEMPLATE
+
+
+def _template_contexts(plan: Plan) -> list[tuple[str, str, Callable[[PlanFigures, bool, WordConvention], dict]]]:
+    """(file written, template, context) of each document of a plan: the Kế hoạch, then its appendices
+    as phu-luc-1.docx, phu-luc-2.docx … in print order."""
+    out: list[tuple[str, str, Callable[[PlanFigures, bool, WordConvention], dict]]] = [
+        ("ke-hoach.docx", PLAN_TEMPLATE, lambda f, draft, _c: plan_context(f, draft=draft))
+    ]
+    for n, (key, root, data) in enumerate(plan.appendices):
+        template = appendix_template(data)
+        # an old file's appendices keep their file names (phu-luc-2.docx even when it is the only one)
+        name = f"{key.replace('_', '-')}.docx" if root == (key,) else f"phu-luc-{n + 1}.docx"
+        if template == ATTENDEES_TEMPLATE:
+            context = lambda f, draft, _c, n=n: attendees_context(f, draft=draft, appendix=f.phu_luc[n])  # noqa: E731
+        elif template == BUDGET_TEMPLATE:
+            context = lambda f, draft, _c, n=n: budget_context(f, draft=draft, appendix=f.phu_luc[n])  # noqa: E731
+        else:
+            context = lambda f, draft, c, n=n: general_context(f, draft=draft, appendix=f.phu_luc[n], convention=c)  # noqa: E731
+        out.append((name, template, context))
+    return out
+
+
+def _classic_columns(template: str, appendix: object) -> list[tuple[int, list[list[tuple[str, bool]]]]]:
+    """The values a classic template puts in each column of each table, as (grid index, columns of
+    (text, bold)); the templates' own titles fit by design (tests/test_widths.py)."""
+    shown = _shown
+    if template == ATTENDEES_TEMPLATE:
+        assert isinstance(appendix, AttendeeFigures)
+        columns: list[list[tuple[str, bool]]] = [[], [], [(shown(appendix.tong), True)]]
+        for group in appendix.nhom:
+            columns[0] += [(group.so, True)] + [(str(m.stt), False) for m in group.thanh_vien]
+            columns[1] += [(group.ten, True)] + [(m.ten, False) for m in group.thanh_vien]
+            columns[2] += [(shown(group.tong), True)] + [(shown(m.so_luong), False) for m in group.thanh_vien]
+        return [(0, columns)]
+    assert isinstance(appendix, dict)
+    tables = []
+    for table in appendix["bang"]:
+        lines = table["dong"]
+        keys = ("stt", "noi_dung", "don_vi_tinh", "so_luong", "don_gia", "thanh_tien", "ghi_chu")
+        columns = [[(shown(line[key]), False) for line in lines] for key in keys]
+        columns[5].append((shown(table["tong"]), True))
+        tables.append((0, columns))
+    sources = appendix["theo_nguon"]
+    tables.append((1, [[(str(s["stt"]), False) for s in sources], [(s["ten"], False) for s in sources],
+                       [(shown(s["tong"]), False) for s in sources] + [(shown(appendix["tong"]), True)]]))
+    return tables
 
 
 class Renderer:
@@ -499,7 +695,7 @@ class Renderer:
     def prepare(self, plan: Plan) -> None:
         """Prepare now the templates a plan like `plan` renders with (e.g. before worker processes fork)."""
         convention = self._default_convention or plan.quy_uoc_so.convention()
-        for name in _template_contexts(plan.phu_luc_1 is not None, plan.phu_luc_2 is not None):
+        for _, name, _ in _template_contexts(plan):
             self.template(name, convention)
 
     def render_plan(self, figures: PlanFigures, *, draft: bool | None = None) -> DocumentSet:
@@ -508,13 +704,27 @@ class Renderer:
         draft = plan.is_draft if draft is None else (draft or plan.is_draft)
         convention = self._default_convention or plan.quy_uoc_so.convention()
         core = oxml.Deflated.of(CORE_PART, core_properties(plan))
-        contexts = _template_contexts(bool(figures.phu_luc_1), bool(figures.phu_luc_2))
         files, used = {}, []
-        for name, context in contexts.items():
-            used.append(self.template(name, convention))
-            files[name] = used[-1].render(context(figures, draft=draft), core=core)
+        for name, template, context in _template_contexts(plan):
+            used.append(self.template(template, convention))
+            made = context(figures, draft, convention)
+            files[name] = used[-1].render(made, core=core)
+            if template != PLAN_TEMPLATE and not self._fits_as_designed(template, made):
+                fitted = fit_docx(files[name], full=template == GENERAL_TEMPLATE)
+                if fitted is not None:  # widths from the content: ho-so.docx is composed from the files
+                    files[name], used[-1].last = fitted, None
         files["ho-so.docx"] = self._combined(used, list(files.values()), core)
         return DocumentSet(files)
+
+    def _fits_as_designed(self, template: str, context: dict) -> bool:
+        """Whether a default classic template's widths hold this context's values (checked on the
+        values, much faster than reading the document; other templates are read by `fit_docx`)."""
+        if self.templates != TEMPLATES or template not in (ATTENDEES_TEMPLATE, BUDGET_TEMPLATE):
+            return False
+        grids = template_grids(str(self.templates / template))
+        tables = _classic_columns(template, context["phu_luc"])
+        expected = 2 if template == BUDGET_TEMPLATE else 1
+        return len(grids) == expected and all(values_fit(grids[index], columns) for index, columns in tables)
 
     def _combined(self, templates: list[PreparedTemplate], documents: list[bytes], core: oxml.Deflated) -> bytes:
         """ho-so.docx: compose(documents), joined in a frame once the templates' first plan made it."""
