@@ -13,6 +13,7 @@ from generator.model.loader import LoadedPlan, load_plan
 from generator.render.renderer import DocumentSet, Renderer, TemplateProblem
 from generator.render.templateset import check_template_set, template_folder
 from generator.compute.solieu import diff_figures, figures_to_json
+from generator.errors import PlanError
 
 DEFAULT_OUTPUT = Path("output")
 FIGURES_FILE = "so-lieu.json"

@@ -97,7 +97,7 @@ CASES = [
     ("reference-cycle", replace("so_luong: =phu_luc_1.tong, don_gia: 20000", "so_luong: =hop_mat.tong, don_gia: 20000"),
      ["phu_luc_2.bang[0].dong[0].so_luong", "vòng tròn"], "=hop_mat.tong"),
     ("reference-not-integer", replace("so_luong: =phu_luc_1.tong, don_gia: 20000", "so_luong: =phu_luc_1.tong / 2, don_gia: 20000"),
-     ["phu_luc_2.bang[0].dong[0].so_luong", "số nguyên", "63.5"], "=phu_luc_1.tong / 2"),
+     ["phu_luc_2.bang[0].dong[0].so_luong", "số nguyên", "63,5"], "=phu_luc_1.tong / 2"),
     ("reference-sandbox-escape", replace("so_luong: =phu_luc_1.tong, don_gia: 20000", "so_luong: \"=''.__class__.__mro__\", don_gia: 20000"),
      ["phu_luc_2.bang[0].dong[0].so_luong", "bị chặn"], "__mro__"),
     ("text-reference-missing", replace("{=phu_luc_1.ten}", "{=phu_luc_3.ten}"),

@@ -11,14 +11,14 @@ import zipfile
 
 import pytest
 
-from conftest import PLAN
+from conftest import PLAN, REPO
 from generator.build import build, compute_loaded
 from generator.model.loader import load_plan
 from generator.render.reference import ENV_VARIABLE, ReferenceTemplate
 from generator.render.renderer import TEMPLATES, PreparedTemplate, Renderer
 from generator.units.unitsfile import load_units, unit_plans
 
-UNITS = PLAN.parent / "units" / "kien-tuong.yaml"
+UNITS = REPO / "data" / "units" / "kien-tuong.yaml"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 

@@ -367,9 +367,14 @@ class _Calculator:
             value = self.evaluate(raw[len(REFERENCE_PREFIX):], path)
         finally:
             self._stack.pop()
-        allowed = (int, Decimal) if decimal else (int,)
+        if isinstance(value, Decimal) and value == value.to_integral_value():
+            value = int(value)
+        # a decimal quantity is typed, or taken as it is from another line; a computed one must be whole
+        plain = PLAIN_REFERENCE.fullmatch(raw[len(REFERENCE_PREFIX):].strip())
+        allowed = (int, Decimal) if decimal and plain else (int,)
         if isinstance(value, bool) or not isinstance(value, allowed):
-            raise _fail(path, f"tham chiếu {raw!r} phải cho ra số nguyên, thấy {value!r}")
+            shown = format_number(value) if isinstance(value, (int, Decimal)) else repr(value)
+            raise _fail(path, f"tham chiếu {raw!r} phải cho ra số nguyên, thấy {shown}")
         if value < 1 and not (decimal and value > 0):
             raise _fail(path, f"tham chiếu {raw!r} cho ra {value}; số lượng phải từ 1 trở lên")
         self._cache[path] = value
