@@ -25,7 +25,8 @@ from conftest import PLAN, norm
 from generator.cli import batch as batch_cli
 from generator.errors import PlanError
 from generator.model.loader import load_plan, to_plain
-from generator.units.unitsfile import _fast_load, load_units, overlay, read_items, split_items, unit_plan
+from generator.units.unitplan import overlay, unit_plan
+from generator.units.unitsfile import _fast_load, load_units, read_items, split_items
 
 UNITS = PLAN.parent / "units" / "kien-tuong.yaml"
 SKELETON = PLAN.parent / "units" / "ke-hoach-don-vi.yaml"
@@ -172,7 +173,7 @@ def test_reconciliation_equals_the_town_plan(built):
         assert row[1] == unit["ten"] and row[2] == folder_name(unit["ten"])
         assert row[3:10] == expected_row(unit, town["banner_price"])
     total = next(row for row in rows if row[1] == "Cộng các đơn vị")
-    plan = next(row for row in rows if row[1] == "Kế hoạch thị xã")
+    plan = next(row for row in rows if row[1] == "Kế hoạch của UBND thị xã Kiến Tường")
     expected_town = [town[k] for k in ("banner_xa", "tu_chu", "doan_vien", "lanh_dao_xa", "cong_chuc_cds_xa", "to_cnsc_ap")]
     assert plan[3:9] == expected_town == [16, 3_600_000, 40, 8, 8, 37]
     sums = [sum(expected_row(u, town["banner_price"])[k] for u in units) for k in range(6)]
