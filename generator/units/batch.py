@@ -172,9 +172,8 @@ class _Job:
         for k, line in enumerate(self.units.doi_chieu):
             value = figure(figures, line.don_vi)
             if value is None:
-                where = ("doi_chieu", k, "don_vi")
                 message = f"Kế hoạch của đơn vị không có số liệu {line.don_vi!r} để đối chiếu"
-                result.problems.append(self.units.problem(message, where))
+                result.problems.append(self.units.doi_chieu_problem(message, k, "don_vi"))
             else:
                 result.values[line.ten] = value
         if result.problems:
@@ -290,18 +289,13 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
     return BatchResult(folder, results, lines, written, wording)
 
 
-def _higher_key(units: Units, k: int) -> str:
-    """The key a reconciliation line names the higher plan's figure with (cap_tren, or thi_xa in older files)."""
-    return "thi_xa" if ("doi_chieu", k, "thi_xa") in units.positions else "cap_tren"
-
-
 def _town_values(figures: PlanFigures, units: Units, wording: Wording) -> dict[str, int]:
     values, problems = {}, []
     for k, line in enumerate(units.doi_chieu):
         value = figure(figures, line.cap_tren)
         if value is None:
             message = f"{wording.ke_hoach} không có số liệu {line.cap_tren!r} để đối chiếu"
-            problems.append(units.problem(message, ("doi_chieu", k, _higher_key(units, k))))
+            problems.append(units.doi_chieu_problem(message, k, "cap_tren"))
         values[line.ten] = value
     if problems:
         raise PlanError(problems)

@@ -163,12 +163,22 @@ class Units:
     skeleton: LoadedPlan
     skeleton_data: dict
     assignments: list[Assignment] = field(default_factory=list)
+    #: Where doi_chieu comes from: the units file, or the skeleton when the units file has none.
+    doi_chieu_from: tuple[Path, Positions] | None = None
     #: What unitplan works out once per file (the skeleton's parts without bien).
     cache: dict = field(default_factory=dict, repr=False)
 
     def problem(self, message: str, path: DataPath) -> Problem:
         """A problem located at `path` of the units file."""
         return Problem(message, path, self.source, *position(self.positions, path))
+
+    def doi_chieu_problem(self, message: str, k: int, key: str) -> Problem:
+        """A problem of reconciliation line `k` (its `key`: don_vi or cap_tren), in the file it comes from."""
+        source, positions = self.doi_chieu_from or (self.source, self.positions)
+        if key == "cap_tren" and ("doi_chieu", k, "thi_xa") in positions:
+            key = "thi_xa"  # the name of earlier files
+        path = ("doi_chieu", k, key)
+        return Problem(message, path, source, *position(positions, path))
 
     @property
     def kinds(self) -> list[str]:
@@ -358,6 +368,11 @@ def load_units(path: str | Path, reader: ItemsReader | None = None, parts: int =
     skeleton_data, skeleton_positions, skeleton_warnings = to_plain(skeleton_raw, skeleton_path)
     declared = skeleton_data.pop("giao", None) if isinstance(skeleton_data, dict) else None
     assignments = read_declaration(declared, skeleton_path, skeleton_positions)
+    lines = skeleton_data.pop("doi_chieu", None) if isinstance(skeleton_data, dict) else None
+    doi_chieu, doi_chieu_from = head.doi_chieu, None
+    if lines is not None and "doi_chieu" not in data:  # the skeleton's lines, where the units file has none
+        doi_chieu = _head({"ke_hoach": "-", "doi_chieu": lines, "don_vi": [None]}, skeleton_path, skeleton_positions).doi_chieu
+        doi_chieu_from = (skeleton_path, skeleton_positions)
     skeleton = validate_plain(skeleton_data, skeleton_positions, skeleton_warnings, skeleton_path)
     used = _bien_used(skeleton_data, assignments, skeleton)
     model = unit_model(assignments, set(used))
@@ -370,7 +385,7 @@ def load_units(path: str | Path, reader: ItemsReader | None = None, parts: int =
         units, problems = _units(head.don_vi, path, positions, model, skeleton_path)
     if len(problems) == len(units):  # no unit can be built: nothing is written
         raise PlanError([p for index in sorted(problems) for p in problems[index].problems])
-    return Units(path, positions, head.doi_chieu, units, problems, skeleton, skeleton_data, assignments)
+    return Units(path, positions, doi_chieu, units, problems, skeleton, skeleton_data, assignments, doi_chieu_from)
 
 
 #: bien values of the higher plan (generator.units.unitplan.higher_facts) and of every unit.
@@ -438,13 +453,16 @@ def _units(entries: Iterable[object], path: Path, positions: Positions, model: t
             ]
             problems[index] = PlanError(found)
             continue
-        if don_vi.slug in seen:
+        folder = don_vi.slug
+        if folder in seen and don_vi.ma is not None:  # Xã Tân Thành, Xã Tân Thạnh: the code tells them apart
+            folder = f"{folder}-{don_vi.ma}"
+        if folder in seen:
             units.append(Unit(index, name, f"{don_vi.slug}-{index + 1}", None))
-            message = f"trùng tên thư mục {don_vi.slug!r} với đơn vị thứ {seen[don_vi.slug] + 1}; mỗi đơn vị một tên"
+            message = f"trùng tên thư mục {folder!r} với đơn vị thứ {seen[folder] + 1}; mỗi đơn vị một tên (hoặc ghi ma: để phân biệt)"
             problems[index] = PlanError([Problem(message, (*base, "ten"), path, *position(positions, (*base, "ten")))])
             continue
-        seen[don_vi.slug] = index
-        units.append(Unit(index, don_vi.ten, don_vi.slug, don_vi))
+        seen[folder] = index
+        units.append(Unit(index, don_vi.ten, folder, don_vi))
     if misfit:
         raise PlanError(misfit)
     return units, problems
