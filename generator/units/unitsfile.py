@@ -448,7 +448,8 @@ def _units(entries: Iterable[object], path: Path, positions: Positions, model: t
             units.append(Unit(index, name, slug(name) or f"don-vi-{index + 1}", None))
             found = [_problem(err, entry, path, positions, model, base) for err in exc.errors()]
             misfit += [
-                Problem(f"{name}: {p.message} (khung {skeleton.name} khai báo giao: {_declared(model)})", *_at(p))
+                Problem(f"{name}: {p.message.split('; các khóa hợp lệ')[0]} (khung {skeleton.name} khai báo giao: {_declared(model)})",
+                        *_at(p))
                 for err, p in zip(exc.errors(), found) if _is_misfit(err)
             ]
             problems[index] = PlanError(found)
