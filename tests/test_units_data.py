@@ -212,3 +212,22 @@ def test_the_bundled_units_file_is_what_the_command_makes(tmp_path, monkeypatch)
     Path("data/units/ke-hoach-xa-tay-ninh-2026.yaml").write_bytes(TAY_NINH_SKELETON.read_bytes())
     assert main(command) == 0
     assert Path("data/units/tay-ninh.yaml").read_bytes() == bundled.read_bytes()
+
+
+def test_new_tells_which_body_now_issues_the_2024_town_plan(tmp_path, capsys):
+    """`vanban new` of the 2024 town plan: the town no longer exists; the province issues the plan,
+    and its 8 old units became 3 communes (each named with the old units, as the source maps them)."""
+    assert main(["new", str(REPO / "data" / "kien-tuong-2024.yaml"), "--year", "2026", "-o", str(tmp_path / "kt-2026.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "Từ 1/7/2025 không còn Thị xã Kiến Tường, Tỉnh Long An" in out
+    assert "nay do UBND tỉnh Tây Ninh ban hành" in out and "8 đơn vị cũ nay thuộc 3 đơn vị của tỉnh Tây Ninh" in out
+    became: dict[str, list[str]] = {}
+    for old, new in KIEN_TUONG_BECAME.items():
+        became.setdefault(new, []).append(old[0].upper() + old[1:])
+    for new, olds in became.items():
+        line = next(line for line in out.splitlines() if line.strip().startswith(f"UBND {new[0].lower()}{new[1:]} "))
+        assert sorted(line.split(": ", 1)[1].split(" (và")[0].split(", ")) == sorted(olds)
+    assert 'vanban don-vi "Tây Ninh" --xa 27787 --xa 27793 --xa 27817' in out
+    # a current body: nothing said
+    assert main(["new", str(REPO / "data" / "tay-ninh-2026.yaml"), "--year", "2027", "-o", str(tmp_path / "tn-2027.yaml")]) == 0
+    assert "không còn" not in capsys.readouterr().out

@@ -77,4 +77,30 @@ def _new(args) -> int:
         print(f"Cần xem lại ({len(result.review)} chỗ):")
         for note in sorted(result.review, key=lambda n: (n.line or 0, str(n))):
             print(f"  {note}")
+    if result.new_year >= 2025:
+        _print_successor(args.plan)
     return EXIT_OK
+
+
+def _print_successor(plan: Path) -> None:
+    """Where the issuing body of the plan no longer exists (no district level since 1 July 2025):
+    which body now issues it, and which communes its old units became (generator.units.dvhc)."""
+    from ruamel.yaml import YAML
+
+    from generator.units import dvhc
+
+    text = plan.read_text(encoding="utf-8")
+    body = (YAML(typ="safe").load(text) or {}).get("co_quan", {}).get("ten_day_du")
+    found = dvhc.successor(dvhc.load(), body, text) if isinstance(body, str) else None
+    if found is None or found.province is None:
+        return
+    province = f"{found.province.name[:1].lower()}{found.province.name[1:]}"
+    print(f"Từ 1/7/2025 không còn {found.old_body} (sắp xếp đơn vị hành chính, không còn cấp huyện).")
+    print(f"  Kế hoạch cấp này nay do UBND {province} ban hành cho các xã, phường; trên địa bàn cũ, mỗi đơn vị mới "
+          f"ban hành Kế hoạch của mình. {found.old_units} đơn vị cũ nay thuộc {len(found.communes)} đơn vị của {province}:")
+    for commune, own, others in found.communes:
+        more = f" (và một phần hoặc toàn bộ: {'; '.join(o.address for o in others)})" if others else ""
+        print(f"    UBND {commune.in_text} (mã {commune.code}): {', '.join(o.name or o.district for o in own)}{more}")
+    codes = " ".join(f"--xa {commune.code}" for commune, _, _ in found.communes)
+    print(f"  Tệp đơn vị cho các đơn vị mới: vanban don-vi \"{found.province.short}\" {codes} --khung KHUNG.yaml -o TỆP.yaml")
+    print("  Sửa cơ quan ban hành bằng --set co_quan.ten_day_du=… và --set \"co_quan.ten[1]=…\" (xem vanban new --help).")

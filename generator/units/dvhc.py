@@ -176,6 +176,57 @@ class Dvhc:
 
 
 @dataclass(frozen=True)
+class Successor:
+    """What an old body's area became: each new commune with the old communes it was made of
+    (`own`: those of the old body's area; `others`: those from elsewhere)."""
+
+    old_body: str  # "Thị xã Kiến Tường, Tỉnh Long An"
+    province: Province | None  # the new province (the first, where the area went to several)
+    communes: list[tuple[Commune, list[OldCommune], list[OldCommune]]]
+    old_units: int
+
+
+def successor(data: Dvhc, body: str, text: str = "") -> Successor | None:
+    """What a pre-2025 district (or town, city) or province named `body` ("Ủy ban nhân dân thị xã
+    Kiến Tường") became; None if `body` is not one (a current body, or a name not found). `text`
+    (e.g. the whole plan) may name its province ("tỉnh Long An"), to tell apart districts of one name."""
+    name = re.sub(r"^(ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+", "", body.strip(), flags=re.IGNORECASE)
+    folded = fold(name)
+    current = {fold(p.name) for p in data.provinces}
+    if folded in current:
+        return None
+    old_provinces = {fold(o.province): o.province for o in data.old}
+    if folded in old_provinces:
+        olds = [o for o in data.old if o.province == old_provinces[folded]]
+        label = old_provinces[folded]
+    else:
+        hints = [h for h in re.findall(r"tỉnh ([A-ZĐÂ][^\s,.;:()]*(?: [A-ZĐÂ][^\s,.;:()]*)*)", text)]
+        found = None
+        for hint in [None, *hints]:
+            try:
+                found = data.old_district(name if hint is None else f"{name}, {hint}")
+                break
+            except NotFound:
+                continue
+        if found is None:
+            return None
+        olds = data.old_units_of(*found)
+        label = ", ".join(found)
+    by_code: dict[str, tuple[Commune, list[OldCommune], list[OldCommune]]] = {}
+    mine = set(map(id, olds))
+    for old in olds:
+        for commune in old.became:
+            by_code.setdefault(commune.code, (commune, [], []))
+    for old in data.old:
+        for commune in old.became:
+            if commune.code in by_code:
+                by_code[commune.code][1 if id(old) in mine else 2].append(old)
+    communes = sorted(by_code.values(), key=lambda entry: entry[0].code)
+    province = communes[0][0].province if communes else None
+    return Successor(label, province, communes, len(olds))
+
+
+@dataclass(frozen=True)
 class _Named:
     name: str
 
