@@ -61,7 +61,7 @@ def overlay(base: dict, changes: dict, on_replace: Callable[[DataPath], None] | 
 @dataclass
 class _Origins:
     """Where each part of a unit's plan data came from, to locate problems: the skeleton, unless a
-    path (or an ancestor) was replaced from the units file or the town plan."""
+    path (or an ancestor) was replaced from the units file or the higher plan."""
 
     skeleton: LoadedPlan
     replaced: dict[DataPath, tuple[Path | None, DataPath, Positions]] = field(default_factory=dict)
@@ -117,7 +117,7 @@ def unit_plan(town: LoadedPlan, units: Units, unit: Unit) -> UnitPlan:
     """The validated plan of one unit; PlanError (located) if its data is invalid.
 
     Its data is built of what the loader made plain and clean (the skeleton's, the units file's and
-    the town plan's data), so it is validated as it is; text made here (facts joined or lower-cased,
+    the higher plan's data), so it is validated as it is; text made here (facts joined or lower-cased,
     text with values filled in) is made NFC again.
     """
     if unit.don_vi is None:

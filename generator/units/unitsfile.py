@@ -491,5 +491,7 @@ def _problem(err: dict, data: object, source: Path, positions: Positions, model:
     if err["type"] == "literal_error" and problem.path[-1:] == ("loai",):
         choices = ", ".join(f"{kind} ({word})" for kind, (word, _) in KINDS.items())
         message = f"loại đơn vị {err.get('input')!r} không hợp lệ; chỉ nhận: {choices}"
+    elif err["type"] == "string_pattern_mismatch" and problem.path[-1:] == ("ma",):
+        message = f"mã đơn vị hành chính gồm đúng 5 chữ số (ghi trong ngoặc kép, ví dụ \"27787\"), thấy {err.get('input')!r}"
     path = (*base, *problem.path)
     return Problem(message, path, source, *position(positions, path))
