@@ -13,13 +13,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO, norm
 from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from ruamel.yaml import YAML
 
-from conftest import REPO, norm
 from generator.cli import main
 from generator.units.unitsfile import MAX_SLUG, WINDOWS_RESERVED, load_units, slug
 
@@ -130,7 +130,7 @@ def test_tay_ninh_documents_name_each_commune_and_pass_check(tay_ninh):
         text = "\n".join(plan)
         assert all(line in plan for line in unit["tieu_de"])
         assert any(p.startswith(f"{unit['dia_danh']}, ngày") for p in plan)
-        assert f"của Ủy ban nhân dân tỉnh Tây Ninh về việc tổ chức" in text
+        assert "của Ủy ban nhân dân tỉnh Tây Ninh về việc tổ chức" in text
         assert f"Treo {unit['giao']['bang_ron']} tấm băng rôn" in text and f"địa điểm: {unit['giao']['diem_ra_quan']}" in text
 
 

@@ -26,8 +26,8 @@ KINDS = {"Xã": "xa", "Phường": "phuong", "Đặc khu": "dac_khu"}
 #: What the package's data reflects (the arrangement in force from 1 July 2025).
 RESOLUTIONS = [
     "Nghị quyết số 202/2025/QH15 ngày 12/6/2025 của Quốc hội về việc sắp xếp đơn vị hành chính cấp tỉnh",
-    "Các Nghị quyết của Ủy ban Thường vụ Quốc hội ngày 16/6/2025 về việc sắp xếp các đơn vị hành chính cấp xã "
-    "của từng tỉnh, thành phố năm 2025",
+    ("Các Nghị quyết của Ủy ban Thường vụ Quốc hội ngày 16/6/2025 về việc sắp xếp các đơn vị hành chính cấp xã "
+     "của từng tỉnh, thành phố năm 2025"),
 ]
 
 

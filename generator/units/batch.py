@@ -163,7 +163,7 @@ class _Job:
         except PlanError as exc:
             result.problems = exc.problems
             return result
-        except Exception as exc:  # a fault with one unit's data: the others are still built
+        except Exception as exc:  # noqa: BLE001 — a fault with one unit's data: the others are still built
             where = self.units.problem(f"lỗi nội bộ khi soạn đơn vị này ({type(exc).__name__}: {exc}); "
                                        "xin báo cho người phát triển vanban", ("don_vi", unit.index))
             result.problems = [where]

@@ -298,7 +298,7 @@ def _load(path: Path) -> Dvhc:
                 raise ValueError("dữ liệu giải nén quá lớn")
         data = json.loads(raw.decode("utf-8"))
         if not isinstance(data, dict) or data.get("dinh_dang") != FORMAT:
-            raise ValueError(f"không phải tệp dữ liệu đơn vị hành chính của vanban (dinh_dang: {FORMAT})")
+            raise TypeError(f"không phải tệp dữ liệu đơn vị hành chính của vanban (dinh_dang: {FORMAT})")
         provinces = {code: Province(code, name) for code, name in data["tinh"]}
         communes = [Commune(code, name, kind, provinces[province]) for code, name, kind, province in data["xa"]]
         by_code = {c.code: c for c in communes}
@@ -309,7 +309,7 @@ def _load(path: Path) -> Dvhc:
             for code, name, district, became, default in data["xa_cu"]
         ]
         if not isinstance(data.get("nguon"), dict):
-            raise ValueError("thiếu mục nguon (nguồn dữ liệu)")
+            raise TypeError("thiếu mục nguon (nguồn dữ liệu)")
     except (OSError, ValueError, KeyError, TypeError, EOFError, gzip.BadGzipFile) as exc:
         raise PlanError([Problem(f"không đọc được dữ liệu đơn vị hành chính: {exc}", (), path)]) from None
     by_province: dict[str, list[Commune]] = {}

@@ -20,14 +20,29 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, ValidationError, create_model, field_validator
-from pydantic import AliasChoices
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+    field_validator,
+)
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.resolver import VersionedResolver
 
 from generator.errors import DataPath, PlanError, Problem
-from generator.model.loader import LoadedPlan, parse_yaml, position, read_text, to_plain, translate, validate_plain
+from generator.model.loader import (
+    LoadedPlan,
+    parse_yaml,
+    position,
+    read_text,
+    to_plain,
+    translate,
+    validate_plain,
+)
 from generator.model.schema import ChuKy, Strict, Text
 from generator.units.giao import Assignment, giao_model, read_declaration
 
