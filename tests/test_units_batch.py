@@ -205,7 +205,16 @@ def _tag(text: str) -> str:
     return edit_unit(text, 0, "dia_danh: ", "dia_danh: !!python/object/apply:os.system [echo]\n    x_: ")
 
 
+def _alias_bomb(text: str) -> str:
+    """7 levels of 9 aliases in a unit's ghi_de: under 1 KB, 43 million values once copied out."""
+    bomb = '    ghi_de:\n      a0: &a0 [l, l, l, l, l, l, l, l, l]\n'
+    bomb += "".join(f"      a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 8))
+    start, end = unit_entry(text, 0)
+    return text[:end].rstrip("\n") + "\n" + bomb + text[end:]
+
+
 BAD_UNITS = {
+    "alias bomb": (_alias_bomb, None, "bí danh YAML (*tên) lồng nhau", "*a0"),
     # name: (edit of the 3-unit file, edit of the skeleton or None, text expected in the message, line marker)
     "python tag": (_tag, None, "thẻ YAML 'tag:yaml.org,2002:python/object/apply:os.system'", "!!python"),
     "local tag": (lambda t: edit_unit(t, 2, "giao: {", "giao: !vanban {"), None, "thẻ YAML '!vanban'", "!vanban"),

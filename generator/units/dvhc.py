@@ -301,6 +301,8 @@ def _load(path: Path) -> Dvhc:
             raise TypeError(f"không phải tệp dữ liệu đơn vị hành chính của vanban (dinh_dang: {FORMAT})")
         provinces = {code: Province(code, name) for code, name in data["tinh"]}
         communes = [Commune(code, name, kind, provinces[province]) for code, name, kind, province in data["xa"]]
+        if any(c.kind not in KIND_WORD for c in communes):
+            raise ValueError(f"loại đơn vị chỉ là {', '.join(KIND_WORD)}")
         by_code = {c.code: c for c in communes}
         old_provinces = dict(data["tinh_cu"])
         old_districts = {code: (name, old_provinces[province]) for code, name, province in data["huyen_cu"]}

@@ -232,7 +232,7 @@ def _fast_load(text: str, path: Path) -> object:
     on an error the round-trip parser gives the located message, or else (a YAML tag, which the
     round-trip parser takes and this refuses) the error is located here."""
     try:
-        return _libyaml_load(text)
+        data = _libyaml_load(text)
     except YAMLError as exc:
         parse_yaml(text, path)
         mark = getattr(exc, "problem_mark", None) if isinstance(exc, MarkedYAMLError) else None
@@ -241,6 +241,34 @@ def _fast_load(text: str, path: Path) -> object:
         what = f"thẻ YAML {tag.group(1)!r}" if tag else "một cách viết YAML"
         message = f"tệp đơn vị không dùng {what}: hãy bỏ thẻ (phần bắt đầu bằng '!') và ghi giá trị bình thường"
         raise PlanError([Problem(message, (), path, *where)]) from None
+    limit = MAX_NODES_BASE + MAX_NODES_PER_CHAR * len(text)
+    if "*" in text and _expanded_size(data, limit) > limit:  # aliases (*name) that multiply: refused before they are copied
+        alias = re.search(r"(?:^|[\s\[{,:])\*[^\s,\]}]+", text, re.MULTILINE)
+        line = text.count("\n", 0, alias.start()) + 1 if alias else None
+        figure = f"{limit:,}".replace(",", ".")
+        message = f"tệp đơn vị dùng bí danh YAML (*tên) lồng nhau, mở ra quá {figure} giá trị; hãy ghi thẳng giá trị thay cho bí danh"
+        raise PlanError([Problem(message, (), path, line, None)])
+    return data
+
+
+#: The most values a units file may hold once its aliases are copied out: a fixed allowance and a
+#: number per character of the file (a file without aliases holds fewer values than characters).
+MAX_NODES_BASE, MAX_NODES_PER_CHAR = 100_000, 10
+
+
+def _expanded_size(data: object, limit: int) -> int:
+    """How many values `data` holds with shared parts counted each time they appear, counting
+    stopped past `limit` (so bounded in time whatever the aliases)."""
+    count, stack = 0, [data]
+    while stack and count <= limit:
+        node = stack.pop()
+        count += 1
+        if isinstance(node, dict):
+            stack.extend(node.values())
+            count += len(node)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return count
 
 
 def _libyaml_load(text: str) -> object:
