@@ -190,6 +190,14 @@ def test_units_file_written_from_the_data(tmp_path, capsys):
     assert [u["ma"] for u in chosen] == ["27787", "27793", "27817"]
     from generator.units.unitsfile import load_units
 
+    old = tmp_path / "units" / "cu.yaml"  # old addresses: the communes they became, each once, said so
+    capsys.readouterr()
+    assert main(["don-vi", "Tây Ninh", "--xa", "Phường 1, thị xã Kiến Tường, Long An", "--xa", "Phường 2, TX Kiến Tường, Long An",
+                 "--xa", "xa thanh tri, thi xa kien tuong, long an", "--khung", str(TAY_NINH_SKELETON), "-o", str(old)]) == 0
+    said = capsys.readouterr().out
+    assert "Phường 2, Thị xã Kiến Tường, Tỉnh Long An (trước 1/7/2025) nay là Phường Kiến Tường (mã 27787)" in said
+    assert [u["ma"] for u in YAML(typ="safe").load(old.read_text(encoding="utf-8"))["don_vi"]] == ["27787", "27793"]
+
     loaded = load_units(picked)
     assert not loaded.problems and [u.slug for u in loaded.units] == ["phuong-kien-tuong", "xa-binh-hiep", "xa-tuyen-thanh"]
 

@@ -28,7 +28,7 @@ def register(sub) -> None:
     parser.add_argument("ten", nargs="?", help="tên tỉnh, thành phố (ví dụ \"Tây Ninh\"), hoặc địa chỉ cũ có dấu phẩy")
     parser.add_argument("-o", "--output", type=Path, help="ghi tệp đơn vị (.yaml) cho vanban batch")
     parser.add_argument("--xa", action="append", default=[], metavar="TÊN",
-                        help="chỉ lấy xã, phường, đặc khu này (tên hoặc mã; dùng được nhiều lần)")
+                        help="chỉ lấy xã, phường, đặc khu này (tên, mã, hoặc tên cũ có dấu phẩy; dùng được nhiều lần)")
     parser.add_argument("--khung", type=Path, metavar="KHUNG.yaml",
                         help="khung Kế hoạch cấp xã: ghi đường dẫn của nó và các phần được giao (giao:) nó khai báo")
     parser.add_argument("--nguon", action="store_true", help="nguồn, phiên bản, giấy phép và các nghị quyết của dữ liệu")
@@ -55,13 +55,33 @@ def _don_vi(args) -> int:
         if "," in args.ten:
             return _address(data, args.ten)
         province = data.province(args.ten)
-        communes = [data.commune(province, name) for name in args.xa] if args.xa else data.communes_of(province)
+        communes = _chosen(data, province, args.xa) if args.xa else data.communes_of(province)
     except dvhc.NotFound as exc:
         return _not_found(exc)
     if args.output is None:
         _print_communes(province, communes)
         return EXIT_OK
     return _write(data, province, communes, args)
+
+
+def _chosen(data, province, names: list[str]) -> list:
+    """The communes named (new names or codes; an old address "Phường 1, thị xã Kiến Tường, Long An"
+    is the commune it became, said so), each once, in the order given."""
+    from generator.units.dvhc import NotFound
+
+    chosen = []
+    for name in names:
+        if "," in name:
+            old = data.old_commune(name)
+            commune = old.default or (old.became[0] if old.became else None)
+            if commune is None or commune.province != province:
+                raise NotFound(f"{old.address} nay không thuộc {province.name}", [c.name for c in old.became])
+            print(f"{old.address} (trước 1/7/2025) nay là {commune.name} (mã {commune.code})")
+        else:
+            commune = data.commune(province, name)
+        if commune not in chosen:
+            chosen.append(commune)
+    return chosen
 
 
 def _print_source(data) -> None:
