@@ -239,3 +239,9 @@ def test_new_tells_which_body_now_issues_the_2024_town_plan(tmp_path, capsys):
     # a current body: nothing said
     assert main(["new", str(REPO / "data" / "tay-ninh-2026.yaml"), "--year", "2027", "-o", str(tmp_path / "tn-2027.yaml")]) == 0
     assert "không còn" not in capsys.readouterr().out
+
+
+def test_an_old_district_tells_what_it_became(capsys):
+    assert main(["don-vi", "thi xa Kien Tuong, Long An"]) == 0
+    out = capsys.readouterr().out
+    assert "không còn Thị xã Kiến Tường, Tỉnh Long An" in out and "8 đơn vị cũ nay thuộc 3 đơn vị của tỉnh Tây Ninh" in out

@@ -120,6 +120,10 @@ def _address(data, text: str) -> int:
         old = data.old_commune(text)
     except dvhc.NotFound as old_error:
         parts = [p.strip() for p in text.split(",")]
+        found = dvhc.successor(data, parts[0], f"tỉnh {parts[-1]}") if len(parts) == 2 else None
+        if found is not None and found.province is not None:
+            print_successor(found)
+            return EXIT_OK
         try:
             province = data.province(parts[-1])
             commune = data.commune(province, parts[0]) if len(parts) == 2 else None
@@ -137,6 +141,21 @@ def _address(data, text: str) -> int:
         print(f"{old.address} (trước 1/7/2025) nay được chia cho: {became}, {province}; "
               f"phần lớn thuộc {old.default.name if old.default else old.became[0].name}.")
     return EXIT_OK
+
+
+def print_successor(found) -> None:
+    """What an old body's area became (generator.units.dvhc.successor): who issues its plans now,
+    and which communes its old units are part of."""
+    province = f"{found.province.name[:1].lower()}{found.province.name[1:]}"
+    why = "sắp xếp đơn vị hành chính, không còn cấp huyện" if "," in found.old_body else "sắp xếp đơn vị hành chính cấp tỉnh"
+    print(f"Từ 1/7/2025 không còn {found.old_body} ({why}).")
+    print(f"  Kế hoạch cấp này nay do UBND {province} ban hành cho các xã, phường; trên địa bàn cũ, mỗi đơn vị mới "
+          f"ban hành Kế hoạch của mình. {found.old_units} đơn vị cũ nay thuộc {len(found.communes)} đơn vị của {province}:")
+    for commune, own, others in found.communes:
+        more = f" (và một phần hoặc toàn bộ: {'; '.join(o.address for o in others)})" if others else ""
+        print(f"    UBND {commune.in_text} (mã {commune.code}): {', '.join(o.name or o.district for o in own)}{more}")
+    codes = " ".join(f"--xa {commune.code}" for commune, _, _ in found.communes)
+    print(f"  Tệp đơn vị cho các đơn vị mới: vanban don-vi \"{found.province.short}\" {codes} --khung KHUNG.yaml -o TỆP.yaml")
 
 
 def _not_found(exc) -> int:

@@ -86,21 +86,19 @@ def _print_successor(plan: Path) -> None:
     """Where the issuing body of the plan no longer exists (no district level since 1 July 2025):
     which body now issues it, and which communes its old units became (generator.units.dvhc)."""
     from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
+    from generator.cli.don_vi import print_successor
     from generator.units import dvhc
 
     text = plan.read_text(encoding="utf-8")
-    body = (YAML(typ="safe").load(text) or {}).get("co_quan", {}).get("ten_day_du")
+    try:
+        data = YAML(typ="safe").load(text)
+    except YAMLError:  # read by the rollover already; what the safe loader refuses (a tag) just skips this note
+        return
+    body = data.get("co_quan", {}).get("ten_day_du") if isinstance(data, dict) and isinstance(data.get("co_quan"), dict) else None
     found = dvhc.successor(dvhc.load(), body, text) if isinstance(body, str) else None
     if found is None or found.province is None:
         return
-    province = f"{found.province.name[:1].lower()}{found.province.name[1:]}"
-    print(f"Từ 1/7/2025 không còn {found.old_body} (sắp xếp đơn vị hành chính, không còn cấp huyện).")
-    print(f"  Kế hoạch cấp này nay do UBND {province} ban hành cho các xã, phường; trên địa bàn cũ, mỗi đơn vị mới "
-          f"ban hành Kế hoạch của mình. {found.old_units} đơn vị cũ nay thuộc {len(found.communes)} đơn vị của {province}:")
-    for commune, own, others in found.communes:
-        more = f" (và một phần hoặc toàn bộ: {'; '.join(o.address for o in others)})" if others else ""
-        print(f"    UBND {commune.in_text} (mã {commune.code}): {', '.join(o.name or o.district for o in own)}{more}")
-    codes = " ".join(f"--xa {commune.code}" for commune, _, _ in found.communes)
-    print(f"  Tệp đơn vị cho các đơn vị mới: vanban don-vi \"{found.province.short}\" {codes} --khung KHUNG.yaml -o TỆP.yaml")
+    print_successor(found)
     print("  Sửa cơ quan ban hành bằng --set co_quan.ten_day_du=… và --set \"co_quan.ten[1]=…\" (xem vanban new --help).")
