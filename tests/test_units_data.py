@@ -9,6 +9,7 @@ converter_2025.json) and written down here.
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import unicodedata
 from collections import Counter
@@ -245,3 +246,58 @@ def test_an_old_district_tells_what_it_became(capsys):
     assert main(["don-vi", "thi xa Kien Tuong, Long An"]) == 0
     out = capsys.readouterr().out
     assert "không còn Thị xã Kiến Tường, Tỉnh Long An" in out and "8 đơn vị cũ nay thuộc 3 đơn vị của tỉnh Tây Ninh" in out
+
+
+def test_the_converter_reads_the_packages_wheel(tmp_path):
+    """tools/dvhc_convert.py on a small wheel of the package's layout (made here): the new communes
+    with kind and code, the old ones with what they became (a split one with its default), the
+    source and licence recorded, and the output read by vanban."""
+    import sqlite3
+    import zipfile
+
+    db = tmp_path / "dataset.db"
+    with sqlite3.connect(db) as c:
+        c.execute("CREATE TABLE admin_units (province, provinceCode, provinceKey, ward, wardType, wardCode, wardKey)")
+        c.executemany("INSERT INTO admin_units VALUES (?,?,?,?,?,?,?)", [
+            ("Tỉnh Tây Ninh", "80", "tinhtayninh", "Phường Kiến Tường", "Phường", "27787", "phuongkientuong"),
+            ("Tỉnh Tây Ninh", "80", "tinhtayninh", "Xã Tân Thạnh", "Xã", "27826", "xãtânthạnh"),
+            ("Tỉnh Tây Ninh", "80", "tinhtayninh", "Đặc khu Thử", "Đặc khu", "99999", "dackhuthu"),
+        ])
+        c.execute("CREATE TABLE admin_units_legacy (province, provinceCode, provinceKey, district, districtCode, districtKey,"
+                  " ward, wardCode, wardKey)")
+        c.executemany("INSERT INTO admin_units_legacy VALUES (?,?,?,?,?,?,?,?,?)", [
+            ("Tỉnh Long An", "80", "tinhlongan", "Thị xã Kiến Tường", "796", "thixakientuong", "Phường 1", "27787", "phuong1"),
+            ("Tỉnh Long An", "80", "tinhlongan", "Thị xã Kiến Tường", "796", "thixakientuong", "Xã Thạnh Hưng", "27817", "xathanhhung"),
+            ("Tỉnh Long An", "80", "tinhlongan", "Huyện Đảo", "797", "huyendao", None, None, None),
+        ])
+    mapping = {
+        "DICT_PROVINCE": {"tinhtayninh": ["tinhtayninh", "tinhlongan"]},
+        "DICT_PROVINCE_WARD_NO_DIVIDED": {"tinhtayninh": {"phuongkientuong": ["tinhlongan_thixakientuong_phuong1"],
+                                                          "dackhuthu": ["tinhlongan_huyendao_"]}},
+        "DICT_PROVINCE_WARD_DIVIDED": {"tinhtayninh": {"tinhlongan_thixakientuong_xathanhhung": [
+            {"newWardKey": "phuongkientuong", "isDefaultNewWard": False}, {"newWardKey": "xãtânthạnh", "isDefaultNewWard": True}]}},
+    }
+    wheel = tmp_path / "vietnamadminunits-9.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("vietnamadminunits-9.0.dist-info/METADATA",
+                         "Metadata-Version: 2.4\nName: vietnamadminunits\nVersion: 9.0\nHome-page: https://example.org/vau\n")
+        archive.writestr("vietnamadminunits-9.0.dist-info/licenses/LICENSE", "MIT License\n\nCopyright (c) 2025 Tác Giả\n")
+        archive.writestr("vietnamadminunits/data/converter_2025.json", json.dumps(mapping, ensure_ascii=False))
+        archive.write(db, "vietnamadminunits/data/dataset.db")
+    spec = importlib.util.spec_from_file_location("dvhc_convert", REPO / "tools" / "dvhc_convert.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    out = tmp_path / "out" / "dvhc.json.gz"
+    out.parent.mkdir()
+    assert tool.main([str(wheel), "-o", str(out)]) == 0
+    raw = json.loads(gzip.decompress(out.read_bytes()))
+    assert raw["nguon"]["phien_ban"] == "9.0" and raw["nguon"]["ban_quyen"] == "Copyright (c) 2025 Tác Giả"
+    assert raw["xa"] == [["27787", "Phường Kiến Tường", "phuong", "80"], ["27826", "Xã Tân Thạnh", "xa", "80"],
+                         ["99999", "Đặc khu Thử", "dac_khu", "80"]]
+    assert "Tác Giả" in out.with_name("LICENSE-vietnamadminunits.txt").read_text(encoding="utf-8")
+    data = dvhc.load(out)
+    split = data.old_commune("Xã Thạnh Hưng, thị xã Kiến Tường, Long An")
+    assert [c.code for c in split.became] == ["27787", "27826"] and split.default.code == "27826"
+    assert [c.name for c in data.old_commune("Phường 1, Kiến Tường, Long An").became] == ["Phường Kiến Tường"]
+    island = next(o for o in data.old if o.name is None)
+    assert island.district == "Huyện Đảo" and [c.kind for c in island.became] == ["dac_khu"]
