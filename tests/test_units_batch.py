@@ -209,7 +209,7 @@ def _alias_bomb(text: str) -> str:
     """7 levels of 9 aliases in a unit's ghi_de: under 1 KB, 43 million values once copied out."""
     bomb = '    ghi_de:\n      a0: &a0 [l, l, l, l, l, l, l, l, l]\n'
     bomb += "".join(f"      a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 8))
-    start, end = unit_entry(text, 0)
+    end = unit_entry(text, 0)[1]
     return text[:end].rstrip("\n") + "\n" + bomb + text[end:]
 
 
