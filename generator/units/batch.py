@@ -37,7 +37,8 @@ from generator.model.loader import LoadedPlan, load_plan
 from generator.render.oxml import ZipStream, write_zip
 from generator.render.renderer import Renderer
 from generator.units.unitplan import unit_plan
-from generator.units.unitsfile import Unit, Units, load_units, read_items
+from generator.units.unitsfile import Unit, Units, load_units
+from generator.units.unitsyaml import read_items
 from generator.vi import format_number
 
 UNITS_FOLDER, ARCHIVE, WORKBOOK = "don-vi", "don-vi.zip", "tong-hop-don-vi.xlsx"
