@@ -345,3 +345,22 @@ def test_units_file_fields_follow_the_skeleton(tmp_path):
     (tmp_path / "kt.yaml").write_text(text, encoding="utf-8")
     problems = load_units(tmp_path / "kt.yaml").problems
     assert [p.message for error in problems.values() for p in error.problems] == ["thiếu trường bắt buộc"]
+
+
+def test_a_special_zone_is_a_unit_kind(tmp_path, capsys):
+    """Đặc khu Phú Quốc and a xã of An Giang, from the data: the zone's header, date line and
+    wording ("UBND các xã, đặc khu") as its kind is."""
+    shutil.copy(SKELETON, tmp_path / SKELETON.name)
+    units = tmp_path / "an-giang.yaml"
+    assert main(["don-vi", "An Giang", "--xa", "Phú Quốc", "--xa", "Kiên Hải", "--xa", "Mỹ Hòa Hưng",
+                 "--khung", str(tmp_path / SKELETON.name), "-o", str(units)]) == 0
+    entries = read_yaml(units)["don_vi"]
+    assert [u["loai"] for u in entries] == ["dac_khu", "dac_khu", "xa"]
+    out = tmp_path / "out"
+    capsys.readouterr()
+    assert main(["batch", str(PROVINCE), "--units", str(units), "-o", str(out), "-j", "1"]) == 1  # 3 units against 96: mismatch
+    stdout = capsys.readouterr().out
+    assert "Đã soạn Kế hoạch của UBND 3/3 xã, đặc khu" in stdout
+    plan = paragraphs(out / "don-vi" / "dac-khu-phu-quoc" / "ke-hoach.docx")
+    assert "ĐẶC KHU PHÚ QUỐC" in plan and any(p.startswith("Phú Quốc, ngày") for p in plan)
+    assert any("trên địa bàn đặc khu Phú Quốc" in p for p in plan) and any("Ủy ban nhân dân đặc khu" in p for p in plan)
