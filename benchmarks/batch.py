@@ -71,7 +71,8 @@ def contexts(units_path: Path) -> list[dict[str, dict]]:
     from generator.build import compute_loaded
     from generator.model.loader import load_plan
     from generator.render.renderer import budget_context, plan_context
-    from generator.units.unitsfile import load_units, unit_plans
+    from generator.units.unitplan import unit_plans
+    from generator.units.unitsfile import load_units
 
     out = []
     for _, loaded in unit_plans(load_plan(PLAN), load_units(units_path)):
@@ -205,7 +206,8 @@ def breakdown(units_path: Path, folder: Path, sample: int) -> dict[str, float]:
     from generator.files import write_files
     from generator.model.loader import load_plan
     from generator.render.renderer import Renderer
-    from generator.units.unitsfile import load_units, unit_plan
+    from generator.units.unitplan import unit_plan
+    from generator.units.unitsfile import load_units
 
     start = time.process_time()
     units = load_units(units_path)

@@ -25,7 +25,9 @@ from conftest import PLAN, REPO, norm
 from generator.cli import batch as batch_cli
 from generator.errors import PlanError
 from generator.model.loader import load_plan, to_plain
-from generator.units.unitsfile import _fast_load, load_units, overlay, read_items, split_items, unit_plan
+from generator.units.unitplan import overlay, unit_plan
+from generator.units.unitsfile import load_units
+from generator.units.unitsyaml import fast_load, read_items, split_items
 
 UNITS = REPO / "data" / "units" / "kien-tuong.yaml"
 SKELETON = REPO / "data" / "units" / "ke-hoach-don-vi.yaml"
@@ -172,7 +174,7 @@ def test_reconciliation_equals_the_town_plan(built):
         assert row[1] == unit["ten"] and row[2] == folder_name(unit["ten"])
         assert row[3:10] == expected_row(unit, town["banner_price"])
     total = next(row for row in rows if row[1] == "Cộng các đơn vị")
-    plan = next(row for row in rows if row[1] == "Kế hoạch thị xã")
+    plan = next(row for row in rows if row[1] == "Kế hoạch của UBND thị xã Kiến Tường")
     expected_town = [town[k] for k in ("banner_xa", "tu_chu", "doan_vien", "lanh_dao_xa", "cong_chuc_cds_xa", "to_cnsc_ap")]
     assert plan[3:9] == expected_town == [16, 3_600_000, 40, 8, 8, 37]
     sums = [sum(expected_row(u, town["banner_price"])[k] for u in units) for k in range(6)]
@@ -395,7 +397,7 @@ def test_units_file_is_read_as_ruamels_safe_loader_reads_it():
     """The units file's libyaml loader (its resolver works out each distinct scalar once) gives what
     ruamel's own safe loader gives: the same values of the same types, in the same order."""
     expected = YAML(typ="safe").load(YAML_FORMS)
-    assert repr(_fast_load(YAML_FORMS, Path("units.yaml"))) == repr(expected)
+    assert repr(fast_load(YAML_FORMS, Path("units.yaml"))) == repr(expected)
     assert expected["bools"][4] == "yes" and expected["ints"][4] == 17  # libyaml reads YAML 1.2 whatever the directive
 
 
@@ -443,12 +445,12 @@ def units_texts(draw):
 @given(units_texts(), st.integers(1, 5))
 def test_units_file_read_in_parts_reads_as_a_whole(text, parts):
     """`split_items` + `read_items` (what a batch's processes do) give the data of one reading."""
-    whole = to_plain(_fast_load(text, Path("units.yaml")), None)[0]
+    whole = to_plain(fast_load(text, Path("units.yaml")), None)[0]
     split = split_items(text, parts)
     assert split is not None, text
     head, texts = split
     assert len(texts) <= parts
-    data = to_plain(_fast_load(head, Path("units.yaml")), None)[0]
+    data = to_plain(fast_load(head, Path("units.yaml")), None)[0]
     data["don_vi"] = [item for part in texts for item in read_items(part)]
     assert repr(data) == repr(whole)
 

@@ -40,7 +40,8 @@ from generator.render.renderer import (
     make_environment,
     plan_context,
 )
-from generator.units.unitsfile import load_units, unit_plans
+from generator.units.unitplan import unit_plans
+from generator.units.unitsfile import load_units
 from generator.vi import CANONICAL
 from test_properties_build import ALPHABET, plans
 

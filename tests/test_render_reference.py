@@ -16,7 +16,8 @@ from generator.build import build, compute_loaded
 from generator.model.loader import load_plan
 from generator.render.reference import ENV_VARIABLE, ReferenceTemplate
 from generator.render.renderer import TEMPLATES, PreparedTemplate, Renderer
-from generator.units.unitsfile import load_units, unit_plans
+from generator.units.unitplan import unit_plans
+from generator.units.unitsfile import load_units
 
 UNITS = REPO / "data" / "units" / "kien-tuong.yaml"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

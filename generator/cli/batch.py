@@ -1,6 +1,6 @@
-"""`vanban batch PLAN.yaml --units UNITS.yaml [-o DIR] [-j N]`: the plan of every xã, phường at once.
+"""`vanban batch PLAN.yaml --units UNITS.yaml [-o DIR] [-j N]`: the plan of every xã, phường, đặc khu at once.
 
-Exit codes: 0 every unit written and their figures add up to the town plan's; 1 written, but the
+Exit codes: 0 every unit written and their figures add up to the higher plan's; 1 written, but the
 figures do not add up (listed, and marked in the workbook); 2 a unit's data (or the input) is invalid.
 """
 
@@ -17,11 +17,11 @@ from generator.cli.common import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, guarded
 def register(sub) -> None:
     parser = sub.add_parser(
         "batch",
-        help="soạn Kế hoạch cấp xã, phường cho mọi đơn vị trong tệp đơn vị: mỗi đơn vị một thư mục, "
+        help="soạn Kế hoạch cấp xã (xã, phường, đặc khu) cho mọi đơn vị trong tệp đơn vị: mỗi đơn vị một thư mục, "
         "một tệp nén và bảng tổng hợp đối chiếu với kế hoạch cấp trên",
     )
-    parser.add_argument("plan", type=Path, help="tệp dữ liệu kế hoạch cấp thị xã (.yaml)")
-    parser.add_argument("--units", type=Path, required=True, help="tệp các xã, phường (.yaml), ví dụ data/units/kien-tuong.yaml")
+    parser.add_argument("plan", type=Path, help="tệp dữ liệu kế hoạch cấp trên (của tỉnh, thành phố; .yaml)")
+    parser.add_argument("--units", type=Path, required=True, help="tệp các xã, phường, đặc khu (.yaml), ví dụ data/units/tay-ninh.yaml (tạo bằng vanban don-vi)")
     parser.add_argument("-o", "--output", type=Path, help="thư mục kết quả (mặc định output/<tên tệp kế hoạch>/)")
     parser.add_argument("--pdf", action="store_true",
                         help="tạo thêm bản PDF của mọi tệp Word (một lần chạy LibreOffice cho cả lô; thiếu thì chỉ cảnh báo)")
@@ -61,9 +61,10 @@ def _batch(args) -> int:
     if args.pdf:
         write_pdfs(result.docx)
     if result.mismatches:
-        print(f"Số liệu các đơn vị không khớp với kế hoạch cấp trên ({len(result.mismatches)}):", file=sys.stderr)
+        higher = result.wording.ke_hoach
+        print(f"Số liệu các đơn vị không khớp với {higher} ({len(result.mismatches)}):", file=sys.stderr)
         for line in result.mismatches:
-            print(f"  {line.ten}: các đơn vị cộng lại {format_number(line.don_vi)}, kế hoạch cấp trên {format_number(line.thi_xa)}",
+            print(f"  {line.ten}: các đơn vị cộng lại {format_number(line.don_vi)}, {higher} {format_number(line.cap_tren)}",
                   file=sys.stderr)
     if result.failed:
         return EXIT_BAD_INPUT

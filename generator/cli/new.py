@@ -77,4 +77,28 @@ def _new(args) -> int:
         print(f"Cần xem lại ({len(result.review)} chỗ):")
         for note in sorted(result.review, key=lambda n: (n.line or 0, str(n))):
             print(f"  {note}")
+    if result.new_year >= 2025:
+        _print_successor(args.plan)
     return EXIT_OK
+
+
+def _print_successor(plan: Path) -> None:
+    """Where the issuing body of the plan no longer exists (no district level since 1 July 2025):
+    which body now issues it, and which communes its old units became (generator.units.dvhc)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    from generator.cli.don_vi import print_successor
+    from generator.units import dvhc
+
+    text = plan.read_text(encoding="utf-8")
+    try:
+        data = YAML(typ="safe").load(text)
+    except YAMLError:  # read by the rollover already; what the safe loader refuses (a tag) just skips this note
+        return
+    body = data.get("co_quan", {}).get("ten_day_du") if isinstance(data, dict) and isinstance(data.get("co_quan"), dict) else None
+    found = dvhc.successor(dvhc.load(), body, text) if isinstance(body, str) else None
+    if found is None or found.province is None:
+        return
+    print_successor(found)
+    print("  Sửa cơ quan ban hành bằng --set co_quan.ten_day_du=… và --set \"co_quan.ten[1]=…\" (xem vanban new --help).")

@@ -1,9 +1,11 @@
-"""The ward-level plans of every unit of a town in one run: a folder per unit, a zip of them all,
-and a workbook that reconciles the units' figures with the town plan.
+"""The ward-level plans of every unit a higher plan (a province's, or before 2025 a town's) goes to,
+in one run: a folder per unit, a zip of them all, and a workbook that reconciles the units'
+figures with the higher plan. Every sentence names the bodies as they are: "Kế hoạch của UBND tỉnh
+Tây Ninh", "UBND các xã, phường, đặc khu".
 
     <out>/don-vi/<unit>/…docx      each unit's Word files (those `vanban build` makes)
     <out>/don-vi.zip               every unit folder (units in file order, fixed dates: same data, same bytes)
-    <out>/tong-hop-don-vi.xlsx     one row per unit, then their sums against the town plan
+    <out>/tong-hop-don-vi.xlsx     one row per unit, then their sums against the higher plan
 
 A unit whose data is invalid is reported with its problems and not written (its folder from an
 earlier run, if any, is kept as it was, and is not in the zip); the others still are.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -36,7 +39,9 @@ from generator.excel.xlsx import NUMBER_FORMAT
 from generator.model.loader import LoadedPlan, load_plan
 from generator.render.oxml import ZipStream, write_zip
 from generator.render.renderer import Renderer
-from generator.units.unitsfile import Unit, Units, load_units, read_items, unit_plan
+from generator.units.unitplan import unit_plan
+from generator.units.unitsfile import Unit, Units, load_units
+from generator.units.unitsyaml import read_items
 from generator.vi import format_number
 
 UNITS_FOLDER, ARCHIVE, WORKBOOK = "don-vi", "don-vi.zip", "tong-hop-don-vi.xlsx"
@@ -60,15 +65,15 @@ class UnitResult:
 
 @dataclass(frozen=True)
 class Line:
-    """A reconciliation line: the units' sum against the town plan's figure."""
+    """A reconciliation line: the units' sum against the higher plan's figure."""
 
     ten: str
     don_vi: int
-    thi_xa: int
+    cap_tren: int
 
     @property
     def ok(self) -> bool:
-        return self.don_vi == self.thi_xa
+        return self.don_vi == self.cap_tren
 
 
 @dataclass
@@ -77,6 +82,7 @@ class BatchResult:
     units: list[UnitResult]
     lines: list[Line]
     written: list[Path]
+    wording: Wording | None = None
 
     @property
     def failed(self) -> list[UnitResult]:
@@ -90,6 +96,25 @@ class BatchResult:
     @property
     def mismatches(self) -> list[Line]:
         return [line for line in self.lines if not line.ok]
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How the batch names the bodies: the higher plan's issuer, and the units by their kinds."""
+
+    cap_tren: str  # "UBND tỉnh Tây Ninh"
+    don_vi: str  # "xã, phường, đặc khu" (the kinds in the units file)
+
+    @classmethod
+    def of(cls, town: LoadedPlan, units: Units) -> Wording:
+        name = town.plan.co_quan.ten_day_du
+        short = re.sub(r"^(Ủy|Uỷ) ban nhân dân\b", "UBND", name)
+        return cls(short, ", ".join(units.kinds))
+
+    @property
+    def ke_hoach(self) -> str:
+        """"Kế hoạch của UBND tỉnh Tây Ninh"."""
+        return f"Kế hoạch của {self.cap_tren}"
 
 
 def figure(figures: PlanFigures, reference: str) -> int | None:
@@ -142,13 +167,17 @@ class _Job:
         except PlanError as exc:
             result.problems = exc.problems
             return result
+        except Exception as exc:  # noqa: BLE001 — a fault with one unit's data: the others are still built
+            where = self.units.problem(f"lỗi nội bộ khi soạn đơn vị này ({type(exc).__name__}: {exc}); "
+                                       "xin báo cho người phát triển vanban", ("don_vi", unit.index))
+            result.problems = [where]
+            return result
         result.warnings = loaded.warnings
         for k, line in enumerate(self.units.doi_chieu):
             value = figure(figures, line.don_vi)
             if value is None:
-                where = ("doi_chieu", k, "don_vi")
                 message = f"Kế hoạch của đơn vị không có số liệu {line.don_vi!r} để đối chiếu"
-                result.problems.append(self.units.problem(message, where))
+                result.problems.append(self.units.doi_chieu_problem(message, k, "don_vi"))
             else:
                 result.values[line.ten] = value
         if result.problems:
@@ -238,25 +267,26 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
         renderer.prepare(skeleton.plan)
 
     units = _load_units(units_path, jobs, meanwhile)
-    town_values = _town_values(compute_loaded(town), units)
+    wording = Wording.of(town, units)
+    town_values = _town_values(compute_loaded(town), units, wording)
     folder = output_folder(plan_path, out)
     with staging_folder(folder) as staging:
-        results, lines = _write_batch(staging, town, town_values, units, renderer, jobs, progress)
+        results, lines = _write_batch(staging, town, town_values, units, renderer, jobs, progress, wording)
         for result in results:  # a unit that failed keeps the folder of an earlier run
             if not result.ok:
                 keep_copy(folder / UNITS_FOLDER / result.unit.slug, staging / UNITS_FOLDER / result.unit.slug)
         sync_all()  # the units' files, written without a per-file fsync
         publish(folder, staging, [UNITS_FOLDER, ARCHIVE, WORKBOOK])
-    return BatchResult(folder, results, lines, [folder / ARCHIVE, folder / WORKBOOK])
+    return BatchResult(folder, results, lines, [folder / ARCHIVE, folder / WORKBOOK], wording)
 
 
 def _write_batch(staging: Path, town: LoadedPlan, town_values: dict[str, int], units: Units, renderer: Renderer,
-                 jobs: int, progress: bool) -> tuple[list[UnitResult], list[Line]]:
+                 jobs: int, progress: bool, wording: Wording) -> tuple[list[UnitResult], list[Line]]:
     """Every unit's folder, the zip and the workbook, into `staging`."""
     job = _Job(town, units, staging / UNITS_FOLDER, renderer)
     job.folder.mkdir()
     results: list[UnitResult] = []
-    book = SummaryBook([line.ten for line in units.doi_chieu])
+    book = SummaryBook([line.ten for line in units.doi_chieu], wording)
     try:
         with (open(staging / ARCHIVE, "xb") as handle, _results(job, range(len(units.units)), jobs) as stream,
               _progress(len(units.units), progress) as advance):
@@ -281,13 +311,15 @@ def _write_batch(staging: Path, town: LoadedPlan, town_values: dict[str, int], u
     return results, lines
 
 
-def _town_values(figures: PlanFigures, units: Units) -> dict[str, int]:
+
+
+def _town_values(figures: PlanFigures, units: Units, wording: Wording) -> dict[str, int]:
     values, problems = {}, []
     for k, line in enumerate(units.doi_chieu):
-        value = figure(figures, line.thi_xa)
+        value = figure(figures, line.cap_tren)
         if value is None:
-            message = f"Kế hoạch thị xã không có số liệu {line.thi_xa!r} để đối chiếu"
-            problems.append(units.problem(message, ("doi_chieu", k, "thi_xa")))
+            message = f"{wording.ke_hoach} không có số liệu {line.cap_tren!r} để đối chiếu"
+            problems.append(units.doi_chieu_problem(message, k, "cap_tren"))
         values[line.ten] = value
     if problems:
         raise PlanError(problems)
@@ -298,9 +330,9 @@ def _town_values(figures: PlanFigures, units: Units) -> dict[str, int]:
 
 class SummaryBook:
     """tong-hop-don-vi.xlsx, written as the units come in (openpyxl's write-only mode): a row per
-    unit, then the units' sum, the town plan and the difference."""
+    unit, then the units' sum, the higher plan and the difference."""
 
-    def __init__(self, line_names: list[str]):
+    def __init__(self, line_names: list[str], wording: Wording):
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
         from openpyxl.styles import Alignment, Font
@@ -308,10 +340,11 @@ class SummaryBook:
 
         self._book, self._finished = Workbook(write_only=True), False
         self._sheet = self._book.create_sheet("Tổng hợp")
-        self._new_cell, self._bold, self._names = WriteOnlyCell, Font(bold=True), line_names
+        self._new_cell, self._bold, self._names, self._wording = WriteOnlyCell, Font(bold=True), line_names, wording
         for column, width in enumerate((5, 22, 16, *(16 for _ in line_names), 18, 40), 1):
             self._sheet.column_dimensions[get_column_letter(column)].width = width
-        self._sheet.append([self._cell("TỔNG HỢP KẾ HOẠCH CẤP XÃ, PHƯỜNG VÀ ĐỐI CHIẾU VỚI KẾ HOẠCH THỊ XÃ", bold=True)])
+        title = f"Tổng hợp Kế hoạch của UBND các {wording.don_vi} và đối chiếu với {wording.ke_hoach}"
+        self._sheet.append([self._cell(title.upper(), bold=True)])
         self._sheet.append([])
         headers = ["STT", "Đơn vị", "Thư mục", *line_names, "Tổng kinh phí (đồng)", "Tình trạng"]
         wrapped = Alignment(wrap_text=True, vertical="center")
@@ -352,8 +385,8 @@ class SummaryBook:
         total = sum(r.tong for r in results if r.ok)
         rows = (
             ("Cộng các đơn vị", [line.don_vi for line in lines], total, ""),
-            ("Kế hoạch thị xã", [line.thi_xa for line in lines], None, ""),
-            ("Chênh lệch", [line.don_vi - line.thi_xa for line in lines], None,
+            (self._wording.ke_hoach, [line.cap_tren for line in lines], None, ""),
+            ("Chênh lệch", [line.don_vi - line.cap_tren for line in lines], None,
              "Khớp" if all(line.ok for line in lines) else "KHÔNG KHỚP: " + "; ".join(line.ten for line in lines if not line.ok)),
         )
         for label, values, budget, status in rows:
@@ -372,12 +405,16 @@ class SummaryBook:
 def summary_lines(result: BatchResult) -> list[str]:
     """What the clerk reads after a batch: units written, reconciliation, files (the CLI prints it)."""
     done = [r for r in result.units if r.ok]
-    lines = [f"Đã soạn {len(done)}/{len(result.units)} đơn vị vào {result.folder / UNITS_FOLDER}"]
+    wording = result.wording
+    assert wording is not None
+    lines = [f"Đã soạn Kế hoạch của UBND {len(done)}/{len(result.units)} {wording.don_vi} vào {result.folder / UNITS_FOLDER}"]
     if result.lines:
-        lines.append("Đối chiếu với Kế hoạch thị xã (cộng các đơn vị / thị xã):")
+        lines.append(f"Đối chiếu với {wording.ke_hoach} (cộng các đơn vị / {wording.cap_tren}):")
         for line in result.lines:
             state = "khớp" if line.ok else "KHÔNG KHỚP"
-            lines.append(f"  {line.ten}: {format_number(line.don_vi)} / {format_number(line.thi_xa)} — {state}")
+            lines.append(f"  {line.ten}: {format_number(line.don_vi)} / {format_number(line.cap_tren)} — {state}")
     lines.append("Đã ghi:")
     lines += [f"  {path}" for path in result.written]
     return lines
+
+

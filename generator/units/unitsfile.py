@@ -1,72 +1,79 @@
-"""The units (xã, phường) of a town and their ward-level plans.
+"""Reading a units file: the units (xã, phường, đặc khu) a higher plan goes to, and the ward
+skeleton their plans are made from (see generator.units.unitplan for a unit's plan).
 
-A units file lists the town's units and points to a ward-level plan skeleton (a complete plan,
-same schema as any plan). A unit's plan data is built in three layers:
-
-1. the skeleton;
-2. the unit's facts: co_quan.ten, co_quan.ten_day_du, van_ban.dia_danh and ky are replaced by the
-   unit's; ``bien`` is replaced by the unit's facts and the town plan's (its number, date, …), which
-   text inserts as ``{=bien.name}`` and counts use as ``=bien.name``;
-3. the unit's ``ghi_de:`` overlay (see `overlay`).
-
-``{=bien.name}`` is filled here, in all the plan's text (the trích yếu and Nơi nhận too), by plain
-look-up; compute evaluates the other references. Every problem is located in the file its value
-came from: the skeleton, the units file or the town plan.
+A units file points to the skeleton (a complete plan, same schema as any plan, with a ``giao:``
+declaration of what each unit is assigned: generator.units.giao) and lists the units. Each unit is
+validated on its own (an invalid one is reported and the others still built), except where the
+file does not fit its skeleton at all — an assignment missing or misnamed — which stops the batch
+before anything is written. Every problem is located (file, line, field).
 """
 
 from __future__ import annotations
 
-import difflib
+import hashlib
 import re
 import typing
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, ValidationError, field_validator
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.resolver import VersionedResolver
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    StringConstraints,
+    ValidationError,
+    create_model,
+    field_validator,
+)
 
 from generator.errors import DataPath, PlanError, Problem
-from generator.model.loader import UNITS_MAX_NODES, LoadedPlan, parse_yaml, position, read_text, to_plain, translate, validate_plain
-from generator.render.renderer import document_number
-from generator.model.schema import LOAI_VAN_BAN, ChuKy, Plan, Strict, Text
-from generator.vi import format_date_short, format_number
+from generator.model.loader import (
+    LoadedPlan,
+    parse_yaml,
+    position,
+    read_text,
+    to_plain,
+    translate,
+    validate_plain,
+)
+from generator.model.schema import ChuKy, Strict, Text
+from generator.units.giao import Assignment, giao_model, read_declaration
+from generator.units.unitsyaml import (
+    ItemsReader,
+    LazyPositions,
+    Unread,
+    fast_load,
+    items_of,
+    read_units_text,
+)
 
 Positions = Mapping[DataPath, tuple[int, int]]
 Reference = typing.Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
-BIEN_REFERENCE = re.compile(r"\{=bien\.([a-z][a-z0-9_]*)\}")
-#: Plan fields a unit's own fields replace: plan path → field of the unit.
-UNIT_FIELDS = {("co_quan", "ten"): "tieu_de", ("co_quan", "ten_day_du"): "ten_day_du", ("van_ban", "dia_danh"): "dia_danh", ("ky",): "ky"}
-
-
-class Giao(Strict):
-    """The unit's share of the town plan's assignments."""
-
-    bang_ron: int = Field(ge=0, description="băng rôn 0,5m x 5,0m (tấm)")
-    doan_vien: int = Field(ge=0, description="đoàn viên ra quân IT xanh")
-    lanh_dao: int = Field(ge=0, description="lãnh đạo dự họp mặt")
-    cong_chuc_cds: int = Field(ge=0, description="công chức phụ trách chuyển đổi số dự họp mặt")
-    dai_dien_to: int = Field(ge=0, description="đại diện Tổ công nghệ số cộng đồng dự họp mặt")
+#: A bien name anywhere in a skeleton's text: {=bien.name}, =bien.name, {=bien.a + bien.b}.
+BIEN_NAME = re.compile(r"\bbien\.([a-z][a-z0-9_]*)")
+#: Unit kinds: the value in a units file → the word in running text, and what its parts are called.
+KINDS = {"phuong": ("phường", "khu phố"), "xa": ("xã", "ấp"), "dac_khu": ("đặc khu", "khu phố, ấp")}
+#: Folder names Windows refuses whatever the extension, and the longest slug (MAX_PATH is 260).
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+MAX_SLUG = 60
 
 
 class DonVi(Strict):
-    """One xã or phường."""
+    """One xã, phường or đặc khu; its ``giao`` is the model the skeleton declares (`unit_model`)."""
 
     ten: Text = Field(description="Name in running text: Phường 1, xã Bình Hiệp")
-    loai: Literal["phuong", "xa"]
+    ma: typing.Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$")] | None = Field(default=None, description="Official code")
+    loai: Literal["phuong", "xa", "dac_khu"]
     tieu_de: list[Text] = Field(min_length=1, description="Header lines: ỦY BAN NHÂN DÂN / PHƯỜNG 1")
     ten_day_du: Text
     dia_danh: Text
-    ky: ChuKy
-    ap: list[Text] = Field(min_length=1, description="Its ấp or khu phố")
-    to_cnsc: int = Field(ge=0, description="Tổ công nghệ số cộng đồng")
-    giao: Giao
+    ky: ChuKy | None = Field(default=None, description="The signer; the skeleton's if not given")
+    ap: list[Text] | None = Field(default=None, min_length=1, description="Its ấp or khu phố")
+    to_cnsc: int | None = Field(default=None, ge=0, description="Tổ công nghệ số cộng đồng")
+    giao: Any = Field(default=None, description="Assignments, as the skeleton declares them (`unit_model`)")
     ghi_de: dict[str, Any] = Field(default_factory=dict, description="Overlay on the unit's plan data")
 
     @field_validator("ten")
@@ -82,25 +89,50 @@ class DonVi(Strict):
 
     def facts(self) -> dict[str, tuple[int | str, DataPath]]:
         """bien values of the unit, each with the field (in the unit's entry) it comes from."""
-        ward = self.loai == "phuong"
-        return {
+        word, parts = KINDS[self.loai]
+        facts: dict[str, tuple[int | str, DataPath]] = {
             "ten": (self.ten, ("ten",)),
             "ten_day_du": (self.ten_day_du, ("ten_day_du",)),
-            "cap": ("phường" if ward else "xã", ("loai",)),
-            "ap_goi": ("khu phố" if ward else "ấp", ("loai",)),
-            "ds_ap": (", ".join(self.ap), ("ap",)),
-            "so_ap": (len(self.ap), ("ap",)),
-            "to_cnsc": (self.to_cnsc, ("to_cnsc",)),
-            **{name: (value, ("giao", name)) for name, value in self.giao.model_dump().items()},
+            "cap": (word, ("loai",)),
+            "ap_goi": (parts, ("loai",)),
         }
+        if self.ma is not None:
+            facts["ma"] = (self.ma, ("ma",))
+        if self.ap is not None:
+            facts.update(ds_ap=(", ".join(self.ap), ("ap",)), so_ap=(len(self.ap), ("ap",)))
+        if self.to_cnsc is not None:
+            facts["to_cnsc"] = (self.to_cnsc, ("to_cnsc",))
+        given = self.giao if isinstance(self.giao, dict) else {}
+        facts.update((name, (value, ("giao", name))) for name, value in given.items())
+        return facts
+
+
+#: Unit fields a skeleton makes required by using the bien values they give.
+_FIELD_OF_FACT = {"ds_ap": "ap", "so_ap": "ap", "to_cnsc": "to_cnsc", "ma": "ma"}
+
+
+def unit_model(assignments: list[Assignment], used: set[str]) -> type[DonVi]:
+    """DonVi with ``giao`` as the skeleton declares it, and the unit fields its text uses required."""
+    model = giao_model(assignments)
+    required = any(a.default is None for a in assignments)
+    fields: dict[str, Any] = {"giao": (model, Field(... if required else model()))}
+    for fact, name in _FIELD_OF_FACT.items():
+        if fact in used:
+            fields[name] = (DonVi.model_fields[name].annotation, Field(..., **_constraints(name)))
+    return create_model("DonVi", __base__=DonVi, **fields)
+
+
+def _constraints(name: str) -> dict:
+    return {"ap": {"min_length": 1}, "to_cnsc": {"ge": 0}}.get(name, {})
 
 
 class DoiChieu(Strict):
-    """A reconciliation line: the units' figures must add up to the town plan's."""
+    """A reconciliation line: the units' figures must add up to the higher plan's."""
 
     ten: Text
     don_vi: Reference = Field(description="In each unit's plan: id.so_luong, nguon.tong, bien.name")
-    thi_xa: Reference = Field(description="In the town plan")
+    cap_tren: Reference = Field(validation_alias=AliasChoices("cap_tren", "thi_xa"),
+                                description="In the higher plan (thi_xa: the name of earlier files)")
 
 
 class UnitsFile(Strict):
@@ -112,28 +144,18 @@ class UnitsFile(Strict):
 
 
 def slug(name: str) -> str:
-    """ASCII folder name: "Phường 1" → "phuong-1", "xã Bình Hiệp" → "xa-binh-hiep"."""
+    """ASCII folder name Windows opens: "Phường 1" → "phuong-1", "xã Bình Hiệp" → "xa-binh-hiep";
+    a reserved device name gets "-dv" ("con" → "con-dv"); a long one is cut to MAX_SLUG with a
+    short hash of the whole (names that differ keep different folders)."""
     text = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
     text = text.encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
-def overlay(base: dict, changes: dict, on_replace: Callable[[DataPath], None] | None = None, path: DataPath = ()) -> dict:
-    """`base` with `changes` laid over it; `base` itself is not modified.
-
-    Mappings merge key by key, recursively; any other value (a list, text, a number, null) replaces
-    what was there whole: a list is never merged item by item. `on_replace` is told each path replaced.
-    """
-    merged = dict(base)
-    for key, value in changes.items():
-        here = (*path, key)
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = overlay(merged[key], value, on_replace, here)
-        else:
-            merged[key] = value
-            if on_replace:
-                on_replace(here)
-    return merged
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if text in WINDOWS_RESERVED:
+        return f"{text}-dv"
+    if len(text) > MAX_SLUG:
+        digest = hashlib.sha1(text.encode("ascii")).hexdigest()[:8]
+        return f"{text[:MAX_SLUG - 9].rstrip('-')}-{digest}"
+    return text
 
 
 # --- reading the units file --------------------------------------------------------------------
@@ -159,167 +181,29 @@ class Units:
     problems: dict[int, PlanError]
     skeleton: LoadedPlan
     skeleton_data: dict
+    assignments: list[Assignment] = field(default_factory=list)
+    #: Where doi_chieu comes from: the units file, or the skeleton when the units file has none.
+    doi_chieu_from: tuple[Path, Positions] | None = None
+    #: What unitplan works out once per file (the skeleton's parts without bien).
+    cache: dict = field(default_factory=dict, repr=False)
 
     def problem(self, message: str, path: DataPath) -> Problem:
         """A problem located at `path` of the units file."""
         return Problem(message, path, self.source, *position(self.positions, path))
 
-    @cached_property
-    def skeleton_parts(self) -> dict[int, tuple[object, object]]:
-        """Each mapping and list of `skeleton_data` with no {=bien.name} in the text under it, by id
-        (found again as this very object): the part, and what it validated to in the skeleton's plan
-        (a model), or else the part itself."""
-        parts: dict[int, tuple[object, object]] = {}
-        _parts_without_bien(self.skeleton_data, self.skeleton.plan, parts)
-        return parts
+    def doi_chieu_problem(self, message: str, k: int, key: str) -> Problem:
+        """A problem of reconciliation line `k` (its `key`: don_vi or cap_tren), in the file it comes from."""
+        source, positions = self.doi_chieu_from or (self.source, self.positions)
+        if key == "cap_tren" and ("doi_chieu", k, "thi_xa") in positions:
+            key = "thi_xa"  # the name of earlier files
+        path = ("doi_chieu", k, key)
+        return Problem(message, path, source, *position(positions, path))
 
-
-class _DocumentResolver(VersionedResolver):
-    """ruamel's resolver, working out a document's YAML version, its rules and the tag of each
-    distinct scalar once: ruamel works them all out again for every scalar, most of the time of
-    reading a long units file (whose units repeat the same values). No path resolver is registered,
-    so a node's tag follows from its kind, value and implicitness alone."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self._resolved: dict[tuple, Any] = {}
-
-    @cached_property
-    def processing_version(self) -> Any:
-        return super().processing_version
-
-    @cached_property
-    def versioned_resolver(self) -> Any:
-        return super().versioned_resolver
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        key = (kind, value, implicit)
-        if key not in self._resolved:
-            self._resolved[key] = super().resolve(kind, value, implicit)
-        return self._resolved[key]
-
-
-def _fast_load(text: str, path: Path) -> object:
-    """Plain data through libyaml (ruamel.yaml.clib) — a units file may list hundreds of units;
-    on a syntax error the round-trip parser gives the located message."""
-    try:
-        return _libyaml_load(text)
-    except YAMLError:
-        parse_yaml(text, path, max_nodes=UNITS_MAX_NODES)
-        raise
-
-
-def _libyaml_load(text: str) -> object:
-    yaml = YAML(typ="safe")
-    yaml.Resolver = _DocumentResolver
-    return yaml.load(text)
-
-
-#: Reads parts of a units file's don_vi list (`split_items`), maybe in other processes: the parts'
-#: texts → each part's items as plain data (None for a part that does not read), in order, as read.
-ItemsReader = Callable[[list[str]], Iterable["list | None"]]
-_ITEMS_KEY = re.compile(r"^don_vi:[ \t]*(?:#.*)?$", re.MULTILINE)
-#: What a file split in parts could read differently: anchors, aliases, tags, directives, document markers, tabs.
-_NOT_SPLIT = re.compile(r"(?:^|[\s\[{,])[&*!]\S|^(?:%|---|\.\.\.)|\t", re.MULTILINE)
-
-
-def _may_not_split(text: str) -> bool:
-    """A quick look for what `_NOT_SPLIT` finds (its search is slower)."""
-    return any(mark in text for mark in "&*!%\t") or any(mark in f"\n{text}" for mark in ("\n---", "\n..."))
-
-
-def split_items(text: str, parts: int) -> tuple[str, list[str]] | None:
-    """The units file's text with an empty don_vi list, and that list's items in up to `parts`
-    texts, each "don_vi:" and some items as they stand — where reading the parts is reading the
-    whole: one top-level don_vi, a block list with every item at one indentation, and none of
-    `_NOT_SPLIT`. None otherwise."""
-    keys = list(_ITEMS_KEY.finditer(text))
-    if len(keys) != 1 or _may_not_split(text) and _NOT_SPLIT.search(text):
-        return None
-    lines = text[keys[0].end():].split("\n")[1:]
-    items: list[list[str]] = []
-    indent, end = None, len(lines)
-    for number, line in enumerate(lines):
-        content = line.lstrip(" ")
-        if not content or content.startswith("#"):
-            if items:
-                items[-1].append(line)
-            continue
-        depth = len(line) - len(content)
-        starts_item = content.startswith("- ") or content == "-"
-        if indent is None and not starts_item:
-            return None
-        indent = depth if indent is None else indent
-        if depth == indent and starts_item:
-            items.append([line])
-        elif depth > indent:
-            items[-1].append(line)
-        else:
-            end = number
-            break
-    if not items:
-        return None
-    size = -(-len(items) // parts)
-    texts = ["don_vi:\n" + "\n".join(line for item in items[i:i + size] for line in item) + "\n" for i in range(0, len(items), size)]
-    return text[:keys[0].start()] + "don_vi: []\n" + "\n".join(lines[end:]), texts
-
-
-def read_items(part: str) -> list | None:
-    """The items of a part of a don_vi list (`split_items`) as plain data; None if it does not read as one."""
-    try:
-        data = _libyaml_load(part)
-    except YAMLError:
-        return None
-    items = data.get("don_vi") if isinstance(data, dict) and len(data) == 1 else None
-    return to_plain(items)[0] if isinstance(items, list) else None
-
-
-def _read(text: str, path: Path, reader: ItemsReader | None, parts: int) -> tuple[dict, Iterable[list | None] | None]:
-    """The units file as plain data, and its don_vi list's parts as `reader` gives them where the
-    list splits (the data's don_vi is then empty), else None."""
-    split = split_items(text, parts) if reader is not None else None
-    if split is not None:
-        head, texts = split
-        pending = reader(texts)
-        try:
-            data = to_plain(_libyaml_load(head), path)[0]
-        except YAMLError:
-            data = None
-        if isinstance(data, dict) and data.get("don_vi") == []:
-            return data, pending
-    return to_plain(_fast_load(text, path), path)[0], None
-
-
-class _Unread(Exception):
-    """A part of the don_vi list did not read as it does in the whole file."""
-
-
-def _items(parts: Iterable[list | None]) -> Iterator[object]:
-    """The don_vi entries, part by part as the parts are read; _Unread at a part that was not."""
-    for part in parts:
-        if part is None:
-            raise _Unread
-        yield from part
-
-
-class _Positions(Mapping):
-    """Line and column of every value of the units file, parsed (round-trip) only when a problem is located."""
-
-    def __init__(self, text: str, path: Path):
-        self._text, self._path = text, path
-
-    @cached_property
-    def _table(self) -> dict:
-        return to_plain(parse_yaml(self._text, self._path, max_nodes=UNITS_MAX_NODES), self._path)[1]
-
-    def __getitem__(self, key):
-        return self._table[key]
-
-    def __iter__(self):
-        return iter(self._table)
-
-    def __len__(self) -> int:
-        return len(self._table)
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds of unit in the file, as words in running text: ["xã", "phường"]."""
+        present = {u.don_vi.loai for u in self.units if u.don_vi is not None}
+        return [KINDS[kind][0] for kind in ("xa", "phuong", "dac_khu") if kind in present] or ["xã", "phường"]
 
 
 def load_units(path: str | Path, reader: ItemsReader | None = None, parts: int = 8,
@@ -333,8 +217,8 @@ def load_units(path: str | Path, reader: ItemsReader | None = None, parts: int =
     """
     path = Path(path)
     text = read_text(path)
-    data, pending = _read(text, path, reader, parts)
-    positions = _Positions(text, path)
+    data, pending = read_units_text(text, path, reader, parts)
+    positions = LazyPositions(text, path)
     # while the don_vi list is read elsewhere, the rest of the file is checked with a stand-in for it
     head = _head({**data, "don_vi": [None]} if pending else data, path, positions)
     skeleton_path = path.parent / head.ke_hoach
@@ -347,15 +231,62 @@ def load_units(path: str | Path, reader: ItemsReader | None = None, parts: int =
             for p in exc.problems
         ]) from None
     skeleton_data, skeleton_positions, skeleton_warnings = to_plain(skeleton_raw, skeleton_path)
+    declared = skeleton_data.pop("giao", None) if isinstance(skeleton_data, dict) else None
+    assignments = read_declaration(declared, skeleton_path, skeleton_positions)
+    lines = skeleton_data.pop("doi_chieu", None) if isinstance(skeleton_data, dict) else None
+    doi_chieu, doi_chieu_from = head.doi_chieu, None
+    if lines is not None and "doi_chieu" not in data:  # the skeleton's lines, where the units file has none
+        doi_chieu = _head({"ke_hoach": "-", "doi_chieu": lines, "don_vi": [None]}, skeleton_path, skeleton_positions).doi_chieu
+        doi_chieu_from = (skeleton_path, skeleton_positions)
     skeleton = validate_plain(skeleton_data, skeleton_positions, skeleton_warnings, skeleton_path)
+    used = _bien_used(skeleton_data, assignments, skeleton)
+    model = unit_model(assignments, set(used))
     if meanwhile:
         meanwhile(skeleton)
     try:
-        units, problems = _units(_items(pending) if pending else head.don_vi, path, positions)
-    except _Unread:  # a part did not read as part of the whole: the whole file, whose errors are located
-        head = _head(to_plain(_fast_load(text, path), path)[0], path, positions)
-        units, problems = _units(head.don_vi, path, positions)
-    return Units(path, positions, head.doi_chieu, units, problems, skeleton, skeleton_data)
+        units, problems = _units(items_of(pending) if pending else head.don_vi, path, positions, model, skeleton_path)
+    except Unread:  # a part did not read as part of the whole: the whole file, whose errors are located
+        head = _head(to_plain(fast_load(text, path), path)[0], path, positions)
+        units, problems = _units(head.don_vi, path, positions, model, skeleton_path)
+    if len(problems) == len(units):  # no unit can be built: nothing is written
+        raise PlanError([p for index in sorted(problems) for p in problems[index].problems])
+    return Units(path, positions, doi_chieu, units, problems, skeleton, skeleton_data, assignments, doi_chieu_from)
+
+
+#: bien values of the higher plan (generator.units.unitplan.higher_facts) and of every unit.
+HIGHER_FACTS = ("cap_tren", "kh_cap_tren_so", "kh_cap_tren_ky_hieu", "kh_cap_tren_ngay", "kh_cap_tren_trich_yeu")
+UNIT_FACTS = ("ten", "ten_day_du", "cap", "ap_goi", *_FIELD_OF_FACT)
+
+
+def _bien_used(data: dict, assignments: list[Assignment], skeleton: LoadedPlan) -> dict[str, DataPath]:
+    """Every bien name the skeleton's text uses, with where it is first used; PlanError (located
+    in the skeleton) for a name nothing gives — before any unit is read."""
+    used: dict[str, DataPath] = {}
+
+    def walk(node: object, path: DataPath) -> None:
+        if isinstance(node, str):
+            if "bien." in node:
+                for name in BIEN_NAME.findall(node):
+                    used.setdefault(name, path)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, (*path, key))
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                walk(item, (*path, index))
+
+    walk({key: value for key, value in data.items() if key != "bien"}, ())
+    known = {*HIGHER_FACTS, *UNIT_FACTS, *(a.name for a in assignments), *(data.get("bien") or {})}
+    unknown = [name for name in used if name not in known]
+    if unknown:
+        hint = ", ".join(sorted(known))
+        raise PlanError([
+            Problem(f"khung dùng bien.{name} mà không có giá trị nào tên đó; nếu là phần giao cho đơn vị, hãy khai báo "
+                    f"trong giao: của khung; các tên có thể dùng: {hint}", used[name], skeleton.source,
+                    *position(skeleton.positions, used[name]))
+            for name in unknown
+        ])
+    return used
 
 
 def _head(data: object, path: Path, positions: Positions) -> UnitsFile:
@@ -365,220 +296,67 @@ def _head(data: object, path: Path, positions: Positions) -> UnitsFile:
         raise PlanError([_problem(err, data, path, positions, UnitsFile) for err in exc.errors()]) from None
 
 
-def _units(entries: Iterable[object], path: Path, positions: Positions) -> tuple[list[Unit], dict[int, PlanError]]:
-    """Each entry of don_vi as a unit; those with invalid data (or a folder name taken) with their problems."""
-    units, problems, seen = [], {}, {}
+def _units(entries: Iterable[object], path: Path, positions: Positions, model: type[DonVi],
+           skeleton: Path) -> tuple[list[Unit], dict[int, PlanError]]:
+    """Each entry of don_vi as a unit; those with invalid data (or a folder name taken) with their
+    problems. PlanError if any unit misses or misnames an assignment of the skeleton: the file
+    does not fit its skeleton, and no unit is built."""
+    units, problems, seen, misfit = [], {}, {}, []
     for index, entry in enumerate(entries):
         base = ("don_vi", index)
         name = entry.get("ten") if isinstance(entry, dict) and isinstance(entry.get("ten"), str) else f"đơn vị thứ {index + 1}"
         try:
-            don_vi = DonVi.model_validate(entry)
+            # kept as the plain DonVi (its giao a dict): a model made at run time does not pickle
+            checked = model.model_validate(entry)
+            don_vi = DonVi.model_construct(**{**dict(checked), "giao": checked.giao.model_dump()})
         except ValidationError as exc:
             units.append(Unit(index, name, slug(name) or f"don-vi-{index + 1}", None))
-            problems[index] = PlanError([_problem(err, entry, path, positions, DonVi, base) for err in exc.errors()])
+            found = [_problem(err, entry, path, positions, model, base) for err in exc.errors()]
+            misfit += [
+                Problem(f"{name}: {p.message.split('; các khóa hợp lệ')[0]} (khung {skeleton.name} khai báo giao: {_declared(model)})",
+                        *_at(p))
+                for err, p in zip(exc.errors(), found) if _is_misfit(err)
+            ]
+            problems[index] = PlanError(found)
             continue
-        if don_vi.slug in seen:
+        folder = don_vi.slug
+        if folder in seen and don_vi.ma is not None:  # Xã Tân Thành, Xã Tân Thạnh: the code tells them apart
+            folder = f"{folder}-{don_vi.ma}"
+        if folder in seen:
             units.append(Unit(index, name, f"{don_vi.slug}-{index + 1}", None))
-            message = f"trùng tên thư mục {don_vi.slug!r} với đơn vị thứ {seen[don_vi.slug] + 1}; mỗi đơn vị một tên"
+            message = f"trùng tên thư mục {folder!r} với đơn vị thứ {seen[folder] + 1}; mỗi đơn vị một tên (hoặc ghi ma: để phân biệt)"
             problems[index] = PlanError([Problem(message, (*base, "ten"), path, *position(positions, (*base, "ten")))])
             continue
-        seen[don_vi.slug] = index
-        units.append(Unit(index, don_vi.ten, don_vi.slug, don_vi))
+        seen[folder] = index
+        units.append(Unit(index, don_vi.ten, folder, don_vi))
+    if misfit:
+        raise PlanError(misfit)
     return units, problems
+
+
+def _is_misfit(err: dict) -> bool:
+    """An assignment missing or misnamed (not a wrong value): the unit does not fit the skeleton."""
+    loc = err["loc"]
+    return bool(loc) and loc[0] == "giao" and err["type"] in ("missing", "extra_forbidden") and len(loc) <= 2
+
+
+def _declared(model: type[DonVi]) -> str:
+    names = list(model.model_fields["giao"].annotation.model_fields)
+    return ", ".join(names) if names else "(không có)"
+
+
+def _at(problem: Problem) -> tuple:
+    return problem.path, problem.file, problem.line, problem.column
 
 
 def _problem(err: dict, data: object, source: Path, positions: Positions, model: type[BaseModel], base: DataPath = ()) -> Problem:
     """A pydantic error of the units file in Vietnamese (the loader's wording), located."""
     problem = translate(err, data, source, model)
+    message = problem.message
+    if err["type"] == "literal_error" and problem.path[-1:] == ("loai",):
+        choices = ", ".join(f"{kind} ({word})" for kind, (word, _) in KINDS.items())
+        message = f"loại đơn vị {err.get('input')!r} không hợp lệ; chỉ nhận: {choices}"
+    elif err["type"] == "string_pattern_mismatch" and problem.path[-1:] == ("ma",):
+        message = f"mã đơn vị hành chính gồm đúng 5 chữ số (ghi trong ngoặc kép, ví dụ \"27787\"), thấy {err.get('input')!r}"
     path = (*base, *problem.path)
-    return Problem(problem.message, path, source, *position(positions, path))
-
-
-# --- a unit's plan -----------------------------------------------------------------------------
-
-@dataclass
-class _Origins:
-    """Where each part of a unit's plan data came from, to locate problems: the skeleton, unless a
-    path (or an ancestor) was replaced from the units file or the town plan."""
-
-    skeleton: LoadedPlan
-    replaced: dict[DataPath, tuple[Path | None, DataPath, Positions]] = field(default_factory=dict)
-    #: Mappings an overlay merged into (not replaced): a problem of the mapping itself points there.
-    merged: dict[DataPath, tuple[Path | None, DataPath, Positions]] = field(default_factory=dict)
-
-    def replace(self, path: DataPath, source: Path | None, source_path: DataPath, positions: Positions) -> None:
-        self.replaced.pop(path, None)  # `replaced` keeps the order of replacement
-        self.replaced[path] = (source, source_path, positions)
-
-    def problem(self, message: str, path: DataPath) -> Problem:
-        # the part of `path` replaced last: it replaced any part under it replaced before
-        replaced = [key for key in self.replaced if key == path[: len(key)]]
-        if replaced:
-            source, base, positions = self.replaced[replaced[-1]]
-            where = (*base, *path[len(replaced[-1]):])
-            return Problem(message, where, source, *position(positions, where))
-        if path in self.merged:
-            source, where, positions = self.merged[path]
-            return Problem(message, where, source, *position(positions, where))
-        return Problem(message, path, self.skeleton.source, *position(self.skeleton.positions, path))
-
-
-@dataclass
-class UnitPlan(LoadedPlan):
-    """A unit's validated plan; its problems are located through `origins`."""
-
-    unit: Unit | None = None
-    origins: _Origins | None = None
-
-    def problem(self, message: str, path: DataPath) -> Problem:
-        return self.origins.problem(message, path)
-
-
-def town_facts(town: LoadedPlan) -> dict[str, tuple[int | str, DataPath]]:
-    """bien values the ward plans take from the town plan: who issued it, its number, date and subject
-    (number and day as "…" while the town plan is a draft)."""
-    plan: Plan = town.plan
-    v = plan.van_ban
-    number = document_number(v.so) if v.so is not None else "…"
-    day = format_date_short(date(v.nam, v.thang, v.ngay)) if v.ngay is not None else "…"
-    return {
-        "thi_xa": (plan.co_quan.ten_day_du, ("co_quan", "ten_day_du")),
-        "kh_thi_xa_so": (number, ("van_ban", "so")),
-        "kh_thi_xa_ky_hieu": (f"{LOAI_VAN_BAN[v.loai][2]}-{plan.co_quan.viet_tat}", ("co_quan", "viet_tat")),
-        "kh_thi_xa_ngay": (day, ("van_ban", "ngay")),
-        "kh_thi_xa_trich_yeu": (v.trich_yeu[:1].lower() + v.trich_yeu[1:], ("van_ban", "trich_yeu")),
-    }
-
-
-def unit_plan(town: LoadedPlan, units: Units, unit: Unit) -> UnitPlan:
-    """The validated plan of one unit; PlanError (located) if its data is invalid.
-
-    Its data is built of what the loader made plain and clean (the skeleton's, the units file's and
-    the town plan's data), so it is validated as it is; text made here (facts joined or lower-cased,
-    text with values filled in) is made NFC again.
-    """
-    if unit.don_vi is None:
-        raise units.problems[unit.index]
-    don_vi, base = unit.don_vi, ("don_vi", unit.index)
-    origins = _Origins(units.skeleton)
-    data = dict(units.skeleton_data)
-    for plan_path, name in UNIT_FIELDS.items():
-        value = getattr(don_vi, name)
-        data = overlay(data, _nested(plan_path, value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value))
-        origins.replace(plan_path, units.source, (*base, name), units.positions)
-    data["bien"] = {}
-    origins.replace(("bien",), units.source, base, units.positions)
-    for facts, source, source_base, positions in (
-        (town_facts(town), town.source, (), town.positions),
-        (don_vi.facts(), units.source, base, units.positions),
-    ):
-        for name, (value, where) in facts.items():
-            data["bien"][name] = unicodedata.normalize("NFC", value) if isinstance(value, str) else value
-            origins.replace(("bien", name), source, (*source_base, *where), positions)
-    data = overlay(data, don_vi.ghi_de, lambda path: origins.replace(path, units.source, (*base, "ghi_de", *path), units.positions))
-    origins.merged = {path: (units.source, (*base, "ghi_de", *path), units.positions) for path in _mappings(don_vi.ghi_de)}
-    data = _fill_bien(data, origins, units.skeleton_parts)
-    try:
-        plan = validate_plain(data, {}, []).plan
-    except PlanError as exc:
-        raise PlanError([origins.problem(p.message, p.path) for p in exc.problems]) from None
-    return UnitPlan(plan, units.source, {}, [], unit, origins)
-
-
-def unit_plans(town: LoadedPlan, units: Units) -> list[tuple[Unit, UnitPlan | PlanError]]:
-    """Every unit's plan, or the problems that keep it from being built (the others still are)."""
-    out: list[tuple[Unit, UnitPlan | PlanError]] = []
-    for unit in units.units:
-        try:
-            out.append((unit, unit_plan(town, units, unit)))
-        except PlanError as exc:
-            out.append((unit, exc))
-    return out
-
-
-def _mappings(data: dict, path: DataPath = ()) -> Iterator[DataPath]:
-    """The path of every mapping inside `data` (the overlay's groups of keys)."""
-    for key, value in data.items():
-        if isinstance(value, dict):
-            yield (*path, key)
-            yield from _mappings(value, (*path, key))
-
-
-def _nested(path: DataPath, value: object) -> dict:
-    for key in reversed(path):
-        value = {key: value}
-    return value
-
-
-def _fill_bien(data: dict, origins: _Origins, skeleton_parts: dict[int, tuple[object, object]]) -> dict:
-    """Every {=bien.name} in the plan's text replaced by its value, by plain look-up; the text
-    filled is NFC again (a value may begin with a combining mark).
-
-    A part of the skeleton's data with nothing to fill in (the data holds such parts themselves:
-    `overlay` copies only what it changes) is given as the skeleton's plan has it: validation takes
-    a model as it is, and this one was validated from that very part.
-
-    Plain names need no expression compiler, and this reaches text compute does not read (the
-    trích yếu, Nơi nhận); expressions ({=bien.a + bien.b}) and counts (=bien.name) are left to compute.
-    """
-    bien = data.get("bien") if isinstance(data.get("bien"), dict) else {}
-    shown: dict[str, str] = {}  # each value as text, made where first filled in
-    problems: list[Problem] = []
-
-    def fill(node: object, path: DataPath) -> object:
-        if isinstance(node, str):
-            return fill_text(node, path) if "{=bien." in node else node
-        known = skeleton_parts.get(id(node))
-        if known and known[0] is node:
-            return known[1]
-        if isinstance(node, dict):
-            return {key: fill(value, (*path, key)) for key, value in node.items()}
-        if isinstance(node, list):
-            return [fill(item, (*path, index)) for index, item in enumerate(node)]
-        return node
-
-    def fill_text(text: str, path: DataPath) -> str:
-        parts = list(_bien_split(text))
-        for i in range(1, len(parts), 2):
-            name = parts[i]
-            if name in bien:
-                if name not in shown:
-                    found = bien[name]
-                    shown[name] = format_number(found) if isinstance(found, int) and not isinstance(found, bool) else str(found)
-                parts[i] = shown[name]
-                continue
-            parts[i] = f"{{=bien.{name}}}"
-            close = difflib.get_close_matches(name, list(bien), n=1)
-            hint = f"có phải ý bạn là {close[0]!r}?" if close else f"các tên có thể dùng: {', '.join(sorted(bien))}"
-            problems.append(origins.problem(f"tham chiếu {parts[i]!r} không tồn tại; {hint}", path))
-        return unicodedata.normalize("NFC", "".join(parts))
-
-    filled = {key: value if key == "bien" else fill(value, (key,)) for key, value in data.items()}
-    if problems:
-        raise PlanError(problems)
-    return filled
-
-
-def _parts_without_bien(node: object, validated: object, parts: dict[int, tuple[object, object]]) -> bool:
-    """Whether `node` (plain data validated to `validated`) has no {=bien.name} in its text; each
-    mapping and list in it without one goes in `parts` by id, with its model where it has one."""
-    if isinstance(node, str):
-        return "{=bien." not in node
-    if isinstance(node, dict):
-        model = validated if isinstance(validated, BaseModel) else None
-        below = [(value, getattr(model, key, None)) for key, value in node.items()]
-    elif isinstance(node, list):
-        items = validated if isinstance(validated, list) else []
-        below = [(item, items[index] if index < len(items) else None) for index, item in enumerate(node)]
-    else:
-        return True
-    if all([_parts_without_bien(value, model, parts) for value, model in below]):
-        parts[id(node)] = (node, validated if isinstance(validated, BaseModel) else node)
-        return True
-    return False
-
-
-@lru_cache(maxsize=4096)
-def _bien_split(text: str) -> tuple[str, ...]:
-    """`text` split around its {=bien.name}: text, name, text, …, name, text (every unit has the skeleton's text)."""
-    return tuple(BIEN_REFERENCE.split(text))
+    return Problem(message, path, source, *position(positions, path))
