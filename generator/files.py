@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TypeVar
@@ -18,13 +18,14 @@ from generator.errors import OutputError
 T = TypeVar("T")
 
 
-def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True) -> list[Path]:
+def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True, remove: Iterable[str] = ()) -> list[Path]:
     """Write `files` (name → bytes) into `folder` atomically; returns the paths written.
 
     The files are written into a new temporary folder beside `folder`, which is then renamed to
     `folder` if that does not exist yet (all files appear at once), else each file is renamed over
-    its old version (other files in `folder` stay). durable=False skips the fsyncs (a batch syncs
-    once at its end with `sync_all`).
+    its old version (other files in `folder` stay, except those named in `remove`, which are
+    deleted with the same step). durable=False skips the fsyncs (a batch syncs once at its end
+    with `sync_all`).
     """
     folder = Path(folder)
     try:
@@ -44,6 +45,8 @@ def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True) 
                 raise
             for name in files:
                 os.replace(staging / name, folder / name)
+            for name in remove:
+                (folder / name).unlink(missing_ok=True)
     except OSError as exc:
         raise OutputError(f"không ghi được vào {folder}: {exc.strerror or exc}") from None
     finally:

@@ -63,7 +63,9 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from generator.analysis.docread import Cell, DocumentText, Paragraph, Table, clean, fold, read_document
+from generator.analysis.docread import (
+    Cell, DocumentText, Paragraph, Table, clean, fold, read_document, read_document_bytes,
+)
 from generator.vi import (
     FigureError,
     WordConvention,
@@ -944,8 +946,14 @@ def audit_document(path: str | Path) -> AuditReport:
     return AuditReport(str(path), check(analyse(document)))
 
 
+def audit_analysis(data: bytes, name: str) -> tuple[Analysis, list[Finding]]:
+    """The analysis and findings of a .docx held in memory (`build` checks what it produced)."""
+    analysis = analyse(read_document_bytes(data, name))
+    return analysis, check(analysis)
+
+
 __all__ = [
     "Analysis", "AuditReport", "AttendeeTable", "BudgetLine", "BudgetTable", "Figure", "Finding", "Group",
-    "StatedBudget", "StatedCount", "analyse", "appendix_title", "audit_document", "check", "convention_of",
+    "StatedBudget", "StatedCount", "analyse", "appendix_title", "audit_analysis", "audit_document", "check", "convention_of",
     "default_source", "judge_line", "note_source", "read_figure", "words_label",
 ]

@@ -108,6 +108,14 @@ def read_document(path: str | Path) -> DocumentText:
     return DocumentText(path, tuple(reader.body(document.element.body)))
 
 
+def read_document_bytes(data: bytes, name: str) -> DocumentText:
+    """Like read_document, for a .docx held in memory (what `build` just rendered)."""
+    import io
+
+    document = Document(io.BytesIO(data))
+    return DocumentText(Path(name), tuple(_Reader(document).body(document.element.body)))
+
+
 def _open(path: Path):
     if not path.exists():
         raise DocumentError("không tìm thấy tệp")

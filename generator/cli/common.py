@@ -4,28 +4,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from generator.errors import OutputError, PlanError, Problem
 from generator.render.renderer import TemplateProblem
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def write_pdfs(docx: list[Path]) -> int:
-    """PDF copies of Word files in one LibreOffice run; without LibreOffice only a warning (the Word
-    files are the deliverable), so the exit code stays 0."""
-    from generator.render.pdf import PdfUnavailable, convert_to_pdf
-
-    try:
-        pdfs = convert_to_pdf(docx)
-    except PdfUnavailable as exc:
-        print(f"Cảnh báo: {exc}", file=sys.stderr)
-        return EXIT_OK
-    print("Đã ghi bản PDF:")
-    for path in pdfs:
-        print(f"  {path}")
-    return EXIT_OK
 
 
 def print_problems(title: str, problems: list[Problem]) -> None:

@@ -23,6 +23,8 @@ WORDS = "bằng chữ"
 VALUE = "số"
 LABEL_TEXT = 60  # characters of a line's content kept in its label
 EXCERPT = 30  # characters of context around a text change
+#: The key of so-lieu.json listing the files of the set: name → {"sha256": …, "bytes": …}.
+MANIFEST = "tệp"
 
 
 def _short(text: str, limit: int = LABEL_TEXT) -> str:
@@ -91,7 +93,7 @@ def _show(entry: object) -> str:
 def diff_figures(old: dict, new: dict) -> list[str]:
     """"label: old → new" for each figure that changed, was added or was removed."""
     lines = []
-    for label in sorted(old.keys() | new.keys(), key=_natural):
+    for label in sorted((old.keys() | new.keys()) - {MANIFEST}, key=_natural):
         before, after = old.get(label, ...), new.get(label, ...)
         if before == after:
             continue

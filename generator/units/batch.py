@@ -27,11 +27,13 @@ from pathlib import Path
 
 from generator.build import compute_loaded, output_folder
 from generator.compute.figures import PlanFigures
-from generator.errors import PlanError, Problem
+from generator.errors import OutputError, PlanError, Problem
 from generator.files import atomic_file, sync_all, write_files
 from generator.excel.xlsx import NUMBER_FORMAT
 from generator.model.loader import LoadedPlan, load_plan
 from generator.render.oxml import ZipStream, write_zip
+from generator.render.pdf import Outcome as PdfOutcome
+from generator.render.pdf import PdfUnavailable, pdf_beside
 from generator.render.renderer import Renderer
 from generator.units.unitsfile import Unit, Units, load_units, read_items, unit_plan
 from generator.vi import format_number
@@ -74,6 +76,8 @@ class BatchResult:
     units: list[UnitResult]
     lines: list[Line]
     written: list[Path]
+    pdf: PdfOutcome | None = None  # with pdf=True: the PDFs written and the files that failed
+    pdf_problem: OutputError | None = None  # with pdf=True: LibreOffice missing
 
     @property
     def failed(self) -> list[UnitResult]:
@@ -153,7 +157,8 @@ class _Job:
         result.tong = figures.phu_luc_2.tong if figures.phu_luc_2 else 0
         self.renderer = self.renderer or Renderer()
         files = self.renderer.render_plan(figures).files
-        write_files(self.folder / unit.slug, files, durable=False)
+        stale = [f"{Path(name).stem}.pdf" for name in files if name.endswith(".docx")]  # made again with --pdf
+        write_files(self.folder / unit.slug, files, durable=False, remove=stale)
         result.files = {name: (len(data), zlib.crc32(data)) for name, data in sorted(files.items())}
         return result
 
@@ -219,13 +224,18 @@ def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
 
 # --- the batch ---------------------------------------------------------------------------------
 
-def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, jobs: int = 1, progress: bool = False) -> BatchResult:
+def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, jobs: int = 1, progress: bool = False,
+              pdf: bool = False) -> BatchResult:
     """Build every unit's plan into <out>/don-vi/<unit>/, then the zip and the summary workbook.
+
+    A unit's old PDFs go when its Word files are written; with `pdf` new ones are made (several
+    LibreOffice instances) and go into the zip too.
 
     PlanError (nothing written) if the town plan, the units file or its skeleton cannot be used,
     or a reconciliation line names a figure the town plan does not have.
     """
     renderer, town = Renderer(), None
+    pdfs, pdf_problem = None, None
 
     def meanwhile(skeleton: LoadedPlan) -> None:
         """While the units are read: the town plan, and the templates the units' plans use (which
@@ -249,6 +259,8 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
             book.add(result)
             results.append(result)
             advance()
+        if pdf:
+            pdfs, pdf_problem = _unit_pdfs(job.folder, [r for r in results if r.ok], archive)
         archive.close()
     lines = [
         Line(line.ten, sum(r.values.get(line.ten, 0) for r in results), town_values[line.ten])
@@ -257,7 +269,20 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
     stamp = datetime(town.plan.van_ban.nam, town.plan.van_ban.thang, town.plan.van_ban.ngay or 1)
     sync_all()  # the units' files, written without a per-file fsync
     written = [folder / ARCHIVE, *write_files(folder, {WORKBOOK: book.finish(results, lines, stamp)})]
-    return BatchResult(folder, results, lines, written)
+    return BatchResult(folder, results, lines, written, pdfs, pdf_problem)
+
+
+def _unit_pdfs(folder: Path, done: list[UnitResult], archive: ZipStream) -> tuple[PdfOutcome | None, OutputError | None]:
+    """PDFs beside the units' Word files, added to the zip under each unit's folder."""
+    docx = [folder / r.unit.slug / name for r in done for name in r.files if name.endswith(".docx")]
+    try:
+        outcome = pdf_beside(docx)
+    except PdfUnavailable as exc:
+        return None, exc
+    for path in outcome.written:
+        data = path.read_bytes()
+        archive.add(f"{path.parent.name}/{path.name}", path, len(data), zlib.crc32(data))
+    return outcome, None
 
 
 def _town_values(figures: PlanFigures, units: Units) -> dict[str, int]:
