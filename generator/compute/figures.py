@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from jinja2 import StrictUndefined, TemplateError, UndefinedError
+from jinja2 import StrictUndefined, TemplateError, Undefined, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -187,7 +187,10 @@ class _Calculator:
     def evaluate(self, expression: str, path: DataPath) -> object:
         """Evaluate a reference expression in the sandbox; errors become PlanError at `path`."""
         try:
-            return self._value(expression)
+            value = self._value(expression)
+            if isinstance(value, Undefined):  # a missing field returns an undefined value: same message as raised
+                value._fail_with_undefined_error()
+            return value
         except _Cycle:
             raise
         except UndefinedError as exc:
@@ -215,6 +218,14 @@ class _Calculator:
 
     def _hint(self, expression: str) -> str:
         words = re.findall(r"[a-z_][a-z0-9_]*", expression)
+        if len(words) > 1 and words[0] in self.names:  # a known name, a missing field: its fields
+            fields = list(self.names[words[0]])
+            close = difflib.get_close_matches(words[1], fields, n=1)
+            if close:
+                return f"; có phải ý bạn là {words[0]}.{close[0]}?"
+            if not fields:
+                return f"; {words[0]} chưa có trường nào: hãy khai báo trong mục {words[0]}: của tệp dữ liệu"
+            return f"; {words[0]} chỉ có: {', '.join(f'{words[0]}.{f}' for f in fields)}"
         close = difflib.get_close_matches(words[0], list(self.names), n=1) if words else []
         return f"; có phải ý bạn là {close[0]!r}?" if close else f"; các tên có thể dùng: {', '.join(sorted(self.names))}"
 

@@ -34,7 +34,7 @@ from lxml import etree
 from generator.render import oxml
 from generator.compute.figures import BodyBlock, PlanFigures
 from generator.render.oxml import write_zip
-from generator.model.schema import LOAI_VAN_BAN, Plan, VanBan
+from generator.model.schema import LOAI_VAN_BAN, MARKUP, Plan, VanBan
 from generator.vi import BLANK, WordConvention, amount_in_words, format_date, format_number
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -42,7 +42,6 @@ W, R = oxml.W, oxml.R
 R_ID = f"{{{R}}}id"
 #: Document properties written into every template and output (no names, times or machine data).
 FIXED_CORE_PROPERTIES = {"author": "vanban", "last_modified_by": "vanban", "revision": 1, "comments": ""}
-MARKUP = re.compile(r"\\\*|\*\*(.+?)\*\*|\*(.+?)\*")
 #: How html.escape (RichText) writes quotes, and how lxml writes them in text.
 _RICH_QUOTES = (("&quot;", '"'), ("&#x27;", "'"))
 
