@@ -32,7 +32,7 @@ KNOWN_LOCATIONS = (Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
 PROGRAM_FOLDERS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")
 REGISTRY_KEYS = (r"SOFTWARE\LibreOffice\UNO\InstallPath", r"SOFTWARE\WOW6432Node\LibreOffice\UNO\InstallPath")
 START_TIMEOUT, PER_FILE_TIMEOUT = 90, 30  # seconds; the first start of a fresh profile is slow
-CHUNK = 24  # files per LibreOffice run at most
+CHUNK = 64  # files per LibreOffice run at most (each start costs seconds; a hang costs one run)
 
 INSTALL_HINT = (
     "Không tìm thấy LibreOffice (lệnh soffice) nên chưa tạo được tệp PDF; các tệp Word (.docx) vẫn được ghi.\n"
@@ -197,7 +197,7 @@ def convert_many(program: str, sources: list[Path], work: Path, *, instances: in
     each run starts (for progress or tests).
     """
     instances = max(1, min(instances or default_instances(), len(sources)))
-    size = chunk or max(1, min(CHUNK, math.ceil(len(sources) / (instances * 2))))
+    size = chunk or max(1, min(CHUNK, math.ceil(len(sources) / instances)))
     inputs, outputs = work / "vao", work / "ra"
     inputs.mkdir(parents=True, exist_ok=True)
     outputs.mkdir(parents=True, exist_ok=True)
