@@ -34,7 +34,7 @@ class BuildResult:
 
     @property
     def docx(self) -> list[Path]:
-        """The Word files written (what `generator.render.pdf.convert_to_pdf` takes)."""
+        """The Word files written."""
         return [path for path in self.written if path.suffix == ".docx"]
 
 

@@ -173,8 +173,11 @@ def test_batch_without_pdf_removes_the_units_old_pdfs(tmp_path, monkeypatch, cap
     for folder in folders:  # as a batch --pdf would have left them
         for docx in folder.glob("*.docx"):
             docx.with_suffix(".pdf").write_bytes(b"%PDF old")
+    capsys.readouterr()
     assert generator.cli.main(["batch", str(DATA), "--units", str(units), "-o", str(tmp_path)]) == 0
     assert not list((tmp_path / "don-vi").rglob("*.pdf"))
+    err = capsys.readouterr().err
+    assert f"Đã xóa {len(folders) * 3} bản PDF cũ" in err and str(folders[0] / "phu-luc-2.pdf") in err
     with zipfile.ZipFile(tmp_path / "don-vi.zip") as archive:
         assert not [n for n in archive.namelist() if n.endswith(".pdf")]
 

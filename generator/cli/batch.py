@@ -48,7 +48,7 @@ def run(args) -> int:
 
 
 def _batch(args) -> int:
-    from generator.units.batch import print_summary, run_batch
+    from generator.units.batch import UNITS_FOLDER, print_summary, run_batch
     from generator.vi import format_number
 
     result = run_batch(args.plan, args.units, args.output, jobs=args.jobs, progress=True, pdf=args.pdf)
@@ -58,6 +58,12 @@ def _batch(args) -> int:
     for unit in result.failed:
         print_problems(f"{unit.unit.ten}: dữ liệu có lỗi, chưa ghi đơn vị này", unit.problems)
     print_summary(result)
+    removed = [result.folder / UNITS_FOLDER / u.unit.slug / name for u in result.units for name in u.removed]
+    if removed and not args.pdf:
+        print(f"Đã xóa {len(removed)} bản PDF cũ vì tệp Word của đơn vị vừa soạn lại không còn khớp với nó "
+              "(chạy lại với --pdf để tạo bản PDF mới):", file=sys.stderr)
+        for path in removed:
+            print(f"  {path}", file=sys.stderr)
     pdf_failed = _print_pdfs(result) if args.pdf else False
     if result.mismatches:
         print(f"Số liệu các đơn vị không khớp với kế hoạch cấp trên ({len(result.mismatches)}):", file=sys.stderr)

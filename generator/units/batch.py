@@ -51,6 +51,7 @@ class UnitResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     files: dict[str, tuple[int, int]] = field(default_factory=dict)  # written: name → size, CRC-32 (for the zip)
+    removed: list[str] = field(default_factory=list)  # old PDFs removed with the Word files they no longer match
 
     @property
     def ok(self) -> bool:
@@ -82,11 +83,6 @@ class BatchResult:
     @property
     def failed(self) -> list[UnitResult]:
         return [u for u in self.units if not u.ok]
-
-    @property
-    def docx(self) -> list[Path]:
-        """The Word files of the units written (what `generator.render.pdf.convert_to_pdf` takes)."""
-        return sorted(p for u in self.units if u.ok for p in (self.folder / UNITS_FOLDER / u.unit.slug).glob("*.docx"))
 
     @property
     def mismatches(self) -> list[Line]:
@@ -158,7 +154,8 @@ class _Job:
         self.renderer = self.renderer or Renderer()
         files = self.renderer.render_plan(figures).files
         stale = [f"{Path(name).stem}.pdf" for name in files if name.endswith(".docx")]  # made again with --pdf
-        write_files(self.folder / unit.slug, files, durable=False, remove=stale)
+        result.removed = [name for name in stale if (self.folder / unit.slug / name).is_file()]
+        write_files(self.folder / unit.slug, files, durable=False, remove=result.removed)
         result.files = {name: (len(data), zlib.crc32(data)) for name, data in sorted(files.items())}
         return result
 
