@@ -946,6 +946,12 @@ def audit_document(path: str | Path) -> AuditReport:
     return AuditReport(str(path), check(analyse(document)))
 
 
+def states_figures(text: str) -> bool:
+    """Whether a paragraph holds what `analyse` checks against the tables: a stated total (and its
+    split) or a number of attendees."""
+    return bool(_GRAND_TOTAL.search(text) or STATED_COUNT.search(text))
+
+
 def audit_analysis(data: bytes, name: str) -> tuple[Analysis, list[Finding]]:
     """The analysis and findings of a .docx held in memory (`build` checks what it produced)."""
     analysis = analyse(read_document_bytes(data, name))
@@ -954,6 +960,6 @@ def audit_analysis(data: bytes, name: str) -> tuple[Analysis, list[Finding]]:
 
 __all__ = [
     "Analysis", "AuditReport", "AttendeeTable", "BudgetLine", "BudgetTable", "Figure", "Finding", "Group",
-    "StatedBudget", "StatedCount", "analyse", "appendix_title", "audit_analysis", "audit_document", "check", "convention_of",
+    "StatedBudget", "StatedCount", "analyse", "appendix_title", "audit_analysis", "audit_document", "check", "states_figures", "convention_of",
     "default_source", "judge_line", "note_source", "read_figure", "words_label",
 ]

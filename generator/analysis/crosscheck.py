@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
-from generator.analysis.audit import audit_analysis
+from generator.analysis.audit import audit_analysis, states_figures
 from generator.analysis.docread import Paragraph
+from generator.compute.figures import TEXT_REFERENCE, appendix_labels
+from generator.compute.solieu import text_units
 from generator.errors import Problem
 from generator.model.loader import LoadedPlan
 
@@ -20,9 +22,13 @@ TYPED = {"SAI-TONG-KINH-PHI", "SAI-PHAN-BO-NGUON", "SAI-BANG-CHU", "LECH-SO-NGUO
 
 
 def typed_figure_problems(loaded: LoadedPlan, files: dict[str, bytes]) -> list[Problem]:
-    """Problems for every typed figure that contradicts a computed one (empty when all agree)."""
+    """Problems for every typed figure that contradicts a computed one (empty when all agree).
+
+    The document is read only when some text of the plan states a total or a count with a figure
+    typed in it (not only references): reading it costs more than the rest of a build.
+    """
     name = "ho-so.docx" if "ho-so.docx" in files else "ke-hoach.docx"
-    if name not in files:
+    if name not in files or not any(_typed_statement(text) for _, text in text_units(loaded.plan, appendix_labels(loaded.plan))):
         return []
     analysis, findings = audit_analysis(files[name], name)
     approximate = {c.where for c in analysis.counts if c.approximate}
@@ -35,6 +41,11 @@ def typed_figure_problems(loaded: LoadedPlan, files: dict[str, bytes]) -> list[P
                    f"Đừng gõ số: {_hint(finding.code, loaded)} để số luôn khớp với phụ lục.")
         problems.append(_located(loaded, finding.found, _paragraph_text(analysis, finding.where), message))
     return problems
+
+
+def _typed_statement(text: str) -> bool:
+    """A stated total or count (references read as figures) holding a figure typed by hand."""
+    return states_figures(TEXT_REFERENCE.sub("0", text)) and bool(re.search(r"\d", TEXT_REFERENCE.sub("", text)))
 
 
 def _hint(code: str, loaded: LoadedPlan) -> str:
