@@ -326,3 +326,19 @@ def test_windows_lookup_program_files_then_registry(tmp_path, monkeypatch):
     custom.unlink()
     with pytest.raises(generator.render.pdf.PdfUnavailable):
         find(environ=environ, windows=True, registry=FakeRegistry({}))
+
+
+def test_libreoffice_failing_writes_the_word_files_without_stale_pdfs(tmp_path, monkeypatch, capsys):
+    """A conversion that fails: exit 2 naming the files, the Word files written, no old PDF left beside them."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "phu-luc-2.pdf").write_bytes(b"%PDF old")
+
+    def failing(files, **_):
+        raise generator.render.pdf.PdfError("LibreOffice không chuyển được sang PDF (đã thử lại một lần): phu-luc-2.docx")
+
+    monkeypatch.setattr(generator.render.pdf, "convert_documents", failing)
+    code, _, err = run(monkeypatch, capsys, "build", DATA, "-o", out, "--pdf")
+    assert code == 2 and "phu-luc-2.docx" in err and "Chưa tạo được bản PDF" in err
+    assert all((out / f"{name}.docx").is_file() for name in DOCUMENTS)
+    assert not list(out.glob("*.pdf")) and "Đã xóa bản PDF cũ" in err
