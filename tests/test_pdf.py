@@ -200,7 +200,7 @@ for name in files:
         continue
     time.sleep(float(os.environ.get("FAKE_DELAY", "0")))
     with open(os.path.join(out, stem + ".pdf"), "wb") as f:
-        f.write(b"%PDF " + open(name, "rb").read())
+        f.write(b"%PDF " + open(name, "rb").read() + b"\n%%EOF\n")
 """
 
 
@@ -230,7 +230,7 @@ def test_instances_share_the_files_each_with_its_profile(tmp_path, fake_soffice)
     result = generator.render.pdf.convert_many(fake_soffice, files, tmp_path / "work", instances=3, chunk=2,
                                                on_start=lambda k, process: started.append((k, process.args)))
     assert not result.failed and sorted(result.pdfs) == list(range(20))
-    assert all(result.pdfs[i].read_bytes() == f"%PDF doc {i}".encode() for i in range(20))
+    assert all(result.pdfs[i].read_bytes().startswith(f"%PDF doc {i}\n".encode()) for i in range(20))
     assert {k for k, _ in started} == {0, 1, 2} and result.runs == 10
     profiles = {k: {a for a in args if a.startswith("-env:")} for k, args in started}
     assert len({frozenset(v) for v in profiles.values()}) == 3
@@ -253,6 +253,9 @@ def test_a_hung_instance_is_stopped_with_its_whole_tree_and_its_files_retried(tm
     # the hung run is stopped before file 2 was reached: 1 and 2 are retried alone, 1 hangs again
     assert result.failed == [1] and sorted(result.pdfs) == [0, 2]
     pids = [int(line) for line in children.read_text().split()]
+    deadline = time.monotonic() + 5  # SIGKILL is delivered asynchronously
+    while any(map(alive, pids)) and time.monotonic() < deadline:
+        time.sleep(0.1)
     for pid in pids:  # the children each run started were ended with it
         assert not alive(pid), pid
 

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,8 +32,10 @@ KNOWN_LOCATIONS = (Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
 #: Windows: under these folders (from the environment), and where the registry says.
 PROGRAM_FOLDERS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")
 REGISTRY_KEYS = (r"SOFTWARE\LibreOffice\UNO\InstallPath", r"SOFTWARE\WOW6432Node\LibreOffice\UNO\InstallPath")
-START_TIMEOUT, PER_FILE_TIMEOUT = 90, 30  # seconds; the first start of a fresh profile is slow
-CHUNK = 64  # files per LibreOffice run at most (each start costs seconds; a hang costs one run)
+#: Seconds a run may take to make its first PDF (the first start of a fresh profile is slow), then
+#: each next one: past them without a new PDF, the run is taken as hung.
+START_TIMEOUT, PER_FILE_TIMEOUT = 90, 30
+CHUNK = 200  # files per LibreOffice run at most (each start costs seconds)
 
 INSTALL_HINT = (
     "Không tìm thấy LibreOffice (lệnh soffice) nên chưa tạo được tệp PDF; các tệp Word (.docx) vẫn được ghi.\n"
@@ -191,9 +194,9 @@ def convert_many(program: str, sources: list[Path], work: Path, *, instances: in
     """Convert `sources` with `instances` LibreOffice instances at once; the PDFs stay in `work`.
 
     Each instance has its own profile under `work`. A run (one process, a chunk of files) that
-    ends without some PDFs — the process died, or hung and was stopped after `timeout` seconds
-    (default: START_TIMEOUT + PER_FILE_TIMEOUT per file) — puts those files back to be retried
-    once, alone; files failing twice are in `failed`. `on_start(instance, process)` is called as
+    ends without some PDFs — the process died, or hung: no new PDF for `timeout` seconds (default
+    START_TIMEOUT for the first, PER_FILE_TIMEOUT for each next) — puts those files back to be
+    retried once, alone; files failing twice are in `failed`. A PDF counts when it is complete. `on_start(instance, process)` is called as
     each run starts (for progress or tests).
     """
     instances = max(1, min(instances or default_instances(), len(sources)))
@@ -229,15 +232,16 @@ def convert_many(program: str, sources: list[Path], work: Path, *, instances: in
             command = [program, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo",
                        "--nodefault", "--nolockcheck", "--convert-to", "pdf", "--outdir", str(outputs),
                        *(str(staged[i]) for i in indices)]
-            limit = timeout or START_TIMEOUT + PER_FILE_TIMEOUT * len(indices)
-            log = run_tree(command, limit, lambda process: on_start and on_start(instance, process))
+            pdfs = [outputs / f"{i:05d}.pdf" for i in indices]
+            log = run_tree(command, timeout or START_TIMEOUT, lambda process: on_start and on_start(instance, process),
+                           progress=lambda: sum(map(Path.exists, pdfs)), step=timeout or PER_FILE_TIMEOUT)
             with state:
                 result.runs += 1
                 if log:
                     result.log.append(log)
                 for index in indices:
                     pdf = outputs / f"{index:05d}.pdf"
-                    if pdf.is_file() and pdf.stat().st_size > 0:
+                    if complete(pdf):
                         result.pdfs[index] = pdf
                     elif attempt == 0:
                         queue.append(([index], 1))
@@ -255,26 +259,48 @@ def convert_many(program: str, sources: list[Path], work: Path, *, instances: in
     return result
 
 
-def run_tree(command: list[str], timeout: float, started: Callable[[subprocess.Popen], None] | None = None) -> str:
-    """Run a program in its own process group; its output. Past `timeout` seconds the whole tree
-    is ended (the message is then the output); whatever it left running is ended anyway."""
+def complete(pdf: Path) -> bool:
+    """A whole PDF file: it ends with its %%EOF marker (a run stopped mid-write leaves a cut one)."""
+    try:
+        with pdf.open("rb") as handle:
+            handle.seek(max(0, pdf.stat().st_size - 1024))
+            return b"%%EOF" in handle.read()
+    except OSError:
+        return False
+
+
+def run_tree(command: list[str], timeout: float, started: Callable[[subprocess.Popen], None] | None = None, *,
+             progress: Callable[[], int] | None = None, step: float | None = None) -> str:
+    """Run a program in its own process group; its output. The whole tree is ended when it runs
+    `timeout` seconds without `progress()` growing (then `step` seconds after each growth), and
+    whatever it left running is ended anyway."""
     options: dict = {"start_new_session": True}
     if sys.platform == "win32":
         options = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, **options)
-    except OSError as exc:
-        raise PdfError(f"không chạy được LibreOffice ({command[0]}): {exc.strerror or exc}") from None
-    if started:
-        started(process)
-    try:
-        output, _ = process.communicate(timeout=timeout)
-        text = output.decode("utf-8", "replace")
-    except subprocess.TimeoutExpired:
-        text = f"LibreOffice không trả lời sau {int(timeout)} giây; đã dừng"
-    end_tree(process)
-    return text
+    with tempfile.TemporaryFile() as log:  # a file, not a pipe: a chatty program never blocks on it
+        try:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, **options)
+        except OSError as exc:
+            raise PdfError(f"không chạy được LibreOffice ({command[0]}): {exc.strerror or exc}") from None
+        if started:
+            started(process)
+        done, limit, last = 0, timeout, time.monotonic()
+        hung = None
+        while process.poll() is None:
+            try:
+                process.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                pass
+            now = progress() if progress else 0
+            if now > done:
+                done, limit, last = now, step or timeout, time.monotonic()
+            elif time.monotonic() - last > limit:
+                hung = f"LibreOffice không trả lời sau {int(limit)} giây; đã dừng"
+                break
+        end_tree(process)
+        log.seek(0)
+        text = log.read().decode("utf-8", "replace")
+    return f"{text}\n{hung}" if hung else text
 
 
 def end_tree(process: subprocess.Popen) -> None:
