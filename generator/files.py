@@ -20,7 +20,7 @@ import secrets
 import shutil
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, TypeVar
@@ -78,10 +78,11 @@ def read_regular(path: str | os.PathLike, limit: int, what: str = "tệp") -> by
 
 # --- writing -----------------------------------------------------------------------------------
 
-def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True) -> list[Path]:
+def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True, remove: Iterable[str] = ()) -> list[Path]:
     """Write `files` (name → bytes) into `folder`, all or nothing; returns the paths written.
 
-    Other files in `folder` stay. durable=False skips the fsyncs (a batch syncs once at its end).
+    Other files in `folder` stay, except those named in `remove`, deleted in the same step.
+    durable=False skips the fsyncs (a batch syncs once at its end).
     """
     folder = Path(folder)
     with staging_folder(folder) as staging:
@@ -90,7 +91,7 @@ def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True) 
                 _write_new(staging / name, data, durable=durable)
         except OSError as exc:
             raise OutputError(f"không ghi được vào {folder}: {exc.strerror or exc}") from None
-        publish(folder, staging, list(files))
+        publish(folder, staging, list(files), [name for name in remove if name not in files])
     return [folder / name for name in files]
 
 
@@ -138,15 +139,17 @@ def staging_folder(folder: Path) -> Iterator[Path]:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def publish(folder: Path, staging: Path, names: list[str]) -> None:
-    """Move staging/<name> to folder/<name> for every name (files or folders), all or nothing:
-    OutputError, with the folder as it was, if any target cannot be replaced."""
+def publish(folder: Path, staging: Path, names: list[str], remove: Iterable[str] = ()) -> None:
+    """Move staging/<name> to folder/<name> for every name (files or folders), and take the items
+    named in `remove` away, all or nothing: OutputError, with the folder as it was, if any target
+    cannot be replaced."""
+    remove = list(remove)
     for name in names:
         _check_target(folder / name, (staging / name).is_dir())
     aside = staging / ASIDE
     try:
         aside.mkdir()
-        _write_new(staging / JOURNAL, json.dumps(names).encode("utf-8"), durable=True)
+        _write_new(staging / JOURNAL, json.dumps(names + remove).encode("utf-8"), durable=True)
     except OSError as exc:
         raise OutputError(f"không ghi được vào {folder}: {exc.strerror or exc}") from None
     done: list[str] = []
@@ -157,6 +160,11 @@ def publish(folder: Path, staging: Path, names: list[str]) -> None:
                 os.replace(target, aside / name)
             done.append(name)
             os.replace(staging / name, target)
+        for name in remove:
+            target = folder / name
+            if target.exists() or target.is_symlink():
+                os.replace(target, aside / name)
+            done.append(name)
     except OSError as exc:
         problem = f"không thay được {folder / name}: {exc.strerror or exc}"
         try:

@@ -112,7 +112,7 @@ def _style_cycle(xml: str) -> str:
 
 def exported_workbook(folder: Path) -> tuple[Path, Path]:
     """The bundled plan copied into `folder` and its exported workbook (the base of the .xlsx cases)."""
-    from generator.excel.xlsx import export_workbook
+    from generator.excel.export import export_workbook
     from generator.model.yamlfile import YamlFile
 
     plan = folder / "plan.yaml"

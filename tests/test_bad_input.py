@@ -7,6 +7,7 @@ folder that already holds a previous build, and checks the message and that the 
 from __future__ import annotations
 
 import errno
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,23 @@ CASES = [
     ("tab-indented", replace("  thang: 9", "\tthang: 9"),
      ["Tab"], "\tthang: 9"),
     ("top-level-list", "- co_quan: 1\n- van_ban: 2\n", ["bảng khóa"], None),
+    # issue 15 point 6: each message Vietnamese, at the right line, with the fix
+    ("yaml-indentation", replace("  thang: 9\n", "  thang: 9\n nam: 2024\n"),
+     ["thụt lề không khớp", "thẳng hàng với khóa cùng cấp"], " nam: 2024"),
+    ("reference-missing-field", replace(PRICE_LINE, PRICE_LINE.replace("so_luong: 8", "so_luong: =phu_luc_1.khong_co")),
+     ["phu_luc_2.bang[0].dong[2].so_luong", "không tồn tại", "phu_luc_1.tong"], "=phu_luc_1.khong_co"),
+    ("empty-price", replace(PRICE_LINE, PRICE_LINE.replace("don_gia: 200000", "don_gia: ")),
+     ["phu_luc_2.bang[0].dong[2].don_gia", "đang để trống", "200000"], "don_gia: }"),
+    ("number-with-symbol", replace("  so:            #", "  so: 12/KH-UBND  #"),
+     ["van_ban.so", "so: 12", "ghép tự động"], "so: 12/KH-UBND"),
+    ("decimal-comma-quantity", replace(PRICE_LINE, PRICE_LINE.replace("so_luong: 8", 'so_luong: "12,5"')),
+     ["phu_luc_2.bang[0].dong[2].so_luong", "số nguyên (không có phần lẻ)", "12,5"], '"12,5"'),
+    ("undeclared-source-own-line", replace("          nguon: tu_chu", "          nguon: ngan_sach_tinh"),
+     ["phu_luc_2.bang[1].dong[0].nguon", "ngan_sach_tinh", "hãy thêm nó vào nguon_kinh_phi"], "nguon: ngan_sach_tinh"),
+    ("comma-figure-in-flow-map", replace(PRICE_LINE, PRICE_LINE.replace("don_gia: 200000", "don_gia: 1,250,000")),
+     ["phu_luc_2.bang[0].dong[2].don_gia", "dấu phẩy", "don_gia: 1250000", '"1.250.000"'], "don_gia: 1,250,000"),
+    ("unclosed-bold", replace("**ngày 10 tháng 10**", "**ngày 10 tháng 10"),
+     ["muc[0].khoan[0].noi_dung[0].gach", "** mở in đậm chưa đóng", "thêm **"], "**ngày 10 tháng 10"),
 ]
 
 
@@ -184,9 +202,24 @@ def test_bad_plan(tmp_path, capsys, previous_build, case):
         assert f"plan.yaml:{line_of(content, at)}:" in err, f"line of {at!r} ({line_of(content, at)}) not in:\n{err}"
 
 
+def to_cp1258(text: str) -> bytes:
+    """What Windows' Vietnamese code page holds: base letters it has, then the tone as a combining mark."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+            out += (base + "".join(c for c in parts if c in tones)).encode("cp1258")
+    return bytes(out)
+
+
 ENCODING_CASES = [
     ("utf-16", GOOD.encode("utf-16"), "UTF-16"),
     ("utf-16-be-bom", b"\xfe\xff" + GOOD.encode("utf-16-be"), "UTF-16"),
+    ("windows-1258", to_cp1258(GOOD), "Windows-1258"),
     ("latin-1", GOOD.replace("Kiến Tường", "Kien Tuong").replace("ỦY BAN", "UY BAN").encode("utf-8").replace(b"Kien", b"Ki\xe9n"), "UTF-8"),
     ("binary", b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4, "nhị phân"),
     ("empty", b"", "rỗng"),

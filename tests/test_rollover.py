@@ -17,6 +17,22 @@ DATA = Path(__file__).resolve().parent / "data" / "kien-tuong-2024-cu.yaml"  # t
 CITED = re.compile(r"(?:Kế hoạch|Công văn) số \d+/[\w\-]+ ngày \d{1,2}/\d{1,2}/\d{4}")
 
 
+def cited_spans(text: str) -> list[tuple[int, int]]:
+    """Each citation with its subject: to the end of its clause (";", ". X", ", X", the end) or to the
+    bracket it sits in."""
+    spans = []
+    for match in CITED.finditer(text):
+        end, depth = len(text), 0
+        for position in range(match.end(), len(text)):
+            char, rest = text[position], text[position:position + 3]
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth < 0 or char == ";" or re.match(r"[.,] [A-ZĐỦ]", rest) or (char == "." and position == len(text) - 1):
+                end = position
+                break
+        spans.append((match.start(), end))
+    return spans
+
+
 def run(monkeypatch, capsys, *argv: str) -> tuple[int, str, str]:
     monkeypatch.setattr(generator.cli, "COMMANDS", ["build", "new"])
     code = generator.cli.main([str(a) for a in argv])
@@ -56,7 +72,7 @@ def test_dates_and_years_move_except_cited_documents(rolled):
     assert old_texts.keys() == new_texts.keys()
     moved = 0
     for path, text in old_texts.items():
-        keep = [m.span() for m in CITED.finditer(text)]
+        keep = cited_spans(text)
         expected, position = "", 0
         for match in re.finditer("2024", text):
             if not any(a <= match.start() < b for a, b in keep):
@@ -68,6 +84,90 @@ def test_dates_and_years_move_except_cited_documents(rolled):
     assert moved > 20  # titles, theme, slogan, activity dates, closing
     for date in ("09/9/2024", "11/09/2024", "11/9/2024", "09/02/2023"):
         assert date in target.read_text(encoding="utf-8")
+    # the subject of a cited document stays as written
+    assert "tỉnh Long An năm 2024. Ủy ban nhân dân thị xã ban hành" in new_texts[("mo_dau", 0)]
+    assert new_texts[("mo_dau", 0)].endswith("thị xã Kiến Tường năm 2025, cụ thể như sau:")
+
+
+CITING = """\
+  - "Căn cứ Kế hoạch số 45/KH-UBND ngày 15/01/2026 của UBND tỉnh Tây Ninh về tổ chức Ngày Chuyển đổi số quốc gia năm 2026; Ủy ban nhân dân xã ban hành Kế hoạch năm 2026 như sau:"
+"""
+
+
+def test_cited_document_text_never_edited(tmp_path, monkeypatch, capsys):
+    """The reported case: the year in a cited document's subject was changed."""
+    source = tmp_path / "hoi-2026.yaml"
+    source.write_text(MINIMAL.replace("2024", "2026").replace('mo_dau:\n  - "Tổ chức ngày hội vào ngày 29/02/2026 và tổng kết ngày 15/3/2026."\n',
+                                                              "mo_dau:\n" + CITING), encoding="utf-8")
+    code, out, err = run(monkeypatch, capsys, "new", source, "--year", "2027", "-o", tmp_path / "hoi-2027.yaml")
+    assert code == 0, err
+    opening = load_plan(tmp_path / "hoi-2027.yaml").plan.mo_dau[0].text
+    assert opening.startswith("Căn cứ Kế hoạch số 45/KH-UBND ngày 15/01/2026 của UBND tỉnh Tây Ninh về tổ chức Ngày "
+                              "Chuyển đổi số quốc gia năm 2026; ")
+    assert opening.endswith("ban hành Kế hoạch năm 2027 như sau:")
+
+
+def test_every_move_printed_with_field_and_line(rolled):
+    source, target, out = rolled
+    moved = out[out.index("Đã chuyển"):out.index("Cần xem lại")].splitlines()
+    count = int(re.search(r"Đã chuyển (\d+) chỗ", moved[0]).group(1))
+    entries = [line.strip() for line in moved[1:] if "→" in line]
+    assert len(entries) == count
+    old_lines = source.read_text(encoding="utf-8").splitlines()
+    new_lines = target.read_text(encoding="utf-8").splitlines()
+    for entry in entries:
+        match = re.fullmatch(r"(\S+) \(dòng (\d+)\): «(.+?)» → «(.+?)»", entry)
+        assert match, entry
+        line = int(match.group(2))
+        assert match.group(4) in new_lines[line - 1] and match.group(3) in old_lines[line - 1]
+    assert "van_ban.nam (dòng" in out and "«2024» → «2025»" in out
+    assert "muc[2].khoan[0].noi_dung[2].gach (dòng 51): «20/9/2024» → «20/9/2025»" in out
+
+
+def test_moved_dates_on_weekends_and_holidays_flagged(tmp_path, monkeypatch, capsys):
+    """2025: 20/9 is a Saturday; 2027: 02/9 is Quốc khánh, 10/3 âm lịch (Giỗ Tổ) is 16/4, Tết is 06/02."""
+    source = tmp_path / "hoi-2026.yaml"
+    events = "Họp ngày 16/4/2026, ngày 02/9/2026, ngày 06/02/2026, ngày 05/5/2026 và ngày 20/9/2026."
+    source.write_text(MINIMAL.replace("2024", "2026").replace("Tổ chức ngày hội vào ngày 29/02/2026 và tổng kết ngày 15/3/2026.", events),
+                      encoding="utf-8")
+    code, out, err = run(monkeypatch, capsys, "new", source, "--year", "2027", "-o", tmp_path / "hoi-2027.yaml")
+    assert code == 0, err
+    review = out[out.index("Cần xem lại"):]
+    assert "«16/4/2027»" in review and "Giỗ Tổ Hùng Vương" in review
+    assert "«02/9/2027»" in review and "Quốc khánh" in review
+    assert "«06/02/2027»" in review and "Tết Nguyên Đán" in review and "Thứ Bảy" in review
+    assert "«05/5/2027»" not in review  # a Wednesday
+    assert "«20/9/2027»" not in review  # a Monday
+
+
+@pytest.mark.parametrize("year, tet", [(2025, "2025-01-29"), (2026, "2026-02-17"), (2027, "2027-02-06"), (2028, "2028-01-26")])
+def test_tet_from_the_lunar_calendar_library(year, tet):
+    from generator.vi.days_off import day_off, tet as tet_of
+
+    assert tet_of(year).isoformat() == tet
+    assert "Tết Nguyên Đán" in day_off(tet_of(year))
+
+
+def test_giỗ_tổ_and_fixed_holidays():
+    from datetime import date
+
+    from generator.vi.days_off import day_off
+
+    assert "Giỗ Tổ Hùng Vương" in day_off(date(2026, 4, 26))  # 10/3 Bính Ngọ, a Sunday
+    assert "Giỗ Tổ Hùng Vương" in day_off(date(2025, 4, 7))
+    for day in (date(2026, 1, 1), date(2026, 4, 30), date(2026, 5, 1), date(2026, 9, 2), date(2026, 9, 1)):
+        assert "ngày nghỉ lễ" in day_off(day), day
+    assert day_off(date(2026, 10, 9)) is None  # a Friday
+
+
+def test_earlier_year_refused_without_force(tmp_path, monkeypatch, capsys):
+    target = tmp_path / "x-2023.yaml"
+    code, _, err = run(monkeypatch, capsys, "new", DATA, "--year", "2023", "-o", target)
+    assert code == 2 and "2023" in err and "--force" in err
+    assert not target.exists()
+    code, _, err = run(monkeypatch, capsys, "new", DATA, "--year", "2023", "-o", target, "--force")
+    assert code == 0, err
+    assert load_plan(target).plan.van_ban.nam == 2023
 
 
 def test_number_and_signing_day_cleared_year_set(rolled):

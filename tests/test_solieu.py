@@ -119,14 +119,45 @@ def test_diff_command_lists_figures_and_changed_text(tmp_path, monkeypatch, caps
     code, out, err = run(monkeypatch, capsys, "diff", DATA, edited)
     assert code == 0, err
     printed = [line.strip() for line in out.splitlines()[1:]]
-    expected = expected_changes(*figures_before_after)
+    # a member's count is an input itself: shown once, as the input "số lượng 4 → 6"
+    expected = {line for line in expected_changes(*figures_before_after) if "Phòng Văn hóa và Thông tin: 4 → 6" not in line}
     assert expected <= set(printed)
-    text_changes = [line for line in printed if line not in expected]
+    inputs = {"Phụ lục I, nhóm II, Phòng Văn hóa và Thông tin: số lượng 4 → 6",
+              "Phụ lục II, bảng 1, Bảng tên: đơn giá 200.000 → 250.000",
+              "Số liệu khác thay đổi theo (tham chiếu, tổng cộng):"}
+    assert inputs <= set(printed)
+    text_changes = [line for line in printed if line not in expected | inputs]
     assert len(text_changes) == 1
     assert text_changes[0].startswith("Mục III, khoản 4, đoạn 3: «")
     assert "giữa tháng 10" in text_changes[0] and "cuối tháng 10" in text_changes[0]
     code, out, _ = run(monkeypatch, capsys, "diff", DATA, DATA)
     assert code == 0 and "Không có gì khác nhau" in out
+
+
+def test_diff_shows_each_input_change_with_the_figures_it_moved(tmp_path, monkeypatch, capsys):
+    """The reported case: `diff` listed computed amounts but not the quantity or price that changed them."""
+    old = DATA.read_text(encoding="utf-8")
+    line = '- {noi_dung: "Bảng tên", don_vi_tinh: Cái, so_luong: 8, don_gia: 200000}'
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(old.replace(line, line.replace("don_gia: 200000", "don_gia: 250000")), encoding="utf-8")
+    code, out, err = run(monkeypatch, capsys, "diff", DATA, edited)
+    assert code == 0, err
+    lines = out.splitlines()[1:]
+    start = lines.index("  Phụ lục II, bảng 1, Bảng tên: đơn giá 200.000 → 250.000")
+    before, after = compute(load_plan(DATA).plan).phu_luc_2, compute(load_plan(edited).plan).phu_luc_2
+    caused = [
+        f"Phụ lục II, bảng 1, Bảng tên, thành tiền: {format_number(8 * 200000)} → {format_number(8 * 250000)}",
+        f"Phụ lục II, bảng 1, tổng cộng: {format_number(before.bang[0].tong)} → {format_number(before.bang[0].tong + 400000)}",
+        f"Phụ lục II, tổng cộng: {format_number(before.tong)} → {format_number(after.tong)}",
+    ]
+    assert after.tong == before.tong + 400000
+    under = [l.strip() for l in lines[start + 1:] if l.startswith("    ")]
+    assert set(caused) <= set(under)
+    # a line added and one removed, with what was typed
+    edited.write_text(old.replace(line, '- {noi_dung: "Hoa tươi", don_vi_tinh: Lẵng, so_luong: 2, don_gia: 300000}'), encoding="utf-8")
+    code, out, _ = run(monkeypatch, capsys, "diff", DATA, edited)
+    assert "Phụ lục II, bảng 1, Hoa tươi: thêm (số lượng 2; đơn giá 300.000; nguồn Ngân sách thị xã; đơn vị tính Lẵng)" in out
+    assert "Phụ lục II, bảng 1, Bảng tên: đã bỏ (trước đây số lượng 8; đơn giá 200.000" in out
 
 
 def test_diff_bad_input_exits_2(tmp_path, monkeypatch, capsys):

@@ -61,7 +61,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from generator.analysis.docread import fold, read_document
+from generator.analysis.docread import fold, read_document, read_document_bytes
 from generator.analysis.recognise import (
     Analysis,
     AttendeeTable,
@@ -605,6 +605,12 @@ def audit_document(path: str | Path) -> AuditReport:
     return AuditReport(str(path), check(analyse(document)))
 
 
+def audit_analysis(data: bytes, name: str) -> tuple[Analysis, list[Finding]]:
+    """The analysis and findings of a .docx held in memory (`build` checks what it produced)."""
+    analysis = analyse(read_document_bytes(data, name))
+    return analysis, check(analysis)
+
+
 __all__ = [
     "Analysis",
     "AuditReport",
@@ -618,6 +624,7 @@ __all__ = [
     "StatedCount",
     "analyse",
     "appendix_title",
+    "audit_analysis",
     "audit_document",
     "check",
     "convention_of",

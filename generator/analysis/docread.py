@@ -8,6 +8,7 @@ them; all text is NFC. Nothing here interprets the content.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,10 @@ from generator.docx import Table as ModelTable
 
 DocumentError = DocxError  # the one error for an unreadable .docx (kept under the name callers use)
 
-__all__ = ["Cell", "DocumentError", "DocumentText", "Paragraph", "Run", "Table", "clean", "fold", "read_document"]
+__all__ = [
+    "Cell", "DocumentError", "DocumentText", "Paragraph", "Run", "Table", "clean", "fold", "read_document",
+    "read_document_bytes",
+]
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,13 @@ def view(model: DocModel, path: Path) -> DocumentText:
             paragraphs += 1
             blocks.append(_paragraph(block, paragraphs))
     return DocumentText(path, tuple(blocks))
+
+
+def read_document_bytes(data: bytes, name: str) -> DocumentText:
+    """Like read_document, for a .docx held in memory (what `build` just rendered)."""
+    source = io.BytesIO(data)
+    source.name = name
+    return view(read_docx(source), Path(name))
 
 
 def _paragraph(para: ModelPara, number: int | None) -> Paragraph:

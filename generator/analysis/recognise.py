@@ -588,3 +588,9 @@ def _stated_table(
             if label and figure:
                 stated.parts.append(StatedPart(label, figure, cell_where))
     return stated
+
+
+def states_figures(text: str) -> bool:
+    """Whether a paragraph holds what `analyse` checks against the tables: a stated total (and its
+    split) or a number of attendees."""
+    return bool(_GRAND_TOTAL.search(text) or STATED_COUNT.search(text))

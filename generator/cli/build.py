@@ -1,8 +1,10 @@
 """`vanban build PLAN.yaml`: the Kế hoạch, its appendices, the combined file and so-lieu.json.
 
-With --pdf, also a PDF of each Word file. Without LibreOffice the Word files are still written, the
-install hint is printed as a warning on stderr and the exit code stays 0: the .docx files are the
-deliverable. A LibreOffice that fails is an error (exit 2; the Word files are already written).
+With --pdf, also a PDF of each Word file, written with them as one set. Without LibreOffice the
+Word files are still written, the install hint is printed as a warning on stderr and the exit code
+stays 0: the .docx files are the deliverable. A LibreOffice that fails is an error (exit 2; the
+Word files are written). A PDF whose Word file was rewritten without a new PDF is removed, and
+the command says so: the folder never holds a PDF that disagrees with its Word file.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from generator.cli.common import EXIT_OK, guarded, write_pdfs
+from generator.cli.common import EXIT_BAD_INPUT, EXIT_OK, guarded
 
 
 def register(sub) -> None:
@@ -40,7 +42,7 @@ def run(args) -> int:
 def _build(args) -> int:
     from generator.build import build
 
-    result = build(args.plan, args.output, draft=args.draft or None, mau=args.mau)
+    result = build(args.plan, args.output, draft=args.draft or None, mau=args.mau, pdf=args.pdf)
     for warning in result.loaded.warnings:
         print(f"Cảnh báo: {warning}", file=sys.stderr)
     figures = result.figures
@@ -55,7 +57,23 @@ def _build(args) -> int:
         print(f"  {path}")
     if result.changes is not None:
         _print_changes(result.changes)
-    return write_pdfs(result.docx) if args.pdf else EXIT_OK
+    return _report_pdf(result)
+
+
+def _report_pdf(result) -> int:
+    from generator.render.pdf import PdfUnavailable
+
+    if result.removed:
+        print("Đã xóa bản PDF cũ vì tệp Word vừa soạn lại không còn khớp với nó"
+              " (chạy lại với --pdf để tạo bản PDF mới):", file=sys.stderr)
+        for path in result.removed:
+            print(f"  {path}", file=sys.stderr)
+    if isinstance(result.pdf_problem, PdfUnavailable):
+        print(f"Cảnh báo: {result.pdf_problem}", file=sys.stderr)
+    elif result.pdf_problem is not None:
+        print(f"Chưa tạo được bản PDF (các tệp Word đã ghi): {result.pdf_problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
 
 
 def _print_appendix(part, convention) -> None:

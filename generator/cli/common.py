@@ -58,22 +58,6 @@ def internal_error(exc: BaseException, argv: list[str]) -> int:
     return EXIT_INTERNAL
 
 
-def write_pdfs(docx: list[Path]) -> int:
-    """PDF copies of Word files in one LibreOffice run; without LibreOffice only a warning (the Word
-    files are the deliverable), so the exit code stays 0."""
-    from generator.render.pdf import PdfUnavailable, convert_to_pdf
-
-    try:
-        pdfs = convert_to_pdf(docx)
-    except PdfUnavailable as exc:
-        print(f"Cảnh báo: {exc}", file=sys.stderr)
-        return EXIT_OK
-    print("Đã ghi bản PDF:")
-    for path in pdfs:
-        print(f"  {path}")
-    return EXIT_OK
-
-
 def print_problems(title: str, problems: list[Problem]) -> None:
     print(f"{title} ({len(problems)}):", file=sys.stderr)
     for problem in problems:

@@ -8,7 +8,7 @@ from generator.cli.common import EXIT_OK, guarded
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("diff", help="so sánh hai tệp dữ liệu: số liệu và đoạn văn nào thay đổi")
+    parser = sub.add_parser("diff", help="so sánh hai tệp dữ liệu: số lượng, đơn giá, số người đã sửa kèm số liệu tính ra thay đổi theo, và đoạn văn nào thay đổi")
     parser.add_argument("old", type=Path, help="tệp dữ liệu cũ (.yaml)")
     parser.add_argument("new", type=Path, help="tệp dữ liệu mới (.yaml)")
     parser.set_defaults(func=run)
@@ -26,7 +26,7 @@ def _diff(args) -> int:
     if not lines:
         print(f"Không có gì khác nhau giữa {args.old} và {args.new}.")
         return EXIT_OK
-    print(f"Khác nhau giữa {args.old} và {args.new} ({len(lines)} chỗ):")
+    print(f"Khác nhau giữa {args.old} và {args.new} (dữ liệu nhập, kèm số liệu tính ra thay đổi theo; rồi văn bản):")
     for line in lines:
         print(f"  {line}")
     return EXIT_OK

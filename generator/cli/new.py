@@ -14,7 +14,11 @@ EPILOG = """Quy tắc chuyển năm:
   - số và ngày ký (van_ban.so, van_ban.ngay) được xóa: tệp mới là bản dự thảo;
   - văn bản được dẫn ("Kế hoạch số 2663/KH-UBND ngày 09/9/2024") giữ nguyên số và ngày, và được liệt kê;
   - ngày không có trong năm mới (29/02) giữ nguyên và được liệt kê để sửa tay;
-  - liệt kê thêm: chỗ còn nhắc năm khác, chủ đề và khẩu hiệu của năm.
+  - văn bản được dẫn giữ nguyên cả trích yếu ("… về tổ chức … năm 2024" không đổi);
+  - in ra từng chỗ đã chuyển (trường, dòng, cũ → mới);
+  - liệt kê thêm: chỗ còn nhắc năm khác, chủ đề và khẩu hiệu của năm, ngày đã chuyển rơi vào
+    Thứ Bảy, Chủ nhật hoặc ngày lễ của năm mới (Tết Nguyên Đán, Giỗ Tổ Hùng Vương theo âm lịch);
+  - năm mới sớm hơn năm của kế hoạch bị từ chối trừ khi có --force.
 --set TRƯỜNG=GIÁ_TRỊ sửa một trường sau khi chuyển năm, ví dụ:
   --set co_quan.ten_day_du="Ủy ban nhân dân xã X"  --set "co_quan.ten[1]=XÃ X"
   --set phu_luc_2.bang[0].dong[2].don_gia=250000"""
@@ -31,7 +35,8 @@ def register(sub) -> None:
                         help="tệp dữ liệu mới (mặc định: tên tệp cũ với năm mới, ví dụ kien-tuong-2025.yaml)")
     parser.add_argument("--set", dest="sets", action="append", default=[], metavar="TRƯỜNG=GIÁ_TRỊ",
                         help="sửa một trường theo đường dẫn có dấu chấm và chỉ số (dùng được nhiều lần)")
-    parser.add_argument("--force", action="store_true", help="ghi đè tệp -o nếu đã có")
+    parser.add_argument("--force", action="store_true",
+                        help="ghi đè tệp -o nếu đã có; cho phép --year sớm hơn năm của kế hoạch")
     parser.set_defaults(func=run)
 
 
@@ -66,11 +71,13 @@ def _new(args) -> int:
     if output.exists() and not args.force:
         print(f"Tệp {output} đã có; thêm --force để ghi đè", file=sys.stderr)
         return EXIT_BAD_INPUT
-    result = rollover(args.plan, args.year, args.sets, output)
+    result = rollover(args.plan, args.year, args.sets, output, backwards=args.force)
     write_new_file(output, result.text)
     print(f"Đã tạo kế hoạch năm {result.new_year}: {output}")
     print(f"  Đã chuyển {result.moved} chỗ ghi ngày tháng, năm từ {result.old_year} sang {result.new_year}; "
-          "đã xóa số và ngày ký (bản dự thảo).")
+          "đã xóa số và ngày ký (bản dự thảo):")
+    for move in result.moves:
+        print(f"    {move}")
     if args.sets:
         print(f"  Đã sửa {len(args.sets)} trường theo --set.")
     if result.review:

@@ -32,7 +32,7 @@ def run_import(args) -> int:
 
 
 def _export(args) -> int:
-    from generator.excel.xlsx import export_xlsx
+    from generator.excel.export import export_xlsx
 
     output = args.output or args.plan.with_suffix(".xlsx")
     if output.exists() and not args.force:
@@ -46,7 +46,7 @@ def _export(args) -> int:
 
 
 def _import(args) -> int:
-    from generator.excel.xlsx import import_into_file
+    from generator.excel.importing import import_into_file
 
     imported = import_into_file(args.workbook, args.plan)
     if not imported.modified:
@@ -56,6 +56,8 @@ def _import(args) -> int:
     for change in imported.changes:
         if change.any:
             print(f"  {change}")
+            for edit in change.edits:
+                print(f"    {edit}")
     if imported.figures:
         print("Số liệu thay đổi:")
         for line in imported.figures:

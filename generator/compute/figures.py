@@ -350,6 +350,14 @@ class _Calculator:
 
     def _hint(self, expression: str) -> str:
         words = re.findall(r"[a-z_][a-z0-9_]*", expression)
+        if len(words) > 1 and words[0] in self.names:  # a known name, a missing field: its fields
+            fields = list(self.names[words[0]])
+            close = difflib.get_close_matches(words[1], fields, n=1)
+            if close:
+                return f"; có phải ý bạn là {words[0]}.{close[0]}?"
+            if not fields:
+                return f"; {words[0]} chưa có trường nào: hãy khai báo trong mục {words[0]}: của tệp dữ liệu"
+            return f"; {words[0]} chỉ có: {', '.join(f'{words[0]}.{f}' for f in fields)}"
         close = difflib.get_close_matches(words[0], list(self.names), n=1) if words else []
         return f"; có phải ý bạn là {close[0]!r}?" if close else f"; các tên có thể dùng: {', '.join(sorted(self.names))}"
 

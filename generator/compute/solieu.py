@@ -30,6 +30,8 @@ WORDS = "bằng chữ"
 VALUE = "số"
 LABEL_TEXT = 60  # characters of a line's content kept in its label
 EXCERPT = 30  # characters of context around a text change
+#: The key of so-lieu.json listing the files of the set: name → {"sha256": …, "bytes": …}.
+MANIFEST = "tệp"
 
 
 def _short(text: str, limit: int = LABEL_TEXT) -> str:
@@ -110,7 +112,7 @@ def _show(entry: object) -> str:
 def diff_figures(old: dict, new: dict) -> list[str]:
     """"label: old → new" for each figure that changed, was added or was removed."""
     lines = []
-    for label in sorted(old.keys() | new.keys(), key=_natural):
+    for label in sorted((old.keys() | new.keys()) - {MANIFEST}, key=_natural):
         before, after = old.get(label, ...), new.get(label, ...)
         if before == after:
             continue
@@ -209,11 +211,80 @@ def diff_text(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[st
     return lines
 
 
+def input_figures(figures: PlanFigures) -> dict[str, tuple[str, dict[str, object], list[str]]]:
+    """Each line and member as typed: label → (kind, {what: value}, labels of the figures it feeds).
+
+    Labels are those of `figures_to_json` (a budget line by its content, a member by its name), so
+    an input is matched across two plans as its figures are.
+    """
+    out: dict[str, tuple[str, dict[str, object], list[str]]] = {}
+    used: set[str] = set()
+    if figures.phu_luc_1:
+        p1 = figures.phu_luc_1
+        for group in p1.nhom:
+            for member in group.thanh_vien:
+                label = _unique(f"{p1.ten}, nhóm {group.so}, {_short(member.ten)}", used)
+                out[label] = ("member", {"số lượng": member.so_luong}, [f"{p1.ten}, nhóm {group.so}, cộng", f"{p1.ten}, tổng cộng"])
+            _unique(f"{p1.ten}, nhóm {group.so}, cộng", used)
+        _unique(f"{p1.ten}, tổng cộng", used)
+    if figures.phu_luc_2:
+        p2 = figures.phu_luc_2
+        for table in p2.bang:
+            for line in table.dong:
+                content = TEXT_REFERENCE.sub("…", line.dong.noi_dung)
+                label = _unique(f"{p2.ten}, bảng {table.so}, {_short(plain(content))}, thành tiền", used)
+                typed = {"số lượng": line.dong.so_luong, "đơn giá": line.dong.don_gia, "nguồn": line.nguon.ten,
+                         "đơn vị tính": line.dong.don_vi_tinh}
+                fed = [label, f"{p2.ten}, bảng {table.so}, tổng cộng", f"{p2.ten}, nguồn {line.nguon.ten}", f"{p2.ten}, tổng cộng"]
+                out[label.removesuffix(", thành tiền")] = ("line", typed, fed)
+    return out
+
+
+def _typed(value: object) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value)
+    return "(để trống)" if value is None else str(value)
+
+
+def diff_inputs(old: PlanFigures, new: PlanFigures, changed_figures: list[tuple[str, str]]) -> list[str]:
+    """Each changed input (quantity, price, source, count; a line added or removed) followed, indented,
+    by the computed changes it caused; then the computed changes no single input explains.
+
+    `changed_figures` is (label, "label: old → new") for every figure that changed.
+    """
+    before, after = input_figures(old), input_figures(new)
+    remaining = dict(changed_figures)
+    lines = []
+    for label in sorted(before.keys() | after.keys(), key=_natural):
+        was, now = before.get(label), after.get(label)
+        if was and now:
+            edits = [f"{what} {_typed(was[1][what])} → {_typed(now[1][what])}" for what in now[1] if was[1][what] != now[1][what]]
+            if not edits:
+                continue
+            lines.append(f"{label}: {'; '.join(edits)}")
+        elif now:
+            lines.append(f"{label}: thêm ({'; '.join(f'{k} {_typed(v)}' for k, v in now[1].items() if v is not None)})")
+        else:
+            lines.append(f"{label}: đã bỏ (trước đây {'; '.join(f'{k} {_typed(v)}' for k, v in was[1].items() if v is not None)})")
+        for fed in dict.fromkeys((was or now)[2] + (now or was)[2]):
+            if fed in remaining and fed != label:
+                lines.append(f"  {remaining.pop(fed)}")
+        remaining.pop(label, None)  # a member's count is its own figure: shown as the input
+    if remaining:
+        lines.append("Số liệu khác thay đổi theo (tham chiếu, tổng cộng):")
+        lines += [f"  {line}" for line in remaining.values()]
+    return lines
+
+
 def diff_plans(old: LoadedPlan, new: LoadedPlan) -> list[str]:
-    """The figure differences, then the changed text by section, between two plans."""
+    """The changed inputs with the figures they moved, then the changed text by section."""
     from generator.compute.located import compute_loaded
     from generator.compute.figures import appendix_labels
 
-    figures = diff_figures(figures_to_json(compute_loaded(old)), figures_to_json(compute_loaded(new)))
+    old_figures, new_figures = compute_loaded(old), compute_loaded(new)
+    old_json, new_json = figures_to_json(old_figures), figures_to_json(new_figures)
+    figures = diff_figures(old_json, new_json)
+    labelled = [(line.split(": ", 1)[0].removesuffix(f", {WORDS}"), line) for line in figures]
+    inputs = diff_inputs(old_figures, new_figures, labelled)
     text = diff_text(text_units(old.plan, appendix_labels(old.plan)), text_units(new.plan, appendix_labels(new.plan)))
-    return figures + text
+    return inputs + text

@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from generator.vi import format_number
 from generator.errors import DataPath, PlanError, Problem
 from generator.files import InputFileError, read_regular
 from generator.model.schema import Plan
@@ -84,8 +85,8 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise fail(
-            f"tệp không phải UTF-8 (byte 0x{data[exc.start]:02x}); có lẽ được lưu ở bảng mã Latin-1/Windows-1252 "
-            "hoặc TCVN3 — hãy lưu lại dưới dạng UTF-8",
+            f"tệp không phải UTF-8 (byte 0x{data[exc.start]:02x}); có lẽ được lưu ở bảng mã {legacy_encoding(data)} — "
+            "hãy mở bằng Notepad, chọn File › Save As, Encoding: UTF-8, rồi lưu lại",
             line,
         ) from None
     for number, line_text in enumerate(text.splitlines(), 1):
@@ -93,6 +94,25 @@ def read_text(path: Path) -> str:
         if "\t" in indent:
             raise fail("thụt lề bằng phím Tab; YAML chỉ cho phép thụt lề bằng dấu cách", number)
     return text
+
+
+#: Windows-1258 writes Vietnamese with these bytes: ă â đ ơ ư (and capitals), and tone marks as
+#: combining characters after the vowel (0xCC ` 0xEC ´ 0xD2 ~ 0xDE ? 0xF2 .).
+_CP1258_LETTERS = frozenset(b"\xe3\xc3\xe2\xc2\xf0\xd0\xf5\xd5\xfd\xdd")
+_CP1258_TONES = frozenset(b"\xcc\xec\xd2\xde\xf2")
+_VOWELS = frozenset(b"aeiouyAEIOUY\xe3\xc3\xe2\xc2\xf5\xd5\xfd\xdd\xea\xca\xf4\xd4")
+
+
+def legacy_encoding(data: bytes) -> str:
+    """The likely 8-bit code page of a file that is not UTF-8 (for the message)."""
+    tones = sum(1 for a, b in zip(data, data[1:]) if b in _CP1258_TONES and a in _VOWELS)
+    letters = sum(1 for b in data if b in _CP1258_LETTERS)
+    if tones and tones + letters >= 3:
+        return "Windows-1258 (tiếng Việt của Windows)"
+    high = [b for b in data if b >= 0x80]
+    if high and sum(1 for b in high if 0xA1 <= b <= 0xBF or b >= 0xC6) > 0.8 * len(high) and not tones:
+        return "TCVN3 (ABC) hoặc Latin-1/Windows-1252"
+    return "Latin-1/Windows-1252"
 
 
 def parse_yaml(text: str, source: Path | None, *, max_nodes: int = MAX_NODES) -> CommentedMap:
@@ -172,11 +192,21 @@ def _yaml_problem_vi(problem: str) -> str:
         "could not find expected ':'": "thiếu dấu ':' sau khóa",
         "did not find expected key": "thụt lề không khớp hoặc thiếu khóa",
         "found unexpected end of stream": "tệp kết thúc khi chưa đóng ngoặc kép/ngoặc",
+        "expected <block end>": "thụt lề không khớp: dòng này thụt vào khác các khóa cùng cấp ở trên; hãy để nó thẳng "
+                                "hàng với khóa cùng cấp (cùng số dấu cách đầu dòng), hoặc thụt vào thêm nếu là khóa con",
+        "expected a comment or a line break": "thừa ký tự sau giá trị; nếu là văn bản, hãy đặt cả dòng trong ngoặc kép",
+        "found unknown escape character": "ký tự \\ lạ trong ngoặc kép; dùng \\\\ hoặc ngoặc đơn",
+        "found undefined alias": "không có neo (&tên) cho tham chiếu * này",
+        "found character": "ký tự không được đứng đầu giá trị; hãy đặt văn bản trong ngoặc kép",
+        "expected ',' or '}'": "ngoặc {…} chưa đóng hoặc thiếu dấu phẩy giữa các khóa",
+        "expected ',' or ']'": "ngoặc […] chưa đóng hoặc thiếu dấu phẩy giữa các mục",
+        "while scanning a quoted scalar": "ngoặc kép chưa đóng",
+        "while parsing": "cú pháp không hợp lệ",
     }
     for english, vietnamese in known.items():
         if problem.startswith(english):
-            return f"{vietnamese} ({problem})"
-    return problem
+            return vietnamese
+    return "cú pháp không hợp lệ ở đây; kiểm tra thụt lề, dấu ':' và ngoặc kép ở dòng này và dòng trên"
 
 
 def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem], source: Path | None,
@@ -250,7 +280,7 @@ def validate_plain(
         problems = [_locate(translate(err, data, source), positions) for err in errors[:MAX_PROBLEMS]]
         if len(errors) > MAX_PROBLEMS:
             problems.append(Problem(f"… và {len(errors) - MAX_PROBLEMS} lỗi khác (chỉ liệt kê {MAX_PROBLEMS} lỗi đầu)", (), source))
-        raise PlanError(problems) from None
+        raise PlanError(list(dict.fromkeys(problems))) from None
     limits = plan_limits(plan)
     if limits:
         raise PlanError([_locate(Problem(message, path, source), positions) for message, path in limits])
@@ -302,7 +332,10 @@ def translate(err: dict, data: object, source: Path | None, model: type[BaseMode
     """A pydantic error of `data` (validated as `model`) as a Vietnamese Problem (not yet located)."""
     loc = _data_path(err["loc"], data)
     kind, ctx = err["type"], err.get("ctx") or {}
-    if kind == "extra_forbidden":
+    comma = _comma_figure(loc, data) if kind == "extra_forbidden" else None
+    if comma:
+        loc, message = comma
+    elif kind == "extra_forbidden":
         message = f"khóa không hợp lệ {loc[-1]!r}"
         valid = _field_names(loc[:-1], model, data)
         suggestions = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6)
@@ -327,11 +360,43 @@ def translate(err: dict, data: object, source: Path | None, model: type[BaseMode
         message = "phụ lục thiếu loai: (danh_sach, danh_sach_nguoi, du_toan, bang hoặc van_ban)"
     elif kind == "value_error":
         message = str(ctx.get("error", err["msg"]))
+        loc = (*loc, *getattr(ctx.get("error"), "path", ()))
     else:
         message = _MESSAGES.get(kind, err["msg"])
         if kind != "missing" and "input" in err and not isinstance(err["input"], (dict, list)):
             message += f", thấy {err['input']!r}"
     return Problem(message, loc, source)
+
+
+def _comma_figure(loc: DataPath, data: object) -> tuple[DataPath, str] | None:
+    """`{…, don_gia: 1,250,000}`: YAML splits the figure at its commas into a number and keys "250",
+    "0" (with no value). The key before them and the message saying so; None for any other key."""
+    node = data
+    for step in loc[:-1]:
+        try:
+            node = node[step]
+        except (LookupError, TypeError):
+            return None
+    if not isinstance(node, dict) or not str(loc[-1]).isdigit() or node.get(loc[-1], 0) is not None:
+        return None
+    keys = list(node)
+    index = keys.index(loc[-1]) if loc[-1] in keys else 0
+    while index > 0 and str(keys[index - 1]).isdigit() and node[keys[index - 1]] is None:
+        index -= 1
+    if index == 0 or not isinstance(node[keys[index - 1]], int):
+        return None
+    field_, first = keys[index - 1], node[keys[index - 1]]
+    rest = [str(k) for k in keys[index:] if str(k).isdigit() and node[k] is None]
+    strays = ", ".join(repr(k) for k in rest[:4])
+    message = (f"{field_} viết với dấu phẩy trong ngoặc {{…}}: YAML hiểu dấu phẩy là dấu ngăn các khóa, nên đọc thành "
+               f"{field_}: {first} và các khóa lạ {strays}. ")
+    # a thousands separator: groups of three digits ("000" reads as the key 0); else a decimal comma
+    if all(len(k) == 3 or (k == "0" and field_ != "so_luong") for k in rest):
+        whole = f"{first}{''.join(k.zfill(3) for k in rest)}"
+        message += f"Hãy viết liền ({field_}: {whole}) hoặc theo kiểu Việt Nam trong ngoặc kép ({field_}: \"{format_number(int(whole))}\")"
+    else:  # a decimal comma
+        message += f"{field_} phải là số nguyên: hãy ghi một số nguyên, ví dụ {field_}: {first}"
+    return (*loc[:-1], field_), message
 
 
 def _data_path(loc: tuple, data: object) -> DataPath:

@@ -7,9 +7,15 @@ The rollover rule — what moves and what is only listed for a person to review:
   keeping day and month as written: "10/10/2024" → "10/10/2025", "ngày 10 tháng 10 năm 2024" →
   "… năm 2025"; every "năm 2024" follows ("tháng 10 năm 2024", titles, theme, slogan).
   ``van_ban.nam`` becomes the new year; ``van_ban.so`` and ``van_ban.ngay`` are cleared (a draft).
-* A cited document — "[loại] số <số>/<ký hiệu> [ngày <ngày>]", e.g. "Kế hoạch số 2663/KH-UBND
-  ngày 09/9/2024" — is a fact about a document that exists: neither its number nor its date
-  moves. Every citation is listed, since last year's plan probably cites last year's documents.
+* A cited document — "[loại] số <số>/<ký hiệu> [ngày <ngày>] [của … về <trích yếu>]", e.g. "Kế
+  hoạch số 45/KH-UBND ngày 15/01/2026 của UBND tỉnh về tổ chức … năm 2026" — is a fact about a
+  document that exists: neither its number, its date nor its subject moves (the subject runs to
+  the end of the clause: ";", a sentence's end, or ", " before a capital letter). Every citation
+  is listed, since last year's plan probably cites last year's documents.
+* Every place moved is listed (field path, line, old → new); a moved date that falls on a
+  Saturday, a Sunday or a public holiday of the new year (Tết and Giỗ Tổ from the lunar calendar)
+  is listed for review.
+* A new year earlier than the plan's is refused unless forced.
 * A date that does not exist in the new year (29/02) is left as it is and listed.
 * Dates and years other than the plan's year are not moved. Listed for review: every remaining
   mention of a year other than the new one (outside citations), and the theme and slogan of the
@@ -37,6 +43,7 @@ from ruamel.yaml.error import YAMLError
 from generator.errors import DataPath, PlanError, Problem, format_path
 from generator.model.schema import Plan
 from generator.model.yamlfile import YamlFile, new_map, same_style, strings
+from generator.vi.days_off import day_off
 
 # --- dates and years in text -------------------------------------------------------------------
 
@@ -62,6 +69,9 @@ CITATION = re.compile(
     rf"(?:(?i:{'|'.join(DOCUMENT_TYPES)})\s+)?\b(?i:số)\s+\d+(?:/\d{{4}})?/[A-ZĐ][\w\-]*(?:\.[\w\-]+)*"
     rf"(?:,?\s+(?i:ngày)\s+{_CITED_DATE}(?!\d))?"
 )
+#: Where the subject of a cited document ends: ";", a line break, the end of a sentence, ", " before a
+#: capital letter (a new clause: "…năm 2024, UBND thị xã ban hành …"), or the next citation.
+CLAUSE_END = re.compile(r";|\n|\.\s+(?=[A-ZĐÀ-Ỹ])|\.$|,\s+(?=[A-ZĐÀ-Ỹ])|:\s*$")
 THEME = re.compile(r"^\W*(chủ đề|khẩu hiệu)\s*:", re.IGNORECASE)
 
 
@@ -77,33 +87,56 @@ def _exists(year: int, day_month: tuple[int, int]) -> bool:
 
 
 def _citations(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in CITATION.finditer(text)]
+    """Spans of cited documents with their subjects (see CLAUSE_END)."""
+    found = list(CITATION.finditer(text))
+    spans = []
+    for k, match in enumerate(found):
+        limit = found[k + 1].start() if k + 1 < len(found) else len(text)
+        end = CLAUSE_END.search(text, match.end(), limit)
+        end = end.start() if end else limit
+        depth = 0  # a citation inside brackets ends with them: "(theo Công văn số … của UBND tỉnh)"
+        for position in range(match.end(), end):
+            depth += {"(": 1, ")": -1}.get(text[position], 0)
+            if depth < 0:
+                end = position
+                break
+        spans.append((match.start(), end))
+    return spans
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in spans)
 
 
-def roll_text(text: str, old_year: int, new_year: int) -> tuple[str, int]:
-    """Move the plan's own dates and "năm" mentions of `old_year` to `new_year`; (text, how many).
+@dataclass(frozen=True)
+class Move:
+    """One mention moved: as written before and after, and the new date when it is a date."""
 
-    Citations keep their dates; a date that does not exist in `new_year` is left as it is.
+    old: str
+    new: str
+    day: date | None
+
+
+def roll_text(text: str, old_year: int, new_year: int) -> tuple[str, list[Move]]:
+    """Move the plan's own dates and "năm" mentions of `old_year` to `new_year`; (text, moves).
+
+    Citations keep their dates and subjects; a date that does not exist in `new_year` is left as it is.
     """
     text = unicodedata.normalize("NFC", text)
     cited = _citations(text)
-    moved = 0
+    moves: list[Move] = []
 
     def move(match: re.Match) -> str:
-        nonlocal moved
         found, day_month = match.group(0), _mention_date(match)
         if int(found[-4:]) != old_year or _inside(match.start(), cited):
             return found
         if day_month and not _exists(new_year, day_month):
             return found
-        moved += 1
-        return found[:-4] + str(new_year)
+        new = found[:-4] + str(new_year)
+        moves.append(Move(found, new, date(new_year, day_month[1], day_month[0]) if day_month else None))
+        return new
 
-    return MENTION.sub(move, text), moved
+    return MENTION.sub(move, text), moves
 
 
 def _excerpt(text: str, start: int, end: int, context: int = 40) -> str:
@@ -253,37 +286,60 @@ class Note:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class Moved:
+    """A mention moved, where: field path, line in the new file, old → new."""
+
+    path: DataPath
+    line: int | None
+    old: str
+    new: str
+
+    def __str__(self) -> str:
+        where = format_path(self.path) + (f" (dòng {self.line})" if self.line else "")
+        return f"{where}: «{self.old}» → «{self.new}»"
+
+
 @dataclass
 class Rollover:
-    """The new plan (round-trip data and text), how much moved, and what to review."""
+    """The new plan (round-trip data and text), every place moved, and what to review."""
 
     document: YamlFile
     old_year: int
     new_year: int
-    moved: int
+    moves: list[Moved]
     review: list[Note]
+
+    @property
+    def moved(self) -> int:
+        return len(self.moves)
 
     @property
     def text(self) -> str:
         return self.document.dump()
 
 
-def rollover(source: Path, new_year: int, sets: Sequence[str] = (), output: Path | None = None) -> Rollover:
+def rollover(source: Path, new_year: int, sets: Sequence[str] = (), output: Path | None = None, *,
+             backwards: bool = False) -> Rollover:
     """Next year's plan from `source`: dates and years moved, number and day cleared, `sets` applied.
 
-    Raises PlanError when the input or the result is not a valid plan (nothing is written here).
+    Raises PlanError when the input or the result is not a valid plan, or `new_year` is earlier
+    than the plan's without `backwards` (nothing is written here).
     """
     document = YamlFile.read(source)
     old_year = document.compute().plan.van_ban.nam
     if new_year == old_year:
         raise PlanError([Problem(f"kế hoạch đã là năm {old_year}; chọn năm khác với --year", ("van_ban", "nam"), source)])
+    if new_year < old_year and not backwards:
+        raise PlanError([Problem(f"--year {new_year} sớm hơn năm của kế hoạch ({old_year}): lệnh new tạo kế hoạch năm sau; "
+                                 "nếu thật sự muốn lùi năm, thêm --force", ("van_ban", "nam"), source)])
     data = document.data
-    moved = 0
-    for container, key, _path, text in list(strings(data)):
-        new_text, count = roll_text(text, old_year, new_year)
-        if count:
+    moved: list[tuple[DataPath, Move]] = []
+    for container, key, path, text in list(strings(data)):
+        new_text, moves = roll_text(text, old_year, new_year)
+        if moves:
             container[key] = same_style(text, new_text)
-            moved += count
+            moved += [(path, m) for m in moves]
     van_ban = data["van_ban"]
     van_ban["nam"] = new_year
     for key in ("so", "ngay"):
@@ -293,9 +349,17 @@ def rollover(source: Path, new_year: int, sets: Sequence[str] = (), output: Path
         set_field(data, assignment, source)
     document.compute(output or source)
     positions = document.positions()
+    line = lambda path: positions.get(path, (None,))[0]  # noqa: E731
     review = [
-        Note(path, positions.get(path, (None,))[0], message)
+        Note(path, line(path), message)
         for _container, _key, path, text in strings(data)
         for message in review_text(text, old_year, new_year)
     ]
-    return Rollover(document, old_year, new_year, moved, review)
+    for path, move in moved:
+        closed = day_off(move.day) if move.day else None
+        if closed:
+            review.append(Note(path, line(path), f"ngày «{move.new}» (chuyển từ «{move.old}») rơi vào {closed} "
+                                                 f"năm {new_year}: chọn ngày làm việc khác nếu cần"))
+    moves = [Moved(path, line(path), m.old, m.new) for path, m in moved]
+    moves.append(Moved(("van_ban", "nam"), line(("van_ban", "nam")), str(old_year), str(new_year)))
+    return Rollover(document, old_year, new_year, moves, review)

@@ -47,9 +47,36 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+#: Inline markup of body text: \* (a literal star), **bold**, *italic*.
+MARKUP = re.compile(r"\\\*|\*\*(.+?)\*\*|\*(.+?)\*")
+
+
+def closed_markup(text: str | None) -> str | None:
+    """`text` unchanged; ValueError (the fix in it) when a ** or * is left open."""
+    if text and "*" in MARKUP.sub("", text):
+        left = MARKUP.sub("", text)
+        star = "**" if "**" in left else "*"
+        at = left.index(star)
+        near = left[max(0, at - 20):at + 25]
+        raise ValueError(f"dấu {star} mở {'in đậm' if star == '**' else 'in nghiêng'} chưa đóng (gần «{near}»): thêm {star} "
+                         f"sau phần cần {'in đậm' if star == '**' else 'in nghiêng'}, hoặc viết \\* nếu muốn in dấu *")
+    return text
+
+
+class LocatedError(ValueError):
+    """A model check's error about a field inside the model: `path` is appended to the error's place."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...]):
+        super().__init__(message)
+        self.path = path
+
+
 def _whole_number(value: object, *, what: str, minimum: int, allow_reference: bool) -> object:
     """Accept an int, a Vietnamese figure string ("225.000") or, where allowed, a reference ("=id.field")."""
-    if isinstance(value, bool) or value is None:
+    if value is None:
+        example = "200000 hoặc \"200.000\"" if what == "đơn giá" else "12"
+        raise ValueError(f"{what} đang để trống; hãy ghi một số nguyên, ví dụ {example}")
+    if isinstance(value, bool):
         raise ValueError(f"{what} phải là số nguyên, thấy {value!r}")
     if isinstance(value, float):
         raise ValueError(
@@ -67,7 +94,9 @@ def _whole_number(value: object, *, what: str, minimum: int, allow_reference: bo
         except FigureError as exc:
             raise ValueError(str(exc)) from None
         if value != int(value):
-            raise ValueError(f"{what} phải là số nguyên đồng, thấy {text!r}")
+            unit = "số nguyên đồng (không có xu)" if what == "đơn giá" else "số nguyên (không có phần lẻ)"
+            raise ValueError(f"{what} phải là {unit}, thấy {text!r}; dấu phẩy là dấu thập phân trong cách viết Việt Nam, "
+                             "hãy ghi số nguyên, ví dụ 12 hoặc 13")
         value = int(value)
     if not isinstance(value, int):
         raise ValueError(f"{what} phải là số nguyên, thấy {value!r}")
@@ -154,6 +183,12 @@ class VanBan(Strict):
     def _no_padded_number(cls, value: object) -> object:
         if isinstance(value, str) and value.strip():
             text = ascii_number(value.strip())
+            if "/" in text and text.split("/")[0].strip().isdigit():
+                number = text.split("/")[0].strip()
+                raise ValueError(
+                    f"số văn bản chỉ ghi phần số: so: {int(number)}; phần ký hiệu {text[text.index('/'):]!r} được ghép "
+                    "tự động từ loại văn bản và co_quan.viet_tat"
+                )
             if not text.isdigit() or (len(text) > 1 and text.startswith("0")):
                 raise ValueError(
                     f"số văn bản {text!r} không hợp lệ: ghi số nguyên không có số 0 ở đầu "
@@ -195,6 +230,10 @@ class Block(Strict):
         kinds = [k for k in ("doan", "gach", "cong", "diem") if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise ValueError("mỗi đoạn phải có đúng một trong các khóa doan, gach, cong, diem")
+        try:
+            closed_markup(getattr(self, kinds[0]))
+        except ValueError as exc:
+            raise LocatedError(str(exc), (kinds[0],)) from None
         return self
 
     @property
@@ -410,7 +449,9 @@ class PhuLuc2(Strict):
             used += [(f"bang[{i}].dong[{j}].nguon", d.nguon) for j, d in enumerate(bang.all_lines()) if d.nguon]
         for where, source in used:
             if source not in known:
-                raise ValueError(f"{where}: nguồn kinh phí {source!r} chưa khai báo trong nguon_kinh_phi ({', '.join(known)})")
+                path = tuple(int(x) if x.isdigit() else x for x in re.findall(r"[a-z_]+|\d+", where))
+                raise LocatedError(f"nguồn kinh phí {source!r} chưa khai báo trong nguon_kinh_phi ({', '.join(known)}); "
+                                   "hãy thêm nó vào nguon_kinh_phi hoặc dùng một mã đã khai báo", path)
         return self
 
 
@@ -569,7 +610,7 @@ class Plan(Strict):
     mo_dau: list[Block] = Field(min_length=1)
     phan: list[Phan] = Field(default_factory=list, title="Các phần", description="Phần I, II … (khi không dùng muc trực tiếp)")
     muc: list[Muc] = Field(default_factory=list, title="Các mục", description="Mục I, II … (khi không chia phần)")
-    ket_thuc: Text
+    ket_thuc: Annotated[Text, AfterValidator(closed_markup)]
     noi_nhan: list[Text] = Field(min_length=1)
     luu: list[Text] = Field(min_length=1, description="Lưu: VT, <drafting unit>")
     ky: ChuKy

@@ -47,7 +47,7 @@ from generator.compute.figures import (
 )
 from generator.render.oxml import write_zip
 from generator.render.widths import fit_docx, template_grids, values_fit
-from generator.model.schema import COT_NGUOI, LOAI_VAN_BAN, Plan, PhuLuc1, PhuLuc2, VanBan
+from generator.model.schema import COT_NGUOI, LOAI_VAN_BAN, MARKUP, Plan, PhuLuc1, PhuLuc2, VanBan
 from generator.render.reference import ReferenceTemplate, needs_reference, reference_selected
 from generator.resources import templates_folder
 from generator.vi import BLANK, CANONICAL, WordConvention, amount_in_words, format_date, format_number
@@ -57,7 +57,6 @@ W, R = oxml.W, oxml.R
 R_ID = f"{{{R}}}id"
 #: Document properties written into every template and output (no names, times or machine data).
 FIXED_CORE_PROPERTIES = {"author": "vanban", "last_modified_by": "vanban", "revision": 1, "comments": ""}
-MARKUP = re.compile(r"\\\*|\*\*(.+?)\*\*|\*(.+?)\*")
 #: How html.escape (RichText) writes quotes, and how lxml writes them in text.
 _RICH_QUOTES = (("&quot;", '"'), ("&#x27;", "'"))
 

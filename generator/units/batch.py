@@ -35,9 +35,11 @@ from generator.build import compute_loaded, output_folder
 from generator.compute.figures import PlanFigures
 from generator.errors import OutputError, PlanError, Problem
 from generator.files import keep_copy, publish, staging_folder, sync_all, write_fresh
-from generator.excel.xlsx import NUMBER_FORMAT
+from generator.excel.layout import BOX, HEAD, font, number_format
 from generator.model.loader import LoadedPlan, load_plan
 from generator.render.oxml import ZipStream, write_zip
+from generator.render.pdf import Outcome as PdfOutcome
+from generator.render.pdf import PdfUnavailable, pdf_beside
 from generator.render.renderer import Renderer
 from generator.units.unitplan import unit_plan
 from generator.units.unitsfile import Unit, Units, load_units
@@ -57,6 +59,7 @@ class UnitResult:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     files: dict[str, tuple[int, int]] = field(default_factory=dict)  # written: name → size, CRC-32 (for the zip)
+    removed: list[str] = field(default_factory=list)  # old PDFs removed with the Word files they no longer match
 
     @property
     def ok(self) -> bool:
@@ -83,15 +86,12 @@ class BatchResult:
     lines: list[Line]
     written: list[Path]
     wording: Wording | None = None
+    pdf: PdfOutcome | None = None  # with pdf=True: the PDFs written and the files that failed
+    pdf_problem: OutputError | None = None  # with pdf=True: LibreOffice missing
 
     @property
     def failed(self) -> list[UnitResult]:
         return [u for u in self.units if not u.ok]
-
-    @property
-    def docx(self) -> list[Path]:
-        """The Word files of the units written (what `generator.render.pdf.convert_to_pdf` takes)."""
-        return sorted(p for u in self.units if u.ok for p in (self.folder / UNITS_FOLDER / u.unit.slug).glob("*.docx"))
 
     @property
     def mismatches(self) -> list[Line]:
@@ -153,6 +153,7 @@ class _Job:
     units: Units
     folder: Path
     renderer: Renderer | None = None
+    previous: Path | None = None  # the units folder of the last batch (its PDFs are named when they go)
 
     def __getstate__(self) -> dict:
         return {**self.__dict__, "renderer": None}
@@ -185,6 +186,9 @@ class _Job:
         result.tong = figures.phu_luc_2.tong if figures.phu_luc_2 else 0
         self.renderer = self.renderer or Renderer()
         files = self.renderer.render_plan(figures).files
+        stale = [f"{Path(name).stem}.pdf" for name in files if name.endswith(".docx")]  # made again with --pdf
+        old = self.previous / unit.slug if self.previous else None
+        result.removed = [name for name in stale if old and (old / name).is_file()]  # gone with the old tree
         write_fresh(self.folder / unit.slug, files)
         result.files = {name: (len(data), zlib.crc32(data)) for name, data in sorted(files.items())}
         return result
@@ -251,8 +255,12 @@ def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
 
 # --- the batch ---------------------------------------------------------------------------------
 
-def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, jobs: int = 1, progress: bool = False) -> BatchResult:
+def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, jobs: int = 1, progress: bool = False,
+              pdf: bool = False) -> BatchResult:
     """Build every unit's plan into <out>/don-vi/<unit>/, then the zip and the summary workbook.
+
+    A unit's old PDFs go when its Word files are written; with `pdf` new ones are made (several
+    LibreOffice instances) and go into the zip too.
 
     PlanError (nothing written) if the town plan, the units file or its skeleton cannot be used,
     or a reconciliation line names a figure the town plan does not have.
@@ -271,19 +279,22 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
     town_values = _town_values(compute_loaded(town), units, wording)
     folder = output_folder(plan_path, out)
     with staging_folder(folder) as staging:
-        results, lines = _write_batch(staging, town, town_values, units, renderer, jobs, progress, wording)
+        results, lines, pdfs, pdf_problem = _write_batch(
+            staging, folder, town, town_values, units, renderer, jobs, progress, wording, pdf)
         for result in results:  # a unit that failed keeps the folder of an earlier run
             if not result.ok:
                 keep_copy(folder / UNITS_FOLDER / result.unit.slug, staging / UNITS_FOLDER / result.unit.slug)
         sync_all()  # the units' files, written without a per-file fsync
         publish(folder, staging, [UNITS_FOLDER, ARCHIVE, WORKBOOK])
-    return BatchResult(folder, results, lines, [folder / ARCHIVE, folder / WORKBOOK], wording)
+    return BatchResult(folder, results, lines, [folder / ARCHIVE, folder / WORKBOOK], wording, pdfs, pdf_problem)
 
 
-def _write_batch(staging: Path, town: LoadedPlan, town_values: dict[str, int], units: Units, renderer: Renderer,
-                 jobs: int, progress: bool, wording: Wording) -> tuple[list[UnitResult], list[Line]]:
-    """Every unit's folder, the zip and the workbook, into `staging`."""
-    job = _Job(town, units, staging / UNITS_FOLDER, renderer)
+def _write_batch(staging: Path, folder: Path, town: LoadedPlan, town_values: dict[str, int], units: Units,
+                 renderer: Renderer, jobs: int, progress: bool, wording: Wording, pdf: bool,
+                 ) -> tuple[list[UnitResult], list[Line], PdfOutcome | None, OutputError | None]:
+    """Every unit's folder, the zip and the workbook (and with `pdf` the PDFs), into `staging`."""
+    job = _Job(town, units, staging / UNITS_FOLDER, renderer, folder / UNITS_FOLDER)
+    pdfs, pdf_problem = None, None
     job.folder.mkdir()
     results: list[UnitResult] = []
     book = SummaryBook([line.ten for line in units.doi_chieu], wording)
@@ -297,6 +308,8 @@ def _write_batch(staging: Path, town: LoadedPlan, town_values: dict[str, int], u
                 book.add(result)
                 results.append(result)
                 advance()
+            if pdf:
+                pdfs, pdf_problem = _unit_pdfs(job.folder, [r for r in results if r.ok], archive)
             archive.close()
         lines = [
             Line(line.ten, sum(r.values.get(line.ten, 0) for r in results), town_values[line.ten])
@@ -308,7 +321,20 @@ def _write_batch(staging: Path, town: LoadedPlan, town_values: dict[str, int], u
         raise OutputError(f"không ghi được kết quả vào {staging.parent}: {exc.strerror or exc}") from None
     finally:
         book.discard()
-    return results, lines
+    return results, lines, pdfs, pdf_problem
+
+
+def _unit_pdfs(folder: Path, done: list[UnitResult], archive: ZipStream) -> tuple[PdfOutcome | None, OutputError | None]:
+    """PDFs beside the units' Word files, added to the zip under each unit's folder."""
+    docx = [folder / r.unit.slug / name for r in done for name in r.files if name.endswith(".docx")]
+    try:
+        outcome = pdf_beside(docx)
+    except PdfUnavailable as exc:
+        return None, exc
+    for path in outcome.written:
+        data = path.read_bytes()
+        archive.add(f"{path.parent.name}/{path.name}", path, len(data), zlib.crc32(data))
+    return outcome, None
 
 
 
@@ -335,27 +361,28 @@ class SummaryBook:
     def __init__(self, line_names: list[str], wording: Wording):
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Font
+        from openpyxl.styles import Alignment
         from openpyxl.utils import get_column_letter
 
         self._book, self._finished = Workbook(write_only=True), False
         self._sheet = self._book.create_sheet("Tổng hợp")
-        self._new_cell, self._bold, self._names, self._wording = WriteOnlyCell, Font(bold=True), line_names, wording
+        self._new_cell, self._names, self._wording = WriteOnlyCell, line_names, wording
         for column, width in enumerate((5, 22, 16, *(16 for _ in line_names), 18, 40), 1):
             self._sheet.column_dimensions[get_column_letter(column)].width = width
+        self._sheet.freeze_panes = "D4"
         title = f"Tổng hợp Kế hoạch của UBND các {wording.don_vi} và đối chiếu với {wording.ke_hoach}"
         self._sheet.append([self._cell(title.upper(), bold=True)])
         self._sheet.append([])
         headers = ["STT", "Đơn vị", "Thư mục", *line_names, "Tổng kinh phí (đồng)", "Tình trạng"]
-        wrapped = Alignment(wrap_text=True, vertical="center")
-        self._sheet.append([self._cell(text, bold=True, alignment=wrapped) for text in headers])
+        wrapped = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        self._sheet.append([self._cell(text, bold=True, alignment=wrapped, fill=HEAD) for text in headers])
 
     def _cell(self, value: object, *, bold: bool = False, figure: bool = False, **style: object):
+        """A cell styled as the export's: Times New Roman, thin borders, figures grouped with "." up to tỷ."""
         cell = self._new_cell(self._sheet, value)
-        if bold:
-            cell.font = self._bold
+        cell.font, cell.border = font(bold=bold), BOX
         if figure:
-            cell.number_format = NUMBER_FORMAT  # thousands with "." whatever the computer's locale
+            cell.number_format = number_format(value)  # thousands with "." whatever the computer's locale
         for attribute, setting in style.items():
             setattr(cell, attribute, setting)
         return cell
@@ -364,7 +391,8 @@ class SummaryBook:
         """The row of the next unit (in file order)."""
         status = "Đã soạn" if result.ok else f"Lỗi, chưa ghi: {result.problems[0]}"
         figures = [self._cell(result.values.get(name) if result.ok else None, figure=True) for name in self._names]
-        self._sheet.append([result.unit.index + 1, result.unit.ten, result.unit.slug, *figures, result.tong, status])
+        self._sheet.append([self._cell(result.unit.index + 1), self._cell(result.unit.ten), self._cell(result.unit.slug), *figures,
+                            self._cell(result.tong, figure=True), self._cell(status)])
 
     def discard(self) -> None:
         """Close the sheet's temporary writer if `finish` did not (no "Exception ignored" noise from
@@ -392,7 +420,7 @@ class SummaryBook:
         for label, values, budget, status in rows:
             figures = [self._cell(value, bold=True, figure=True, **({} if line.ok else {"fill": wrong})) for line, value in zip(lines, values)]
             self._sheet.append([self._cell(None, bold=True), self._cell(label, bold=True), self._cell(None, bold=True), *figures,
-                                self._cell(budget, bold=True), self._cell(status, bold=True)])
+                                self._cell(budget, bold=True, figure=True), self._cell(status, bold=True)])
         self._book.properties.creator = self._book.properties.lastModifiedBy = "vanban"
         self._book.properties.created = self._book.properties.modified = stamp
         raw = io.BytesIO()
