@@ -19,6 +19,7 @@ from generator.vi import amount_in_words, format_number
 from generator.excel.layout import LARGE_NUMBER_FORMAT, NUMBER_FORMAT, SPARE_ROWS, number_format
 
 DATA = Path(__file__).resolve().parent / "data" / "kien-tuong-2024-cu.yaml"  # the old shape
+NEW_SHAPE = Path(__file__).resolve().parents[1] / "data"  # the bundled plans
 REMOVED_LINE_COMMENT = '# bản gốc in đơn giá "7.00.000"'
 
 
@@ -302,7 +303,7 @@ def test_plan_without_appendices_exports_a_sheet_saying_so(tmp_path, monkeypatch
 def test_batch_workbook_formatted_like_the_export(tmp_path, monkeypatch, capsys):
     """The reported case: the batch workbook's amounts were unformatted."""
     monkeypatch.setattr(generator.cli, "COMMANDS", ["batch"])
-    units = DATA.parent / "units" / "kien-tuong.yaml"
+    units = NEW_SHAPE / "units" / "kien-tuong.yaml"
     assert generator.cli.main(["batch", str(DATA), "--units", str(units), "-o", str(tmp_path)]) in (0, 1)
     ws = openpyxl.load_workbook(tmp_path / "tong-hop-don-vi.xlsx")["Tổng hợp"]
     header = next(r for r in range(1, ws.max_row + 1) if ws[f"A{r}"].value == "STT")
@@ -312,3 +313,35 @@ def test_batch_workbook_formatted_like_the_export(tmp_path, monkeypatch, capsys)
     for cell in figures:
         assert cell.number_format == number_format(cell.value) and cell.font.name == "Times New Roman"
     assert ws[f"A{header}"].fill.fgColor.rgb.endswith("D9E1F2")
+
+
+
+@pytest.mark.parametrize("name", ["kien-tuong-2024"])
+def test_lump_sums_and_multipliers_round_trip_locked(monkeypatch, capsys, tmp_path, name):
+    """A lump-sum line (the bundled plan's bus hire) and lines with multiplier columns are exported
+    with their computed amount in a locked row; the untouched workbook imports as no change, and a
+    price typed into such a row anyway is rejected with its cell named."""
+    plan = tmp_path / f"{name}.yaml"
+    shutil.copy(NEW_SHAPE / f"{name}.yaml", plan)
+    book = tmp_path / "du-toan.xlsx"
+    assert run(monkeypatch, capsys, "export-xlsx", plan, "-o", book)[0] == 0
+    before = plan.read_bytes()
+    code, out, err = run(monkeypatch, capsys, "import-xlsx", book, plan)
+    assert code == 0, err
+    assert plan.read_bytes() == before
+    figures = compute(load_plan(plan).plan)
+    wb = openpyxl.load_workbook(book)
+    fixed = [(t, d, line) for t, table in enumerate(figures.phu_luc_2.bang) for d, line in enumerate(table.dong)
+             if line.dong.khoan_gon is not None or table.bang.he_so]
+    assert fixed, "the plan has lump sums or multipliers"
+    for t, d, line in fixed:
+        ws = wb[f"Bảng {t + 1}"]
+        row = 5 + d
+        assert ws[f"F{row}"].value == line.thanh_tien  # the amount itself, not a formula of D and E
+        assert ws[f"E{row}"].protection.locked
+    t, d, _ = fixed[0]
+    wb[f"Bảng {t + 1}"][f"E{5 + d}"] = 999
+    wb.save(book)
+    code, out, err = run(monkeypatch, capsys, "import-xlsx", book, plan)
+    assert code == 2 and f"Bảng {t + 1}!E{5 + d}" in err and "tệp dữ liệu" in err
+    assert plan.read_bytes() == before

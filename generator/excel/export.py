@@ -120,7 +120,10 @@ def _budget_sheet(wb: Workbook, figures: PlanFigures, t: int, sources: str) -> t
     rows = budget_rows(figures, t)
     for i, view in enumerate(rows):
         row = FIRST_ROW + i
-        _write_row(ws, row, BUDGET_COLUMNS, view, i + 1, {"F": f"=D{row}*E{row}"}, shown={"F": table.dong[i].thanh_tien})
+        if view.fixed:  # a lump sum or a line with multipliers: its amount as computed, the row locked
+            _write_row(ws, row, BUDGET_COLUMNS, view, i + 1, {"F": view.amount}, grey=True, shown={"F": view.amount})
+        else:
+            _write_row(ws, row, BUDGET_COLUMNS, view, i + 1, {"F": f"=D{row}*E{row}"}, shown={"F": table.dong[i].thanh_tien})
     for row in range(FIRST_ROW + len(rows), FIRST_ROW + len(rows) + SPARE_ROWS):  # for new lines
         _write_row(ws, row, BUDGET_COLUMNS, RowView("", {}), None, {"F": f'=IF(COUNT(D{row},E{row})=2,D{row}*E{row},"")'},
                    shown={"F": table.tong})

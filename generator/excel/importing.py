@@ -109,6 +109,14 @@ MAX_ROWS = 10_000  # rows of a sheet import reads
 MAX_CELL_NUMBER = 10**15  # no count or price of a plan comes near
 
 
+def appendix_node(data: CommentedMap, key: str) -> CommentedMap:
+    """The YAML node of an appendix by id: an old file's top-level phu_luc_1/phu_luc_2, or the
+    entry of the `phu_luc:` list with that id."""
+    if key in data:
+        return data[key]
+    return next(entry for entry in data.get("phu_luc") or [] if entry.get("id") == key)
+
+
 def _number_text(value: object) -> str:
     return str(int(value)) if isinstance(value, float) and value == int(value) else str(value)
 
@@ -123,6 +131,8 @@ def check_locked(ws: Worksheet, columns: tuple[Column, ...], rows: list["ReadRow
         for column in columns:
             ref = f"{column.letter}{read.row}"
             cell = ws[ref]
+            if view and view.fixed and column.kind == "computed":
+                continue  # a fixed row's amount: checked by _check_fixed
             if column.kind == "computed" or (read.key == TOTAL_KEY or (read.key or "").startswith(GROUP_KEY)) and column.kind == "count":
                 if cell.value not in (None, "") and cell.data_type != "f":
                     cells.fail(ws, ref, f"ô tự tính ({column.title.split(' (')[0]}) bị gõ đè bằng «{_shown(cell.value)}» thay cho "
@@ -349,10 +359,13 @@ def import_xlsx(workbook_path: Path, plan_path: Path) -> Imported:
             rows = read_rows(ws, BUDGET_COLUMNS, cells, names)
             views = budget_rows(figures, t)
             check_locked(ws, BUDGET_COLUMNS, rows, views, cells, {view.key: i + 1 for i, view in enumerate(views)})
+            fixed = {view.key: view for view in views if view.fixed}
             for read in rows:
-                if read.key != TOTAL_KEY:
+                if read.key in fixed:
+                    _check_fixed(cells, ws, read, fixed[read.key])
+                elif read.key != TOTAL_KEY:
                     _require(cells, ws, read, ("noi_dung", "so_luong", "don_gia"), BUDGET_COLUMNS)
-            seq = document.data["phu_luc_2"]["bang"][t]["dong"]
+            seq = appendix_node(document.data, "phu_luc_2")["bang"][t]["dong"]
             work.append((ws.title, ws.title, BUDGET_COLUMNS, seq, views, rows, order, _budget_writer(plan, t, ids)))
         if SUMMARY_SHEET in wb.sheetnames:
             check_summary(wb[SUMMARY_SHEET], cells)
@@ -384,7 +397,7 @@ def _attendee_work(wb, document: YamlFile, figures: PlanFigures, cells: _Cells) 
             current = int(number)
             groups[current] = []
             name = read.values.get("ten")
-            node = document.data["phu_luc_1"]["nhom"][current]
+            node = appendix_node(document.data, "phu_luc_1")["nhom"][current]
             if name is None:
                 cells.fail(ws, f"B{read.row}", "tên nhóm không được để trống")
             elif name != attendees.nhom[current].ten:
@@ -400,10 +413,24 @@ def _attendee_work(wb, document: YamlFile, figures: PlanFigures, cells: _Cells) 
             cells.fail(ws, None, f"thiếu dòng nhóm {roman(g + 1)} ({group.ten}); không xóa dòng nhóm trong Excel")
     cells.renamed += renamed
     return [
-        (f"{ws.title}, nhóm {roman(g + 1)}", ws.title, ATTENDEE_COLUMNS, document.data["phu_luc_1"]["nhom"][g]["thanh_vien"],
+        (f"{ws.title}, nhóm {roman(g + 1)}", ws.title, ATTENDEE_COLUMNS, appendix_node(document.data, "phu_luc_1")["nhom"][g]["thanh_vien"],
          attendee_rows(figures, g), groups.get(g, []), ("ten", "so_luong"), _set)
         for g in range(len(attendees.nhom))
     ]
+
+
+def _check_fixed(cells: _Cells, ws: Worksheet, read: ReadRow, view: RowView) -> None:
+    """A lump-sum line or a line with multiplier columns is exported locked: any figure of it changed
+    is rejected (it is edited in the plan file, where its amount is computed)."""
+    for column in BUDGET_COLUMNS:
+        if column.kind == "computed":
+            value = ws[f"{column.letter}{read.row}"].value
+            if value != view.amount:
+                cells.fail(ws, f"{column.letter}{read.row}", f"dòng {view.fixed}: thành tiền {_shown(view.amount)} do vanban tính "
+                                                             "(ô đã khóa) — hãy sửa dòng này trong tệp dữ liệu")
+        elif column.field in ("so_luong", "don_gia") and read.values.get(column.field) != view.values.get(column.field):
+            cells.fail(ws, f"{column.letter}{read.row}", f"dòng {view.fixed}: {column.title.split(' (')[0].lower()} "
+                                                         "không sửa trong bảng tính (ô đã khóa) — hãy sửa trong tệp dữ liệu")
 
 
 def _require(cells: _Cells, ws: Worksheet, read: ReadRow, names: tuple[str, ...], columns: tuple[Column, ...]) -> None:

@@ -102,6 +102,10 @@ class RowView:
     key: str
     values: dict[str, object]
     notes: dict[str, str] = field(default_factory=dict)
+    #: Why the whole row is computed elsewhere and locked (a lump sum, multiplier columns), with its
+    #: amount; "" for an ordinary row.
+    fixed: str = ""
+    amount: int | None = None
 
 
 def budget_rows(figures: PlanFigures, t: int) -> list[RowView]:
@@ -118,7 +122,9 @@ def budget_rows(figures: PlanFigures, t: int) -> list[RowView]:
                 notes[name] = f"Có số liệu tự tính: {raw}\nĐể nguyên thì giữ tham chiếu; sửa thì lưu đúng chữ đã gõ."
         values = {"noi_dung": line.noi_dung, "don_vi_tinh": dong.don_vi_tinh, "so_luong": line.so_luong,
                   "don_gia": dong.don_gia, "nguon": line.nguon.ten, "ghi_chu": line.ghi_chu}
-        rows.append(RowView(f"dong:{t}.{d}", values, notes))
+        fixed = ("khoán gọn" if dong.khoan_gon is not None
+                 else "có cột hệ số (số ngày, số buổi…)" if table.bang.he_so else "")
+        rows.append(RowView(f"dong:{t}.{d}", values, notes, fixed, line.thanh_tien))
     return rows
 
 
