@@ -226,3 +226,33 @@ def test_stale_staging_of_a_dead_process_is_cleaned_and_a_live_one_kept(tmp_path
         folder.mkdir()
     assert main(["build", str(PLAN), "-o", str(out)]) == 0
     assert not dead.exists() and live.exists() and other.exists()
+
+
+def test_a_unit_that_cannot_be_written_leaves_the_previous_batch(tmp_path, monkeypatch, capfd):
+    """A unit's folder that cannot be made (a name over 255 bytes, a full disk) half-way through:
+    exit 2, the previous units, zip and workbook as they were, no staging, no openpyxl noise."""
+    import errno
+    import gc
+
+    from generator.units import batch
+
+    units, out = copy_units(tmp_path), tmp_path / "out"
+    assert main(["batch", str(PLAN), "--units", str(units), "-o", str(out), "-j", "1"]) in (0, 1)
+    before = limits.snapshot(out)
+    real, calls = batch.write_fresh, []
+
+    def write_fresh(folder, files):
+        calls.append(folder)
+        if len(calls) == 5:
+            raise OSError(errno.ENAMETOOLONG, "File name too long")
+        return real(folder, files)
+
+    monkeypatch.setattr(batch, "write_fresh", write_fresh)
+    ignored = []  # what Python would print as "Exception ignored in …"
+    monkeypatch.setattr(sys, "unraisablehook", ignored.append)
+    capfd.readouterr()
+    assert main(["batch", str(changed_plan(tmp_path)), "--units", str(units), "-o", str(out), "-j", "1"]) == 2
+    gc.collect()  # where openpyxl's half-written sheet would complain
+    err = capfd.readouterr().err
+    assert "File name too long" in err and "Exception ignored" not in err and not ignored, (err, ignored)
+    assert limits.snapshot(out) == before and not staging_left(out)
