@@ -192,14 +192,32 @@ def test_a_batch_killed_half_way_leaves_the_previous_result(tmp_path):
             break
         time.sleep(0.01)
     assert process.poll() is None, "the batch ended before it could be killed"
+    workers = _children(process.pid)
+    assert workers, "the batch runs its units in worker processes (-j 2)"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    time.sleep(0.5)  # the worker processes notice their parent is gone
+    deadline = time.monotonic() + 10  # the workers notice their batch is gone and end
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()], "worker processes left running"
     assert {k: v for k, v in limits.snapshot(out).items() if not k.startswith(STAGING_PREFIX)} == before
     assert staging_left(out), "the killed batch left its staging (cleaned by the next run)"
     result = _run("batch", PLAN, "--units", units, "-o", out, "-j", "2")
     assert result.returncode in (0, 1), result.stderr
     assert len(list((out / "don-vi").iterdir())) == 408 and not staging_left(out)
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat_file.parent.name))
+    return found
 
 
 def test_batch_with_spawned_workers_and_without_posix_calls(tmp_path, monkeypatch):
@@ -226,3 +244,33 @@ def test_stale_staging_of_a_dead_process_is_cleaned_and_a_live_one_kept(tmp_path
         folder.mkdir()
     assert main(["build", str(PLAN), "-o", str(out)]) == 0
     assert not dead.exists() and live.exists() and other.exists()
+
+
+def test_a_unit_that_cannot_be_written_leaves_the_previous_batch(tmp_path, monkeypatch, capfd):
+    """A unit's folder that cannot be made (a name over 255 bytes, a full disk) half-way through:
+    exit 2, the previous units, zip and workbook as they were, no staging, no openpyxl noise."""
+    import errno
+    import gc
+
+    from generator.units import batch
+
+    units, out = copy_units(tmp_path), tmp_path / "out"
+    assert main(["batch", str(PLAN), "--units", str(units), "-o", str(out), "-j", "1"]) in (0, 1)
+    before = limits.snapshot(out)
+    real, calls = batch.write_fresh, []
+
+    def write_fresh(folder, files):
+        calls.append(folder)
+        if len(calls) == 5:
+            raise OSError(errno.ENAMETOOLONG, "File name too long")
+        return real(folder, files)
+
+    monkeypatch.setattr(batch, "write_fresh", write_fresh)
+    ignored = []  # what Python would print as "Exception ignored in …"
+    monkeypatch.setattr(sys, "unraisablehook", ignored.append)
+    capfd.readouterr()
+    assert main(["batch", str(changed_plan(tmp_path)), "--units", str(units), "-o", str(out), "-j", "1"]) == 2
+    gc.collect()  # where openpyxl's half-written sheet would complain
+    err = capfd.readouterr().err
+    assert "File name too long" in err and "Exception ignored" not in err and not ignored, (err, ignored)
+    assert limits.snapshot(out) == before and not staging_left(out)

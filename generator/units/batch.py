@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import os
 import re
+import threading
+import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -200,6 +203,14 @@ _JOB: _Job | None = None
 def _start_worker(job: _Job) -> None:
     global _JOB
     _JOB = job
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose batch was killed (its parent gone) ends too, instead of waiting for work forever."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _build_in_worker(index: int) -> UnitResult:
