@@ -181,6 +181,8 @@ CASES += [
      ["phu_luc[2].bang[0].dong[1]", "1.000.000.000.000.000", "vượt giới hạn"], '"199.999.999.999.999,9"'),
     ("too-many-decimals", replace("so_luong: 6, don_gia: 150000}", 'so_luong: "6,123456", don_gia: 150000}', NEW),
      ["phu_luc[2].bang[0].dong[1].so_luong", "chữ số thập phân"], '"6,123456"'),
+    ("decimal-unquoted-yaml-float", replace("so_luong: 6, don_gia: 150000}", "so_luong: 1.500, don_gia: 150000}", NEW),
+     ["phu_luc[2].bang[0].dong[1].so_luong", '"12,5"', "1.500"], "so_luong: 1.500"),
     ("lump-sum-without-reason", replace(", ghi_chu: Hợp đồng trọn gói 2 buổi}", "}", NEW),
      ["phu_luc[2].bang[0].dong[2]", "lý do"], "khoan_gon: 3000000"),
     ("lump-sum-with-price", replace("khoan_gon: 3000000,", "khoan_gon: 3000000, don_gia: 5,", NEW),

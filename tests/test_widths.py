@@ -134,3 +134,19 @@ def _core(figures):
     from generator.render.renderer import CORE_PART, core_properties
 
     return oxml.Deflated.of(CORE_PART, core_properties(figures.plan))
+
+
+def test_combined_file_of_refitted_documents_is_what_compose_makes():
+    """ho-so.docx joins the refitted texts: the same document.xml as composing the written files."""
+    from generator.compute.figures import compute
+    from generator.model.loader import validate_data
+    from generator.render.renderer import Renderer, compose
+
+    renderer = Renderer()
+    bundled = compute(validate_data(json.loads(json.dumps(BASE))).plan)
+    wide = compute(validate_data(wide_plan()[0]).plan)
+    for figures in (wide, wide, bundled, wide):  # the frame is made by the first plan, then joined
+        files = renderer.render_plan(figures).files
+        parts = [files[name] for name in files if name != "ho-so.docx"]
+        with zipfile.ZipFile(io.BytesIO(compose(parts))) as expected, zipfile.ZipFile(io.BytesIO(files["ho-so.docx"])) as made:
+            assert made.read("word/document.xml") == expected.read("word/document.xml")

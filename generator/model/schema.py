@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from generator.vi import FigureError, WordConvention, parse_figure
+from generator.vi import FigureError, WordConvention, format_number, parse_figure
 from generator.model.hygiene import ascii_number, no_bidi, visible_text
 from generator.vi.words import MAX_AMOUNT
 
@@ -122,21 +122,21 @@ MAX_DECIMALS = 4
 
 
 def _measured(value: object, *, what: str) -> object:
-    """A quantity that may be decimal (12,5 m²): int, Decimal (from "12,5", 12.5 or "12.5") or a reference.
+    """A quantity that may be decimal (12,5 m²): int, a Vietnamese figure ("12,5", "1.250") or a reference.
 
-    A YAML float is read through its shortest text (12.5 → Decimal("12.5")), never as binary.
+    A decimal is written the Vietnamese way, in quotes ("12,5"): an unquoted 1.500 is read by YAML as
+    1,5 and is refused, as for money.
     """
     if isinstance(value, float) and not isinstance(value, bool):
-        value = Decimal(repr(value))
-    elif isinstance(value, str) and not value.strip().startswith(REFERENCE_PREFIX):
-        text = value.strip()
-        if re.fullmatch(r"[0-9]+\.[0-9]{1,2}", text) and not re.fullmatch(r"[0-9]{1,3}\.[0-9]{3}", text):
-            value = Decimal(text)  # "12.5": a decimal point typed the English way
-        else:
-            try:
-                value = parse_figure(text)
-            except FigureError as exc:
-                raise ValueError(f"{what}: {exc}") from None
+        raise ValueError(
+            f"{what} {value!r}: viết số thập phân có dấu phẩy trong ngoặc kép, ví dụ \"12,5\"; "
+            'số nghìn viết liền (1500) hoặc trong ngoặc kép ("1.500") — 1.500 không có ngoặc kép bị đọc thành 1,5'
+        )
+    if isinstance(value, str) and not value.strip().startswith(REFERENCE_PREFIX):
+        try:
+            value = parse_figure(value.strip())
+        except FigureError as exc:
+            raise ValueError(f"{what}: {exc}") from None
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{what} không hợp lệ: {value}")
@@ -145,11 +145,11 @@ def _measured(value: object, *, what: str) -> object:
         else:
             exponent = value.as_tuple().exponent
             if isinstance(exponent, int) and -exponent > MAX_DECIMALS:
-                raise ValueError(f"{what} {value} có quá {MAX_DECIMALS} chữ số thập phân")
+                raise ValueError(f"{what} {format_number(value)} có quá {MAX_DECIMALS} chữ số thập phân")
             if value <= 0:
-                raise ValueError(f"{what} phải lớn hơn 0, thấy {value}")
+                raise ValueError(f"{what} phải lớn hơn 0, thấy {format_number(value)}")
             if value > MAX_AMOUNT:
-                raise ValueError(f"{what} {value} vượt quá giới hạn {MAX_AMOUNT}")
+                raise ValueError(f"{what} {format_number(value)} vượt quá giới hạn {format_number(MAX_AMOUNT)}")
             return value.normalize()
     return _whole_number(value, what=what, minimum=1, allow_reference=True)
 

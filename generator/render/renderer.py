@@ -710,8 +710,9 @@ class Renderer:
             files[name] = used[-1].render(made, core=core)
             if template != PLAN_TEMPLATE and not self._fits_as_designed(template, made):
                 fitted = fit_docx(files[name], full=template == GENERAL_TEMPLATE)
-                if fitted is not None:  # widths from the content: ho-so.docx is composed from the files
-                    files[name], used[-1].last = fitted, None
+                if fitted is not None:  # widths from the content (ho-so.docx joins the fitted text)
+                    files[name] = fitted[0]
+                    used[-1].last = fitted[1] if used[-1].last is not None else None
         files["ho-so.docx"] = self._combined(used, list(files.values()), core)
         return DocumentSet(files)
 

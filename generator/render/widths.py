@@ -25,7 +25,7 @@ from functools import lru_cache
 from lxml import etree
 
 from generator.render.layout import text_width
-from generator.render.oxml import W, write_zip
+from generator.render.oxml import XML_DECLARATION, W, write_zip
 
 _W = f"{{{W}}}"
 DOCUMENT_PART = "word/document.xml"
@@ -192,8 +192,9 @@ def _fits_as_designed(xml: str, bold_styles: frozenset[str]) -> bool | None:
     return True
 
 
-def fit_document(document_xml: bytes, styles_xml: bytes | None, *, full: bool) -> bytes | None:
-    """document.xml with its data tables' widths set from their content, or None when none changes."""
+def fit_document(document_xml: bytes, styles_xml: bytes | None, *, full: bool) -> str | None:
+    """The text of document.xml (without its declaration, as lxml writes it) with its data tables'
+    widths set from their content, or None when none changes."""
     bold_styles = _bold_styles(styles_xml)
     if not full and _fits_as_designed(document_xml.decode("utf-8"), bold_styles):
         return None  # (read on the text: a few times faster than through the tree)
@@ -226,18 +227,20 @@ def fit_document(document_xml: bytes, styles_xml: bytes | None, *, full: bool) -
                 index += span
     if not changed:
         return None
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+    return str(etree.tostring(root, encoding="unicode"))
 
 
-def fit_docx(docx: bytes, *, full: bool) -> bytes | None:
-    """A .docx with its data tables sized from their content (see `fit_document`), or None when unchanged."""
+def fit_docx(docx: bytes, *, full: bool) -> tuple[bytes, str] | None:
+    """A .docx with its data tables sized from their content (see `fit_document`) and the text of its
+    document.xml (for joining ho-so.docx), or None when unchanged."""
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
         styles = archive.read("word/styles.xml") if "word/styles.xml" in archive.namelist() else None
         fitted = fit_document(archive.read(DOCUMENT_PART), styles, full=full)
         if fitted is None:
             return None
         entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
-    return write_zip([(name, fitted if name == DOCUMENT_PART else data) for name, data in entries])
+    data = (XML_DECLARATION + fitted).encode("utf-8")
+    return write_zip([(name, data if name == DOCUMENT_PART else part) for name, part in entries]), fitted
 
 
 @lru_cache(maxsize=64)
