@@ -12,6 +12,8 @@ from generator.files import write_files
 from generator.model.loader import LoadedPlan, load_plan
 from generator.render.renderer import DocumentSet, Renderer
 from generator.compute.solieu import diff_figures, figures_to_json
+from generator.papers.build import PaperSet, load_papers, make_papers
+from generator.papers.listing import LISTING, with_listing
 
 DEFAULT_OUTPUT = Path("output")
 FIGURES_FILE = "so-lieu.json"
@@ -25,6 +27,8 @@ class BuildResult:
     written: list[Path]
     #: Figures that differ from the previous build's so-lieu.json in the folder; None when there was none.
     changes: list[str] | None = None
+    #: The papers around the plan (--bo-ho-so), else None.
+    papers: "PaperSet | None" = None
 
     @property
     def docx(self) -> list[Path]:
@@ -47,7 +51,11 @@ def output_folder(plan_path: Path, out: Path | None) -> Path:
 
 def figures_json(figures: PlanFigures) -> bytes:
     """so-lieu.json: deterministic (sorted keys, UTF-8 text, indented)."""
-    return (json.dumps(figures_to_json(figures), sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_bytes(figures_to_json(figures))
+
+
+def json_bytes(data: dict) -> bytes:
+    return (json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def previous_figures(folder: Path) -> dict | None:
@@ -59,13 +67,24 @@ def previous_figures(folder: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def build(plan_path: Path, out: Path | None = None, *, draft: bool | None = None, renderer: Renderer | None = None) -> BuildResult:
-    """Build every document of a plan and its so-lieu.json; nothing is written unless all of it succeeded."""
+def build(plan_path: Path, out: Path | None = None, *, draft: bool | None = None, renderer: Renderer | None = None,
+          bo_ho_so: bool = False) -> BuildResult:
+    """Build every document of a plan and its so-lieu.json (with `bo_ho_so`, the papers around it
+    too); nothing is written unless all of it succeeded."""
     loaded = load_plan(plan_path)
     figures = compute_loaded(loaded)
-    documents = (renderer or Renderer()).render_plan(figures, draft=draft)
+    renderer = renderer or Renderer()
+    documents = renderer.render_plan(figures, draft=draft)
+    papers = None
+    if bo_ho_so:
+        papers = make_papers(loaded, figures, draft=draft, renderer=renderer)
+    else:
+        load_papers(loaded)  # a mistake in giay_to: is reported even when the papers are not made
     folder = output_folder(plan_path, out)
     before = previous_figures(folder)
-    written = write_files(folder, {**documents.files, FIGURES_FILE: figures_json(figures)})
+    solieu = figures_json(figures) if papers is None else json_bytes(with_listing(figures_to_json(figures), figures, documents.files, papers))
+    written = write_files(folder, {**documents.files, **(papers.files if papers else {}), FIGURES_FILE: solieu})
+    if before is not None:
+        before.pop(LISTING, None)
     changes = None if before is None else diff_figures(before, figures_to_json(figures))
-    return BuildResult(loaded, figures, documents, written, changes)
+    return BuildResult(loaded, figures, documents, written, changes, papers)

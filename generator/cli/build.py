@@ -20,6 +20,9 @@ def register(sub) -> None:
     parser.add_argument("--draft", action="store_true", help="đánh dấu DỰ THẢO (tự động khi chưa có số hoặc ngày ký)")
     parser.add_argument("--pdf", action="store_true",
                         help="tạo thêm bản PDF của mỗi tệp Word (cần LibreOffice; thiếu thì chỉ cảnh báo, tệp Word vẫn được ghi)")
+    parser.add_argument("--bo-ho-so", action="store_true",
+                        help="soạn thêm các giấy tờ kèm theo kế hoạch ở phần giay_to: (Tờ trình, Quyết định, Giấy mời, "
+                             "Báo cáo kết quả, Công văn, Thông báo), mỗi văn bản kèm tệp .json siêu dữ liệu")
     parser.set_defaults(func=run)
 
 
@@ -31,7 +34,7 @@ def _build(args) -> int:
     from generator.build import build
     from generator.vi import amount_in_words, format_number
 
-    result = build(args.plan, args.output, draft=args.draft or None)
+    result = build(args.plan, args.output, draft=args.draft or None, bo_ho_so=args.bo_ho_so)
     for warning in result.loaded.warnings:
         print(f"Cảnh báo: {warning}", file=sys.stderr)
     figures = result.figures
@@ -47,12 +50,22 @@ def _build(args) -> int:
         print(f"  Bằng chữ: {amount_in_words(budget.tong, convention)}")
         for source, amount in budget.theo_nguon:
             print(f"  {source.ten}: {format_number(amount)} đồng")
+    if result.papers is not None:
+        print(f"Bộ hồ sơ: {len(result.papers.listing)} văn bản kèm theo, {result.papers.letters} giấy mời"
+              + (f"; hạn báo cáo theo kế hoạch: trước ngày {result.papers.due}" if result.papers.due else ""))
     print("Đã ghi:")
     for path in result.written:
         print(f"  {path}")
     if result.changes is not None:
         _print_changes(result.changes)
-    return write_pdfs(result.docx) if args.pdf else EXIT_OK
+    if not args.pdf:
+        return EXIT_OK
+    code = write_pdfs(result.docx)
+    if result.papers is not None:
+        from generator.papers.build import count_pages
+
+        count_pages(result.written)
+    return code
 
 
 def _print_changes(changes: list[str]) -> None:

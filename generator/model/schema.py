@@ -290,6 +290,8 @@ class Plan(Strict):
     ky: ChuKy
     phu_luc_1: PhuLuc1 | None = None
     phu_luc_2: PhuLuc2 | None = None
+    #: The papers around the plan (Tờ trình, Quyết định, Giấy mời, …), validated by generator.papers.model.
+    giay_to: dict | None = None
 
     @property
     def is_draft(self) -> bool:
