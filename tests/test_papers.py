@@ -1,0 +1,235 @@
+"""The papers around a plan (`vanban build --bo-ho-so`): figures read back from the built files and
+checked against the budget appendix and the data; every paper passes `vanban check` and `vanban audit`;
+missing data is exit 2 with nothing written."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from ruamel.yaml import YAML
+
+from generator.analysis.audit import audit_document
+from generator.check.nd30 import check_document
+from generator.cli import main
+from generator.vi import amount_in_words
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "kien-tuong-2024-ho-so.yaml"
+ISSUED = {"plan": "  so: 125\n  ngay: 12\n"}
+
+
+def text_of(path: Path | bytes) -> str:
+    d = docx.Document(io.BytesIO(path) if isinstance(path, bytes) else str(path))
+    parts = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        for r in t.rows:
+            parts += [c.text for c in r.cells]
+    return unicodedata.normalize("NFC", "\n".join(parts))
+
+
+def build(tmp_path: Path, source: str, name: str = "plan") -> tuple[int, Path]:
+    plan = tmp_path / f"{name}.yaml"
+    plan.write_text(source, encoding="utf-8")
+    out = tmp_path / f"out-{name}"
+    return main(["build", str(plan), "--bo-ho-so", "-o", str(out)]), out
+
+
+def issued(source: str) -> str:
+    """The bundled example with the plan and every paper numbered and dated."""
+    source = source.replace("  so:            # để trống", "  so: 125        # để trống").replace(
+        "  ngay:          # ngày ký", "  ngay: 12       # ngày ký")
+    counter = iter(range(30, 99))
+    return re.sub(r"van_ban: \{so: , ngay: , ", lambda m: f"van_ban: {{so: {next(counter)}, ngay: 20, ", source)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("papers")
+    source = DATA.read_text(encoding="utf-8")
+    results = {}
+    for name, text in (("draft", source), ("issued", issued(source))):
+        code, out = build(tmp, text, name)
+        assert code == 0
+        results[name] = out
+    return results
+
+
+def budget_readback(folder: Path) -> tuple[str, str, list[tuple[str, str]]]:
+    """Total, its words and the split by source as printed in the built phu-luc-2.docx."""
+    d = docx.Document(str(folder / "phu-luc-2.docx"))
+    summary = d.tables[-1]
+    rows = [[c.text.strip() for c in r.cells] for r in summary.rows]
+    total = next(r[-1] for r in rows if r[0].startswith("Tổng kinh phí"))
+    words = next(r[0] for r in rows if r[0].startswith("Bằng chữ")).removeprefix("Bằng chữ: ")
+    split = [(r[1], r[2]) for r in rows[1:] if r[0].isdigit()]
+    return total, words, split
+
+
+def data() -> dict:
+    return YAML(typ="safe").load(DATA.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("state", ["draft", "issued"])
+@pytest.mark.parametrize("paper", ["to-trinh", "quyet-dinh"])
+def test_total_words_and_split_equal_the_budget_appendix(built, state, paper):
+    folder = built[state]
+    total, words, split = budget_readback(folder)
+    plan = data()
+    members = sum(m["so_luong"] for g in plan["phu_luc_1"]["nhom"] for m in g["thanh_vien"])
+    expected = sum((members if str(d["so_luong"]).startswith("=") else d["so_luong"]) * d["don_gia"]
+                   for b in plan["phu_luc_2"]["bang"] for d in b["dong"])
+    assert total == f"{expected:,}".replace(",", ".") == "49.750.000"
+    assert words == amount_in_words(expected)
+    text = text_of(folder / f"{paper}.docx")
+    assert f"Tổng kinh phí: {total} đồng (Bằng chữ: {words})." in text
+    for source, amount in split:
+        assert f"{source}: {amount} đồng" in text
+    assert sum(int(a.replace(".", "")) for _, a in split) == expected
+
+
+def test_quyet_dinh_articles_and_recipients(built):
+    text = text_of(built["issued"] / "quyet-dinh.docx")
+    assert [int(n) for n in re.findall(r"^Điều (\d+)\. ", text, re.M)] == [1, 2, 3]
+    assert "- Như Điều 3;" in text
+    # the plan cited by number and date once issued; the Tờ trình by its own
+    assert "Kế hoạch số 125/KH-UBND ngày 12 tháng 9 năm 2024 của Ủy ban nhân dân thị xã Kiến Tường" in text
+    to_trinh = json.loads((built["issued"] / "to-trinh.json").read_text(encoding="utf-8"))
+    assert f"Tờ trình số {to_trinh['so_ky_hieu']} ngày 20 tháng 9 năm 2024" in text
+    assert "DỰ THẢO" not in text
+    assert "DỰ THẢO" in text_of(built["draft"] / "quyet-dinh.docx")
+
+
+def test_ban_to_chuc_lists_the_members(built):
+    text = text_of(built["issued"] / "quyet-dinh-ban-to-chuc.docx")
+    for member in data()["giay_to"]["ban_to_chuc"]["thanh_vien"]:
+        assert f"- {member['ho_ten']}, {member['chuc_vu']} - {member['nhiem_vu']}" in text
+
+
+def _invited(plan: dict) -> dict[str, int]:
+    skip = {s.casefold() for s in plan["giay_to"]["giay_moi"]["khong_moi"]}
+    out: dict[str, int] = {}
+    for group in plan["phu_luc_1"]["nhom"]:
+        for m in group["thanh_vien"]:
+            name = re.sub(r"\s*\([^()]*\)$", "", m["ten"])
+            if name.casefold() not in skip:
+                out[name] = out.get(name, 0) + m["so_luong"]
+    return out
+
+
+def test_one_giay_moi_per_invited_body_with_name_and_time(built):
+    folder = built["issued"]
+    plan = data()
+    invited = _invited(plan)
+    letters = sorted(folder.glob("giay-moi-*.docx"))
+    assert len(letters) == len(invited) == 15
+    time = plan["giay_to"]["giay_moi"]["thoi_gian"]
+    seen = []
+    for path in letters:
+        text = text_of(path)
+        name = next(n for n in invited if f"kính mời: {n} (" in text)
+        seen.append(name)
+        assert f"kính mời: {name} ({invited[name]:02d} người)." in text
+        assert f"Thời gian: {time}." in text
+        assert "Địa điểm: Hội trường Ủy ban nhân dân thị xã Kiến Tường." in text  # from the plan's khoản
+        assert json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))["noi_nhan"][0] == name
+    assert sorted(seen) == sorted(invited)
+    with zipfile.ZipFile(folder / "giay-moi.zip") as archive:
+        assert sorted(n for n in archive.namelist() if n.endswith(".docx")) == [p.name for p in letters]
+
+
+def test_a_body_invited_twice_gets_one_letter(tmp_path):
+    source = DATA.read_text(encoding="utf-8").replace(
+        '        - {ten: "VNPT", so_luong: 2}', '        - {ten: "VNPT", so_luong: 2}\n        - {ten: "Sở Thông tin và Truyền thông", so_luong: 2}')
+    code, out = build(tmp_path, source)
+    assert code == 0
+    letters = [p for p in out.glob("giay-moi-*.docx") if "kính mời: Sở Thông tin và Truyền thông" in text_of(p)]
+    assert len(letters) == 1
+    assert "kính mời: Sở Thông tin và Truyền thông (03 người)." in text_of(letters[0])
+    assert len(list(out.glob("giay-moi-*.docx"))) == 15
+
+
+def test_bao_cao_targets_results_and_spending(built):
+    plan = data()
+    text = text_of(built["issued"] / "bao-cao.docx")
+    results = plan["giay_to"]["bao_cao"]["ket_qua"]
+    spent = sum(r["kinh_phi"] for r in results.values())
+    assert f"Tổng kinh phí đã chi: {spent:,} đồng".replace(",", ".") in text
+    assert f"dự toán 49.750.000 đồng" in text
+    d = docx.Document(str(built["issued"] / "bao-cao.docx"))
+    table = next(t for t in d.tables if t.rows[0].cells[0].text == "STT")
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    line = next(r for r in rows if r[1] == "Nước uống")
+    assert (line[3], line[4], line[5], line[6]) == ("127", "120", "2.540.000", "2.400.000")
+    assert rows[-1][-2:] == ["49.750.000", f"{spent:,}".replace(",", ".")]
+    meta = json.loads((built["draft"] / "bao-cao.json").read_text(encoding="utf-8"))
+    assert meta["ten_loai"] == "Báo cáo" and meta["du_thao"] is True
+
+
+def test_every_paper_passes_check_and_audit(built):
+    for state, folder in built.items():
+        papers = [p for p in folder.glob("*.docx") if p.name not in ("ke-hoach.docx", "phu-luc-1.docx", "phu-luc-2.docx", "ho-so.docx")]
+        assert len(papers) == 21
+        for path in papers:
+            report = check_document(path)
+            assert report.violations == [], (state, path.name, report.violations)
+            assert report.is_draft == (state == "draft")
+            assert audit_document(path).errors == [], (state, path.name)
+
+
+def test_metadata_beside_each_paper_and_listing_in_so_lieu(built):
+    folder = built["issued"]
+    listing = json.loads((folder / "so-lieu.json").read_text(encoding="utf-8"))["Hồ sơ"]
+    names = {entry["tep"] for entry in listing}
+    assert names == {p.name for p in folder.glob("*.docx")}
+    meta = json.loads((folder / "quyet-dinh.json").read_text(encoding="utf-8"))
+    assert meta["so_ky_hieu"] == "31/QĐ-UBND" and meta["ngay"] == "2024-09-20"
+    assert meta["ke_hoach"] == "125/KH-UBND" and meta["so_trang"] >= 1
+    assert meta["nguoi_ky"]["ho_ten"] == "Nguyễn Thị Lụa" and meta["noi_nhan"][0] == "Như Điều 3"
+
+
+def _without_attendees(source: str) -> str:
+    start, end = source.index("\nphu_luc_1:"), source.index("\nphu_luc_2:")
+    source = source[:start] + source[end:]
+    return source.replace("=phu_luc_1.tong", "127").replace("{=phu_luc_1.ten}", "danh sách").replace("{127}", "127")
+
+
+@pytest.mark.parametrize("case, needle", [
+    ("no_members", "thanh_vien"),
+    ("no_attendees", "phu_luc_1"),
+    ("no_time", "thoi_gian"),
+    ("unknown_result", "nuoc_uongg"),
+])
+def test_missing_data_is_exit_2_and_nothing_written(tmp_path, capsys, case, needle):
+    source = DATA.read_text(encoding="utf-8")
+    if case == "no_members":
+        start = source.index("    thanh_vien:\n      - {ho_ten: Bà")
+        source = source[:start] + source[source.index("    nhiem_vu:\n      - gach: \"Chỉ đạo"):]
+    elif case == "no_attendees":
+        source = _without_attendees(source)
+    elif case == "no_time":
+        source = source.replace('    thoi_gian: "14 giờ 00, ngày 15 tháng 10 năm 2024"', "")
+        source = source.replace("    hoat_dong: Tổ chức họp mặt đại diện Tổ Công nghệ số cộng đồng toàn thị xã", "")
+    else:
+        source = source.replace("      nuoc_uong: {thuc_hien", "      nuoc_uongg: {thuc_hien")
+    code, out = build(tmp_path, source)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert needle in err and "plan.yaml:" in err
+    assert not out.exists()
+
+
+def test_without_bo_ho_so_the_papers_are_not_made_but_checked(tmp_path, capsys):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(DATA.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["build", str(plan), "-o", str(tmp_path / "a")]) == 0
+    assert not list((tmp_path / "a").glob("to-trinh*"))
+    plan.write_text(DATA.read_text(encoding="utf-8").replace("    kinh_gui: Ủy ban", "    kinh_guii: Ủy ban", 1), encoding="utf-8")
+    assert main(["build", str(plan), "-o", str(tmp_path / "b")]) == 2
+    assert "kinh_guii" in capsys.readouterr().err
