@@ -80,9 +80,21 @@ def paper_view(layout: Layout, kind: str) -> Layout:
 # -- by-type forms of TL-01, HD-16, HD-17, TL-07, NN-05 ------------------------------------------------------
 
 
+def _other_type(layout: Layout, kind: str) -> str | None:
+    """The type the ký hiệu names when it is another type's abbreviation ("KH-UBND" under "BÁO CÁO")."""
+    m = SO_LINE.match(layout.header.so.text.strip()) if layout.header.so else None
+    prefix = m.group("kh").strip().split("-")[0] if m else ""
+    named = next((k for k, a in ABBREVIATIONS.items() if a == prefix), None)
+    return named if named and named != kind else None
+
+
 def _tl_01(layout: Layout, kind: str, original):
-    """Any type of Điều 7 has its tên loại; a công văn has none (layout found a "V/v" line instead)."""
-    return ()
+    """Any type of Điều 7 has its tên loại (a công văn has none: layout found its "V/v" line instead); it is the
+    type the ký hiệu names."""
+    other = _other_type(layout, kind)
+    if other is not None and layout.ten_loai is not None:
+        yield at(layout.ten_loai, f"tên loại đúng với ký hiệu «{ABBREVIATIONS[other]}» ({_name(other).upper()})",
+                 norm(layout.ten_loai.text))
 
 
 def _hd_16(layout: Layout, kind: str, original):
@@ -117,6 +129,8 @@ def _hd_17(layout: Layout, kind: str, original):
             yield at(h.so, "số văn bản đã đăng ký (văn bản chính thức)", "để trống số")
     elif m.group("space") != " " or m.group("gap"):
         yield at(h.so, f"«Số: {number}/{kh}» (một dấu cách sau dấu hai chấm, không cách quanh «/»)", norm(h.so.text))
+    if _other_type(layout, kind) is not None:
+        return  # a ký hiệu of another type: TL-01's finding
     if abbreviation:
         if not (kh.startswith(abbreviation + "-") and (body is None or kh == f"{abbreviation}-{body}")):
             yield at(h.so, f"ký hiệu {model} ({abbreviation} = {_name(kind)}, Phụ lục III)", kh)
