@@ -24,6 +24,9 @@ PAPER_STYLES = {
     "VB Tham quyen": (14, True, False, "center", 0, 240, 0, 240, '<w:keepNext/>'),
     "VB Can cu": (14, False, True, "both", 567, 120, 0, 276, ""),
     "VB Kinh gui": (14, False, False, "center", 0, 240, 120, 240, ""),
+    # several recipients: "Kính gửi:" from a third of the line, the "- …" lines aligned under its colon (PL-I II.9.b)
+    "VB Kinh gui ds": (14, False, False, "left", 0, 240, 0, 240, '<w:ind w:left="2835" w:right="0" w:firstLine="0"/>'),
+    "VB Kinh gui dong": (14, False, False, "left", 0, 0, 0, 240, '<w:ind w:left="4000" w:right="0" w:firstLine="0"/>'),
     "VB Vv": (13, False, False, "center", 0, 120, 0, 240, ""),
     "VB Bang dong": (13, False, False, "left", 0, 40, 40, 240, ""),
 }
@@ -96,9 +99,10 @@ def kinh_gui(doc) -> str:
     P = _p(doc)
     return (
         P("VB Kinh gui", "{%p if kinh_gui|length == 1 %}") + P("VB Kinh gui", "Kính gửi: {{ kinh_gui[0] }}")
-        + P("VB Kinh gui", "{%p elif kinh_gui %}") + P("VB Kinh gui", "Kính gửi:")
-        + P("VB Kinh gui", "{%p for k in kinh_gui %}") + P("VB Kinh gui", "- {{ k }}{{ ';' if not loop.last else '.' }}")
-        + P("VB Kinh gui", "{%p endfor %}") + P("VB Kinh gui", "{%p endif %}")
+        + P("VB Kinh gui", "{%p elif kinh_gui %}") + P("VB Kinh gui ds", "Kính gửi:")
+        + P("VB Kinh gui dong", "{%p for k in kinh_gui %}")
+        + P("VB Kinh gui dong", "- {{ k }}{{ ';' if not loop.last else '.' }}")
+        + P("VB Kinh gui dong", "{%p endfor %}") + P("VB Kinh gui", "{%p endif %}")
     )
 
 
