@@ -233,3 +233,59 @@ def test_without_bo_ho_so_the_papers_are_not_made_but_checked(tmp_path, capsys):
     plan.write_text(DATA.read_text(encoding="utf-8").replace("    kinh_gui: Ủy ban", "    kinh_guii: Ủy ban", 1), encoding="utf-8")
     assert main(["build", str(plan), "-o", str(tmp_path / "b")]) == 2
     assert "kinh_guii" in capsys.readouterr().err
+
+
+# -- the checker knows each type: one fault planted in a clean paper, exactly its rule reported ----------------
+
+
+def _replace(doc, old: str, new: str) -> None:
+    """Replace text inside one run (header cells and body), keeping the run's formatting."""
+    paragraphs = list(doc.paragraphs) + [p for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    for p in paragraphs:
+        for r in p.runs:
+            if old in r.text:
+                r.text = r.text.replace(old, new)
+                return
+    raise AssertionError(f"not found: {old}")
+
+
+def _not_italic(doc, start: str) -> None:
+    for p in doc.paragraphs:
+        if p.text.startswith(start):
+            for r in p.runs:
+                r.italic = False
+            return
+    raise AssertionError(start)
+
+
+FAULTS = [
+    ("cong-van-de-nghi-ho-tro", lambda d: _replace(d, "V/v đề nghị", "Về đề nghị"), {"TL-07"}),
+    ("cong-van-de-nghi-ho-tro", lambda d: _replace(d, "/UBND-VHTT", "/CV-VHTT"), {"HD-17"}),
+    ("to-trinh", lambda d: _replace(d, "/TTr-PVHTT", "/TT-PVHTT"), {"HD-17"}),
+    ("to-trinh", lambda d: _replace(d, "/TTr-PVHTT", "/KH-PVHTT"), {"TL-01"}),
+    ("to-trinh", lambda d: _replace(d, "/TTr-PVHTT", "/TTR-PVHTT"), {"HD-17"}),
+    ("quyet-dinh", lambda d: _replace(d, "Điều 3.", "Điều 4."), {"HG-12"}),
+    ("quyet-dinh", lambda d: _not_italic(d, "Căn cứ Luật Ngân sách"), {"BD-07"}),
+    ("quyet-dinh", lambda d: _replace(d, "Căn cứ Luật Ngân sách nhà nước ngày 25 tháng 6 năm 2015;",
+                                      "Căn cứ Luật Ngân sách nhà nước ngày 25 tháng 6 năm 2015"), {"BD-07"}),
+    ("giay-moi-01-so-thong-tin-va-truyen-thong", lambda d: _replace(d, "Thời gian:", "Kính gửi: Sở; Thời gian:"), {"NN-05"}),
+]
+
+
+@pytest.mark.parametrize("paper, fault, expected", FAULTS)
+def test_checker_reports_a_planted_fault_by_type(built, tmp_path, paper, fault, expected):
+    doc = docx.Document(str(built["issued"] / f"{paper}.docx"))
+    fault(doc)
+    path = tmp_path / f"{paper}.docx"
+    doc.save(str(path))
+    report = check_document(path)
+    assert report.rules == expected, [(v.rule, v.expected, v.found) for v in report.violations]
+
+
+def test_a_plan_keeps_the_plan_rules(built, tmp_path):
+    """Under the by-type rules a Kế hoạch is still checked as one: a V/v line or Kính gửi is refused."""
+    doc = docx.Document(str(built["issued"] / "ke-hoach.docx"))
+    _replace(doc, "Thực hiện Kế hoạch số 2663", "Kính gửi: UBND tỉnh. Thực hiện Kế hoạch số 2663")
+    path = tmp_path / "ke-hoach.docx"
+    doc.save(str(path))
+    assert "NN-05" in check_document(path).rules

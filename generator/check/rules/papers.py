@@ -37,10 +37,13 @@ DIEU = re.compile(r"^Điều\s+(\d+)\.\s")
 
 
 def document_kind(layout: Layout) -> str:
-    """The document's type: its tên loại (folded), "công văn" for a "V/v" line without one, else kế hoạch."""
+    """The document's type: its tên loại (folded); without one, "công văn" when it has a "V/v" line or a ký hiệu
+    that is no type's abbreviation ("UBND-VHTT"); else kế hoạch."""
     if layout.ten_loai is not None and fold(layout.ten_loai.text) in DOC_TYPES:
         return fold(layout.ten_loai.text)
-    if layout.ten_loai is None and layout.header.vv:
+    m = SO_LINE.match(layout.header.so.text.strip()) if layout.header.so else None
+    typed = m is not None and m.group("kh").strip().split("-")[0] in ABBREVIATIONS.values()
+    if layout.ten_loai is None and (layout.header.vv or (m is not None and not typed)):
         return CONG_VAN
     return PLAN
 
