@@ -4,20 +4,28 @@ missing data is exit 2 with nothing written."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
 import unicodedata
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import given, settings, strategies as st
 from ruamel.yaml import YAML
 
 from generator.analysis.audit import audit_document
+from generator.build import compute_loaded
 from generator.check.nd30 import check_document
 from generator.cli import main
+from generator.model.loader import load_plan
+from generator.papers import contexts
+from generator.papers.build import slug
+from generator.papers.figures import Group, Member, plan_facts
 from generator.vi import amount_in_words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -161,7 +169,7 @@ def test_bao_cao_targets_results_and_spending(built):
     results = plan["giay_to"]["bao_cao"]["ket_qua"]
     spent = sum(r["kinh_phi"] for r in results.values())
     assert f"Tổng kinh phí đã chi: {spent:,} đồng".replace(",", ".") in text
-    assert f"dự toán 49.750.000 đồng" in text
+    assert "dự toán 49.750.000 đồng" in text
     d = docx.Document(str(built["issued"] / "bao-cao.docx"))
     table = next(t for t in d.tables if t.rows[0].cells[0].text == "STT")
     rows = [[c.text for c in r.cells] for r in table.rows]
@@ -289,3 +297,82 @@ def test_a_plan_keeps_the_plan_rules(built, tmp_path):
     path = tmp_path / "ke-hoach.docx"
     doc.save(str(path))
     assert "NN-05" in check_document(path).rules
+
+
+def test_giay_moi_per_group_lists_its_members(tmp_path):
+    source = DATA.read_text(encoding="utf-8").replace("  giay_moi:\n", "  giay_moi:\n    theo: nhom\n")
+    code, out = build(tmp_path, source)
+    assert code == 0
+    groups = data()["phu_luc_1"]["nhom"]
+    letters = sorted(out.glob("giay-moi-*.docx"))
+    assert len(letters) == len(groups) == 3
+    skip = set(data()["giay_to"]["giay_moi"]["khong_moi"])
+    for path, group in zip(letters, groups):
+        text = text_of(path)
+        assert f"kính mời: {group['ten']}." in text
+        for m in group["thanh_vien"]:
+            assert (f"- {m['ten']}: {m['so_luong']:02d} người" in text) == (m["ten"] not in skip)
+
+
+def test_report_due_date_is_read_from_the_plan_text(built):
+    meta = json.loads((built["draft"] / "bao-cao.json").read_text(encoding="utf-8"))
+    assert meta["han_bao_cao"] == "2024-10-25"  # "… **trước ngày 25/10/2024**" in ket_thuc
+
+
+def test_issued_giay_moi_cites_the_plan(built):
+    text = text_of(next(built["issued"].glob("giay-moi-01-*.docx")))
+    assert text.count("Thực hiện Kế hoạch số 125/KH-UBND ngày 12 tháng 9 năm 2024") == 1
+    assert "Thực hiện" not in text_of(next(built["draft"].glob("giay-moi-01-*.docx"))).split("kính mời")[0]
+
+
+def test_bo_ho_so_without_giay_to_is_exit_2(tmp_path, capsys):
+    source = DATA.read_text(encoding="utf-8")
+    code, out = build(tmp_path, source[:source.index("\ngiay_to:")])
+    assert code == 2 and "giay_to" in capsys.readouterr().err and not out.exists()
+
+
+# -- invitees: bodies listed under several names forms, in several groups -------------------------------------
+
+NAMES = ["Phòng Nội vụ", "VNPT", "Sở Thông tin và Truyền thông", "Ban Tuyên giáo Thị ủy"]
+
+
+@st.composite
+def spelling(draw):
+    name = draw(st.sampled_from(NAMES))
+    if draw(st.booleans()):
+        name = name.upper()
+    if draw(st.booleans()):
+        name = "  " + name.replace(" ", "  ")
+    if draw(st.booleans()):
+        name += " (khen thưởng)"
+    return name
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.tuples(spelling(), st.integers(1, 50)), min_size=1, max_size=5), min_size=1, max_size=4))
+def test_one_invitee_per_body_with_counts_added(groups):
+    facts = types_facts([Group(str(i), f"NHÓM {i}", 0, tuple(Member(n, c) for n, c in g)) for i, g in enumerate(groups)])
+    invited = contexts.invitees(facts, contexts.GiayMoi())
+    expected: dict[str, int] = {}
+    for g in groups:
+        for name, count in g:
+            key = " ".join(re.sub(r"\s*\([^()]*\)\s*$", "", name).casefold().split())
+            expected[key] = expected.get(key, 0) + count
+    assert {" ".join(i.ten.casefold().split()): i.so_luong for i in invited} == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(min_size=0, max_size=120))
+def test_file_names_are_windows_safe(name):
+    part = slug(name)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*|van-ban", part) and len(part) <= 50
+
+
+@lru_cache(maxsize=1)
+def bundled_facts():
+    return plan_facts(compute_loaded(load_plan(DATA)))
+
+
+def types_facts(groups):
+    """The bundled plan's facts with other attendee groups."""
+    return dataclasses.replace(bundled_facts(), nhom=tuple(groups))

@@ -196,7 +196,8 @@ def giay_moi() -> None:
     P = _p(doc)
     _save(doc, "giay-moi.docx", (
         header(doc) + title(doc)
-        + runs_para(doc, "VB Than", [("{{ co_quan.ten_day_du }} trân trọng kính mời: ", False), ("{{ moi.ten }}", True),
+        + runs_para(doc, "VB Than", [("{% if ke_hoach.so_ky_hieu %}Thực hiện {{ ke_hoach.trich_dan }}, {{ co_quan.ten_day_du }}{% else %}"
+                                      "{{ co_quan.ten_day_du }}{% endif %} trân trọng kính mời: ", False), ("{{ moi.ten }}", True),
                                      ("{% if moi.so_luong %} ({{ '%02d'|format(moi.so_luong) }} người){% endif %}.", False)])
         + P("VB Than", "{%p for tv in moi.thanh_vien %}")
         + P("VB Than", "- {{ tv.ten }}: {{ '%02d'|format(tv.so_luong) }} người{{ ';' if not loop.last else '.' }}")

@@ -7,6 +7,8 @@ list: type, number, ký hiệu, date, issuing body, subject, signer, recipients.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from types import SimpleNamespace
 
 from generator.compute.figures import BodyBlock
 from generator.errors import PlanError, Problem
-from generator.papers.figures import Clause, PlanFacts
+from generator.papers.figures import Clause, PlanFacts, due_date
 from generator.papers.model import BanToChuc, BaoCao, GiayMoi, Paper, QuyetDinh, ToTrinh, VanBanChung
 from generator.render.renderer import rich
 from generator.vi import BLANK, format_date, format_number
@@ -54,6 +56,7 @@ class Header:
     ky: object
     noi_nhan: tuple[str, ...]
     du_thao: bool
+    han: datetime.date | None = None  # a báo cáo's due date
 
     @property
     def so_ky_hieu(self) -> str:
@@ -272,8 +275,14 @@ def bao_cao(facts: PlanFacts, paper: BaoCao, body: dict, *, draft: bool) -> tupl
     for key, result in paper.ket_qua.items():
         results.setdefault(known[key].keys, result)
     trich_yeu = paper.trich_yeu or TRICH_YEU["bao_cao"].format(ke_hoach=facts.ten)
+    due = due_date(f"trước ngày {paper.han}") if paper.han else facts.han_bao_cao
+    _require(not paper.han or due, f"hạn báo cáo {paper.han!r} không phải ngày có thật (ghi dd/mm/yyyy)",
+             ("giay_to", "bao_cao", "han"))
+    if due is not None and paper.van_ban.thang is None and paper.van_ban.nam is None:  # dated in the month it is due
+        paper = paper.model_copy(update={"van_ban": paper.van_ban.model_copy(update={"thang": due.month, "nam": due.year})})
     context, header = base("bao_cao", facts, paper, draft=draft, trich_yeu=trich_yeu,
                            tail=(paper.kinh_gui,) if paper.kinh_gui else ())
+    header = dataclasses.replace(header, han=due)
     activities, spent_all, missing = [], 0, 0
     for activity in facts.hoat_dong:
         lines, spent = [], 0

@@ -60,6 +60,7 @@ def metadata(header: Header, file: str, docx: bytes, plan_number: str | None) ->
         "noi_nhan": list(header.noi_nhan),
         "du_thao": header.du_thao,
         "ke_hoach": plan_number,
+        **({"han_bao_cao": header.han.isoformat()} if header.han else {}),
     }
 
 

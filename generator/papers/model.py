@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from generator.model.schema import Block, ChuKy, CoQuan, Id, Muc, Strict, Text, VanBan
 
@@ -27,7 +27,11 @@ class SoNgay(Strict):
     thang: int | None = Field(default=None, ge=1, le=12)
     nam: int | None = Field(default=None, ge=1945, le=2200)
 
-    _check_number = VanBan._no_padded_number
+    @field_validator("so", mode="before")
+    @classmethod
+    def _no_padded_number(cls, value: object) -> object:
+        """As the plan's number (VanBan): no padding typed in ("05" is printed for 5)."""
+        return VanBan.__pydantic_decorators__.field_validators["_no_padded_number"].func(value)
 
 
 class Paper(Strict):
@@ -105,7 +109,8 @@ class BaoCao(Paper):
         default_factory=dict, description="by line id, or '<table id or number>.<line number>'"
     )
     danh_gia: list[Block] = Field(default_factory=list)
-    han: Text | None = Field(default=None, description="due date dd/mm/yyyy, else read from the plan's text")
+    han: Annotated[str, StringConstraints(pattern=r"^\d{1,2}/\d{1,2}/\d{4}$")] | None = Field(
+        default=None, description="due date dd/mm/yyyy; else the plan's «trước ngày dd/mm/yyyy»")
 
 
 class VanBanChung(Paper):
