@@ -376,3 +376,31 @@ def bundled_facts():
 def types_facts(groups):
     """The bundled plan's facts with other attendee groups."""
     return dataclasses.replace(bundled_facts(), nhom=tuple(groups))
+
+
+def test_pdf_page_counts_go_into_the_metadata(tmp_path, capsys):
+    import shutil
+    import subprocess
+
+    if not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdfinfo"):
+        reason = "thiếu LibreOffice hoặc poppler-utils: không thử đếm trang PDF"
+        print(reason)
+        pytest.skip(reason)
+    yaml = YAML(typ="rt")
+    plan = yaml.load(DATA.read_text(encoding="utf-8"))
+    for key in ("giay_moi", "ban_to_chuc", "cong_van", "thong_bao"):
+        del plan["giay_to"][key]
+    source = tmp_path / "plan.yaml"
+    with source.open("w", encoding="utf-8") as handle:
+        yaml.dump(plan, handle)
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--bo-ho-so", "-o", str(out)]) == 0
+    estimates = {p.stem: json.loads(p.read_text(encoding="utf-8"))["so_trang"] for p in out.glob("*.json") if p.stem != "so-lieu"}
+    assert main(["build", str(source), "--bo-ho-so", "-o", str(out), "--pdf"]) == 0
+    for name, estimate in estimates.items():
+        meta = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
+        info = subprocess.run(["pdfinfo", str(out / f"{name}.pdf")], capture_output=True, text=True, check=True).stdout
+        pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+        assert (meta["so_trang"], meta["so_trang_theo"]) == (pages, "PDF"), name
+        assert abs(estimate - pages) <= 1, (name, estimate, pages)
+    print("ước tính / PDF:", {n: (e, json.loads((out / f"{n}.json").read_text(encoding="utf-8"))["so_trang"]) for n, e in estimates.items()})

@@ -23,21 +23,30 @@ TEXT_WIDTH = L.PAGE_WIDTH - L.MARGIN_LEFT - L.MARGIN_RIGHT  # twips
 PAGE_TEXT_HEIGHT = L.PAGE_HEIGHT - L.MARGIN_TOP - L.MARGIN_BOTTOM
 LINE = 370  # a 14 pt line at 1.15 spacing, twips
 PARAGRAPH_GAP = 120
+TABLE_LINE = 340  # a 13 pt line in a table cell with its 2 pt above and below
 PDF_PAGE = re.compile(rb"/Type\s*/Page(?![a-z])")
 
 
 def estimate_pages(docx: bytes) -> int:
-    """Pages of a rendered paper, estimated: each paragraph's lines at 14 pt over the text width."""
+    """Pages of a rendered paper, estimated: each paragraph's lines at 14 pt over the text width; a
+    table row as high as its fullest cell (13 pt lines over the cell's width)."""
     with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-        root = etree.fromstring(archive.read("word/document.xml"))
+        body = etree.fromstring(archive.read("word/document.xml")).find(f"{W}body")
     height = 0
-    for p in root.iter(f"{W}p"):
-        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
-        in_table = any(a.tag == f"{W}tc" for a in p.iterancestors())
-        width = TEXT_WIDTH // 4 if in_table else TEXT_WIDTH - 567
-        lines = max(1, math.ceil(L.text_width(text, 14) / width)) if text else 1
-        height += lines * LINE + (0 if in_table else PARAGRAPH_GAP)
+    for block in body:
+        if block.tag == f"{W}p":
+            height += _lines(block, TEXT_WIDTH - 567, 14) * LINE + PARAGRAPH_GAP
+        elif block.tag == f"{W}tbl":
+            for tr in block.iter(f"{W}tr"):
+                cells = [(tc, int(tc.find(f"{W}tcPr/{W}tcW").get(f"{W}w", TEXT_WIDTH))) for tc in tr.iter(f"{W}tc")]
+                height += max((sum(_lines(p, max(w - 170, 200), 13) for p in tc.iter(f"{W}p")) for tc, w in cells),
+                              default=1) * TABLE_LINE
     return max(1, math.ceil(height / PAGE_TEXT_HEIGHT))
+
+
+def _lines(p, width: int, size: int) -> int:
+    text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+    return max(1, math.ceil(L.text_width(text, size) / width)) if text else 1
 
 
 def metadata(header: Header, file: str, docx: bytes, plan_number: str | None) -> dict:
