@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from pydantic import ValidationError
 
@@ -172,3 +173,36 @@ def count_pages(written: list) -> None:
         data.update(so_trang=pages, so_trang_theo="PDF")
         with atomic_file(meta) as handle:
             handle.write(as_bytes(data))
+
+
+#: Sample `giay_to:` data: the fields of every paper's context, for `vanban lint-template` on their templates.
+SAMPLE = {
+    "to_trinh": {"kinh_gui": "Ủy ban nhân dân", "mo_dau": ["a"], "noi_dung": ["b"]},
+    "quyet_dinh": {"tham_quyen": "A", "can_cu": ["a"], "de_nghi": "b", "dieu_2": "c", "thi_hanh": ["d"]},
+    "ban_to_chuc": {"tham_quyen": "A", "can_cu": ["a"], "thanh_vien": [{"ho_ten": "a", "chuc_vu": "b", "nhiem_vu": "c"}],
+                    "nhiem_vu": ["a"], "thi_hanh": ["d"]},
+    "giay_moi": {"theo": "nhom", "thoi_gian": "a", "dia_diem": "b", "noi_dung": "c", "trich_yeu": "d"},
+    "bao_cao": {"kinh_gui": "a", "mo_dau": ["a"], "danh_gia": ["b"]},
+    "cong_van": [{"ten": "a", "trich_yeu": "a", "kinh_gui": ["a", "b"], "mo_dau": ["a"], "ket_thuc": "b"}],
+}
+
+
+def sample_contexts(figures: PlanFigures) -> list[dict]:
+    """The context of each paper template, from SAMPLE and the plan's figures; [] for a plan that has
+    not the appendices the papers read."""
+    if figures.phu_luc_1 is None or figures.phu_luc_2 is None:
+        return []
+    papers = GiayTo.model_validate(SAMPLE)
+    facts = plan_facts(figures)
+    paper = papers.cong_van[0]
+    body = {"mo_dau": (), "noi_dung": (), "nhiem_vu": (), "danh_gia": (), "than": (), "ket_thuc": "b"}
+    common = C.giay_moi_common(facts, papers.giay_moi)
+    made = [
+        C.to_trinh(facts, papers.to_trinh, body, draft=False),
+        C.quyet_dinh(facts, papers.quyet_dinh, None, draft=False),
+        C.ban_to_chuc(facts, papers.ban_to_chuc, body, draft=False),
+        C.giay_moi(facts, papers.giay_moi, common, C.invitees(facts, papers.giay_moi)[0], draft=False),
+        C.bao_cao(facts, papers.bao_cao, body, draft=False),
+        C.van_ban_chung("cong_van", facts, paper, body, draft=False),
+    ]
+    return [{k: vars(v) if isinstance(v, SimpleNamespace) else v for k, v in context.items()} for context, _ in made]

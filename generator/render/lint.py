@@ -63,9 +63,12 @@ class LintFinding:
 
 def sample_data(figures: PlanFigures) -> dict:
     """Every field any of our templates may use, built from a real plan (plain values, RichText kept)."""
+    from generator.papers.build import sample_contexts  # the papers' templates (vanban build --bo-ho-so)
+
     merged: dict = {}
-    for make in (plan_context, attendees_context, budget_context):
-        for key, value in _plain(make(figures, draft=False)).items():
+    contexts = [make(figures, draft=False) for make in (plan_context, attendees_context, budget_context)]
+    for context in contexts + sample_contexts(figures):
+        for key, value in _plain(context).items():
             if isinstance(value, dict) and isinstance(merged.get(key), dict):
                 merged[key] = {**merged[key], **value}
             else:
