@@ -200,6 +200,12 @@ def test_metadata_beside_each_paper_and_listing_in_so_lieu(built):
     assert meta["so_ky_hieu"] == "31/QĐ-UBND" and meta["ngay"] == "2024-09-20"
     assert meta["ke_hoach"] == "125/KH-UBND" and meta["so_trang"] >= 1
     assert meta["nguoi_ky"]["ho_ten"] == "Nguyễn Thị Lụa" and meta["noi_nhan"][0] == "Như Điều 3"
+    plan = json.loads((folder / "ke-hoach.json").read_text(encoding="utf-8"))
+    assert (plan["so_ky_hieu"], plan["ngay"], plan["ten_loai"]) == ("125/KH-UBND", "2024-09-12", "Kế hoạch")
+    assert plan["noi_nhan"] == data()["noi_nhan"] and plan["du_thao"] is False
+    for paper in folder.glob("*.docx"):
+        if paper.name not in ("phu-luc-1.docx", "phu-luc-2.docx", "ho-so.docx"):
+            assert paper.with_suffix(".json").is_file(), paper.name
 
 
 def _without_attendees(source: str) -> str:
@@ -404,3 +410,21 @@ def test_pdf_page_counts_go_into_the_metadata(tmp_path, capsys):
         assert (meta["so_trang"], meta["so_trang_theo"]) == (pages, "PDF"), name
         assert abs(estimate - pages) <= 1, (name, estimate, pages)
     print("ước tính / PDF:", {n: (e, json.loads((out / f"{n}.json").read_text(encoding="utf-8"))["so_trang"]) for n, e in estimates.items()})
+
+
+def test_rebuild_removes_letters_no_longer_asked_for_and_reports_no_change(tmp_path, capsys):
+    source = DATA.read_text(encoding="utf-8")
+    code, out = build(tmp_path, source)
+    assert code == 0 and len(list(out.glob("giay-moi-*.docx"))) == 15
+    (out / "ghi-chu.docx").write_bytes(b"not ours")
+    capsys.readouterr()
+    fewer = source.replace("khong_moi: [Lãnh đạo UBND thị xã, Phòng Văn hóa và Thông tin]",
+                           "khong_moi: [Lãnh đạo UBND thị xã, Phòng Văn hóa và Thông tin, VNPT, Viettel]")
+    code, out = build(tmp_path, fewer)
+    assert code == 0
+    letters = sorted(p.name for p in out.glob("giay-moi-*"))
+    assert len(letters) == 2 * 13 and not any("vnpt" in n or "viettel" in n for n in letters)
+    with zipfile.ZipFile(out / "giay-moi.zip") as archive:
+        assert len([n for n in archive.namelist() if n.endswith(".docx")]) == 13
+    assert (out / "ghi-chu.docx").exists()  # not a paper of ours: kept
+    assert "Không có số liệu nào thay đổi." in capsys.readouterr().out

@@ -59,16 +59,24 @@ def slug(text: str) -> str:
 
 
 def make_papers(loaded: LoadedPlan, figures: PlanFigures, *, draft: bool | None = None,
-                renderer: Renderer | None = None) -> PaperSet:
-    """Every paper the plan's `giay_to:` asks for; PlanError (located) when one lacks its data."""
+                renderer: Renderer | None = None, plan_docx: bytes | None = None) -> PaperSet:
+    """Every paper the plan's `giay_to:` asks for, and the plan's own metadata (ke-hoach.json, from
+    `plan_docx`); PlanError (located) when a paper lacks its data."""
     papers = load_papers(loaded)
     if papers is None:
         raise PlanError([loaded.problem(
             "tệp kế hoạch chưa có phần giay_to: (Tờ trình, Quyết định, Giấy mời, Báo cáo…) để soạn bộ hồ sơ", ())])
     try:
-        return _make(papers, figures, bool(draft), renderer or Renderer())
+        out = _make(papers, figures, bool(draft), renderer or Renderer())
     except PlanError as exc:
         raise PlanError([loaded.problem(p.message, p.path) for p in exc.problems]) from None
+    if plan_docx is not None:
+        facts = plan_facts(figures)
+        draft = bool(draft) or facts.is_draft
+        header = C.Header(facts.ten_loai, None if draft else facts.so, facts.ky_hieu, facts.ngay, facts.thang, facts.nam,
+                          facts.co_quan.ten_day_du, facts.trich_yeu, facts.ky, tuple(figures.plan.noi_nhan), draft)
+        out.files["ke-hoach.json"] = as_bytes(metadata(header, "ke-hoach.docx", plan_docx, None))
+    return out
 
 
 def _make(papers: GiayTo, figures: PlanFigures, draft: bool, renderer: Renderer) -> PaperSet:
@@ -206,3 +214,19 @@ def sample_contexts(figures: PlanFigures) -> list[dict]:
         C.van_ban_chung("cong_van", facts, paper, body, draft=False),
     ]
     return [{k: vars(v) if isinstance(v, SimpleNamespace) else v for k, v in context.items()} for context, _ in made]
+
+
+#: Files a previous --bo-ho-so build may have left: papers the data no longer asks for (a body no
+#: longer invited) are removed after a build, so no outdated letter stays beside the new ones.
+PAPER_FILES = ("to-trinh.*", "quyet-dinh.*", "quyet-dinh-ban-to-chuc.*", "giay-moi-*.*", "bao-cao.*", "cong-van-*.*",
+               "thong-bao-*.*")
+PAPER_SUFFIXES = (".docx", ".json", ".pdf")
+
+
+def stale_papers(folder, written: set[str]) -> list:
+    """Paper files in `folder` (and their PDFs) that this build did not write."""
+    from pathlib import Path
+
+    keep = written | {Path(name).with_suffix(".pdf").name for name in written}
+    return sorted({p for pattern in PAPER_FILES for p in Path(folder).glob(pattern)
+                   if p.suffix in PAPER_SUFFIXES and p.name not in keep})
