@@ -12,8 +12,7 @@ from generator.files import write_files
 from generator.model.loader import LoadedPlan, load_plan
 from generator.render.renderer import DocumentSet, Renderer
 from generator.compute.solieu import diff_figures, figures_to_json
-from generator.papers.build import PaperSet, load_papers, make_papers, stale_papers
-from generator.papers.listing import LISTING, with_listing
+from generator.papers.build import PaperSet, papers_for, without_listing
 
 DEFAULT_OUTPUT = Path("output")
 FIGURES_FILE = "so-lieu.json"
@@ -75,19 +74,11 @@ def build(plan_path: Path, out: Path | None = None, *, draft: bool | None = None
     figures = compute_loaded(loaded)
     renderer = renderer or Renderer()
     documents = renderer.render_plan(figures, draft=draft)
-    papers = None
-    if bo_ho_so:
-        papers = make_papers(loaded, figures, draft=draft, renderer=renderer, plan_docx=documents.files["ke-hoach.docx"])
-    else:
-        load_papers(loaded)  # a mistake in giay_to: is reported even when the papers are not made
+    papers = papers_for(loaded, figures, documents.files, made=bo_ho_so, draft=draft, renderer=renderer)
     folder = output_folder(plan_path, out)
     before = previous_figures(folder)
-    solieu = figures_json(figures) if papers is None else json_bytes(with_listing(figures_to_json(figures), figures, documents.files, papers))
-    written = write_files(folder, {**documents.files, **(papers.files if papers else {}), FIGURES_FILE: solieu})
-    if papers is not None:
-        for path in stale_papers(folder, set(papers.files)):
-            path.unlink(missing_ok=True)
-    if before is not None:
-        before.pop(LISTING, None)
-    changes = None if before is None else diff_figures(before, figures_to_json(figures))
-    return BuildResult(loaded, figures, documents, written, changes, papers)
+    solieu = json_bytes(papers.with_listing(figures_to_json(figures), figures, documents.files))
+    written = write_files(folder, {**documents.files, **papers.files, FIGURES_FILE: solieu})
+    papers.remove_stale(folder)
+    changes = None if before is None else diff_figures(without_listing(before), figures_to_json(figures))
+    return BuildResult(loaded, figures, documents, written, changes, papers if bo_ho_so else None)

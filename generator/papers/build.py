@@ -20,6 +20,7 @@ from generator.errors import PlanError, Problem
 from generator.model.loader import LoadedPlan, translate
 from generator.papers import contexts as C
 from generator.papers.figures import PlanFacts, plan_facts, resolve_blocks, resolve_body
+from generator.papers.listing import LISTING, with_listing
 from generator.papers.metadata import as_bytes, metadata
 from generator.papers.model import GiayTo
 from generator.render import oxml
@@ -37,6 +38,32 @@ class PaperSet:
     listing: list[dict] = field(default_factory=list)
     letters: int = 0  # Giấy mời written
     due: str | None = None  # the report's due date, from the plan's text
+    made: bool = True  # False: --bo-ho-so not asked for (nothing here)
+
+    def with_listing(self, solieu: dict, figures: PlanFigures, plan_files: dict[str, bytes]) -> dict:
+        """so-lieu.json's figures, with the listing of all the plan's documents when the papers were made."""
+        return with_listing(solieu, figures, plan_files, self) if self.made else solieu
+
+    def remove_stale(self, folder) -> None:
+        """After writing: the paper files of an earlier build that this one did not make."""
+        if self.made:
+            for path in stale_papers(folder, set(self.files)):
+                path.unlink(missing_ok=True)
+
+
+def papers_for(loaded: LoadedPlan, figures: PlanFigures, plan_files: dict[str, bytes], *, made: bool,
+               draft: bool | None = None, renderer: Renderer | None = None) -> PaperSet:
+    """The papers when `made` (--bo-ho-so); else none, but the `giay_to:` section is still validated
+    (a mistake there is reported even when the papers are not made)."""
+    if not made:
+        load_papers(loaded)
+        return PaperSet(made=False)
+    return make_papers(loaded, figures, draft=draft, renderer=renderer, plan_docx=plan_files["ke-hoach.docx"])
+
+
+def without_listing(solieu: dict) -> dict:
+    """A previous so-lieu.json's figures only (for `diff_figures`)."""
+    return {key: value for key, value in solieu.items() if key != LISTING}
 
 
 def load_papers(loaded: LoadedPlan) -> GiayTo | None:

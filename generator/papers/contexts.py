@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -138,7 +139,7 @@ def to_trinh(facts: PlanFacts, paper: ToTrinh, body: dict, *, draft: bool) -> tu
     return {**context, "kinh_gui": [paper.kinh_gui], "mo_dau": blocks(body["mo_dau"]), "noi_dung": blocks(body["noi_dung"])}, header
 
 
-def _decision(kind_key: str, facts: PlanFacts, paper: QuyetDinh | BanToChuc, trich_yeu: str, to_trinh: Header | None,
+def _decision(facts: PlanFacts, paper: QuyetDinh | BanToChuc, trich_yeu: str, to_trinh: Header | None,
               *, draft: bool) -> tuple[dict, Header]:
     context, header = base("quyet_dinh", facts, paper, draft=draft, trich_yeu=trich_yeu, tail=("Như Điều 3",))
     can_cu = list(paper.can_cu)
@@ -156,7 +157,7 @@ def _decision(kind_key: str, facts: PlanFacts, paper: QuyetDinh | BanToChuc, tri
 def quyet_dinh(facts: PlanFacts, paper: QuyetDinh, to_trinh: Header | None, *, draft: bool) -> tuple[dict, Header]:
     _budget(facts, "Quyết định phê duyệt kinh phí", ("giay_to", "quyet_dinh"))
     trich_yeu = paper.trich_yeu or TRICH_YEU["quyet_dinh"].format(ke_hoach=facts.ten)
-    context, header = _decision("quyet_dinh", facts, paper, trich_yeu, to_trinh, draft=draft)
+    context, header = _decision(facts, paper, trich_yeu, to_trinh, draft=draft)
     return {**context, "dieu_2": paper.dieu_2}, header
 
 
@@ -164,7 +165,7 @@ def ban_to_chuc(facts: PlanFacts, paper: BanToChuc, body: dict, *, draft: bool) 
     _require(paper.thanh_vien, "Quyết định thành lập Ban Tổ chức: chưa có thành viên nào (thêm danh sách thanh_vien: "
                                "ho_ten, chuc_vu, nhiem_vu)", ("giay_to", "ban_to_chuc", "thanh_vien"))
     trich_yeu = paper.trich_yeu or TRICH_YEU["ban_to_chuc"].format(ten_ban=paper.ten_ban, ke_hoach=facts.ten)
-    context, header = _decision("ban_to_chuc", facts, paper, trich_yeu, None, draft=draft)
+    context, header = _decision(facts, paper, trich_yeu, None, draft=draft)
     members = [{"ho_ten": m.ho_ten, "chuc_vu": m.chuc_vu, "nhiem_vu": m.nhiem_vu} for m in paper.thanh_vien]
     return {**context, "ten_ban": paper.ten_ban, "thanh_vien": members, "nhiem_vu": blocks(body["nhiem_vu"])}, header
 
@@ -262,8 +263,6 @@ def bao_cao(facts: PlanFacts, paper: BaoCao, body: dict, *, draft: bool) -> tupl
     known = {key: target for activity in facts.hoat_dong for target in activity.dong for key in target.keys}
     unknown = [key for key in paper.ket_qua if key not in known]
     if unknown:
-        import difflib
-
         raise PlanError([
             Problem(f"không có dòng kinh phí {key!r}"
                     + (f"; có phải ý bạn là {close[0]!r}?" if (close := difflib.get_close_matches(key, list(known), n=1)) else
