@@ -428,3 +428,14 @@ def test_rebuild_removes_letters_no_longer_asked_for_and_reports_no_change(tmp_p
         assert len([n for n in archive.namelist() if n.endswith(".docx")]) == 13
     assert (out / "ghi-chu.docx").exists()  # not a paper of ours: kept
     assert "Không có số liệu nào thay đổi." in capsys.readouterr().out
+
+
+def test_general_papers_insert_the_plan_citation(built):
+    """Công văn and Thông báo text can insert the plan's citation ({=bien.ke_hoach}, {=bien.ke_hoach_so})."""
+    cv = text_of(built["issued"] / "cong-van-de-nghi-ho-tro.docx")
+    assert ("Thực hiện Kế hoạch số 125/KH-UBND ngày 12 tháng 9 năm 2024 của Ủy ban nhân dân thị xã Kiến Tường về "
+            "tổ chức các hoạt động") in cv
+    assert "tổng kinh phí 9.000.000 đồng" in cv  # {=it_xanh.tong}
+    assert "V/v đề nghị hỗ trợ" in cv and "Số: " in cv and "/UBND-VHTT" in cv
+    assert "Thực hiện Kế hoạch số 125/KH-UBND, " in text_of(built["issued"] / "thong-bao-lich-ra-quan.docx")
+    assert "Thực hiện dự thảo Kế hoạch tổ chức" in text_of(built["draft"] / "cong-van-de-nghi-ho-tro.docx")

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 from generator.compute.figures import BodyBlock
 from generator.errors import PlanError, Problem
-from generator.papers.figures import Clause, PlanFacts, due_date
+from generator.papers.figures import Clause, PlanFacts, due_date, lower_first
 from generator.papers.model import BanToChuc, BaoCao, GiayMoi, Paper, QuyetDinh, ToTrinh, VanBanChung
 from generator.render.renderer import rich
 from generator.vi import BLANK, format_date, format_number
@@ -69,10 +69,6 @@ def blocks(items: tuple[BodyBlock, ...] | list[BodyBlock]) -> list[dict]:
     return [{"kind": kinds.get(b.kind, "doan"), "rich": rich(b)} for b in items]
 
 
-def lower_first(text: str) -> str:
-    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
-
-
 def joined(items: list[str]) -> str:
     """"A, B và C"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1]
@@ -80,17 +76,8 @@ def joined(items: list[str]) -> str:
 
 def citation(facts: PlanFacts) -> dict:
     """How the papers cite the plan: by number and date once issued, else as a draft, by subject."""
-    issued = not facts.is_draft
-    number = f"{facts.ten_loai} số {facts.so:02d}/{facts.ky_hieu}" if issued else f"dự thảo {facts.ten_loai}"
-    date = format_date(day=facts.ngay, month=facts.thang, year=facts.nam)
-    return {
-        "ten": facts.ten,
-        "ten_ngan": number,
-        "trich_dan": (f"{number} {date} của {facts.co_quan.ten_day_du} về {lower_first(facts.trich_yeu)}"
-                      if issued else f"dự thảo {facts.ten}"),
-        "phu_luc_kinh_phi": facts.ten_phu_luc_kinh_phi,
-        "so_ky_hieu": f"{facts.so:02d}/{facts.ky_hieu}" if issued else None,
-    }
+    return {"ten": facts.ten, "ten_ngan": facts.ten_ngan, "trich_dan": facts.trich_dan,
+            "phu_luc_kinh_phi": facts.ten_phu_luc_kinh_phi, "so_ky_hieu": facts.so_ky_hieu}
 
 
 def base(kind: str, facts: PlanFacts, paper: Paper, *, draft: bool, trich_yeu: str, ky_hieu: str | None = None,

@@ -15,7 +15,7 @@ from generator.compute.figures import BodyBlock, PlanFigures, compute
 from generator.errors import PlanError, Problem
 from generator.model.schema import LOAI_VAN_BAN, ChuKy, CoQuan
 from generator.render.renderer import plain
-from generator.vi import amount_in_words
+from generator.vi import BLANK, amount_in_words, format_date
 
 DUE_DATE = re.compile(r"trước ngày (\d{1,2})/(\d{1,2})/(\d{4})", re.IGNORECASE)
 
@@ -99,10 +99,35 @@ class PlanFacts:
     @property
     def ten(self) -> str:
         """The plan cited by subject: "Kế hoạch tổ chức các hoạt động …"."""
-        subject = self.trich_yeu
-        if len(subject) > 1 and subject[1].islower():
-            subject = subject[0].lower() + subject[1:]
-        return f"{self.ten_loai} {subject}"
+        return f"{self.ten_loai} {lower_first(self.trich_yeu)}"
+
+    @property
+    def so_ky_hieu(self) -> str | None:
+        """"125/KH-UBND" once issued, else None."""
+        return None if self.is_draft else f"{self.so:02d}/{self.ky_hieu}"
+
+    @property
+    def ten_ngan(self) -> str:
+        """"Kế hoạch số 125/KH-UBND", or "dự thảo Kế hoạch" before it is issued."""
+        return f"{self.ten_loai} số {self.so_ky_hieu}" if self.so_ky_hieu else f"dự thảo {self.ten_loai}"
+
+    @property
+    def trich_dan(self) -> str:
+        """The first citation (NĐ 30 BD-09): type, number, date, body and subject; a draft by its subject."""
+        if not self.so_ky_hieu:
+            return f"dự thảo {self.ten}"
+        date = format_date(day=self.ngay, month=self.thang, year=self.nam)
+        return f"{self.ten_ngan} {date} của {self.co_quan.ten_day_du} về {lower_first(self.trich_yeu)}"
+
+    def names(self) -> dict[str, str]:
+        """What a paper's own text can insert about the plan: {=bien.ke_hoach} (its citation) and
+        {=bien.ke_hoach_so} (its number, blank in a draft)."""
+        return {"ke_hoach": self.trich_dan, "ke_hoach_so": self.so_ky_hieu or f"{BLANK}/{self.ky_hieu}"}
+
+
+def lower_first(text: str) -> str:
+    """A subject in running text: its first letter lower case, unless the word is an abbreviation."""
+    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
 
 
 def plan_facts(figures: PlanFigures) -> PlanFacts:
@@ -167,9 +192,11 @@ def due_date(text: str) -> datetime.date | None:
 
 def resolve_body(figures: PlanFigures, path: tuple, *, mo_dau=(), muc=(), ket_thuc: str = "") -> PlanFigures:
     """A paper's own body (paragraphs, Mục, closing) numbered and with its {=references} resolved
-    against the plan's figures, as the plan's body is; problems are located under `path` (the
-    paper's key in the data)."""
-    plan = figures.plan.model_copy(update={"mo_dau": list(mo_dau), "muc": list(muc), "ket_thuc": ket_thuc})
+    against the plan's figures, as the plan's body is, and the plan's citation as {=bien.ke_hoach};
+    problems are located under `path` (the paper's key in the data)."""
+    plan = figures.plan
+    bien = {**plan_facts(figures).names(), **plan.bien}  # the plan's own values first
+    plan = plan.model_copy(update={"mo_dau": list(mo_dau), "muc": list(muc), "ket_thuc": ket_thuc, "bien": bien})
     try:
         return compute(plan)
     except PlanError as exc:
