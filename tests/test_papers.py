@@ -439,3 +439,19 @@ def test_general_papers_insert_the_plan_citation(built):
     assert "V/v đề nghị hỗ trợ" in cv and "Số: " in cv and "/UBND-VHTT" in cv
     assert "Thực hiện Kế hoạch số 125/KH-UBND, " in text_of(built["issued"] / "thong-bao-lich-ra-quan.docx")
     assert "Thực hiện dự thảo Kế hoạch tổ chức" in text_of(built["draft"] / "cong-van-de-nghi-ho-tro.docx")
+
+
+def test_paper_templates_are_what_the_tool_makes(tmp_path, monkeypatch):
+    """tools/make_paper_templates.py makes the committed templates byte for byte (fixed zip dates)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_paper_templates", ROOT / "tools" / "make_paper_templates.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    monkeypatch.setattr(tool, "OUT", tmp_path)
+    for make in tool.PAPERS:
+        make()
+    made = sorted(p.name for p in tmp_path.glob("*.docx"))
+    assert len(made) == 7
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (ROOT / "templates" / name).read_bytes(), name

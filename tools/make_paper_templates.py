@@ -125,8 +125,17 @@ def closing(doc, first: str | None = None) -> str:
 
 
 def _save(doc, name: str, body: str) -> None:
+    """The template with the draft mark on top, saved as a zip with fixed dates (same source, same bytes)."""
+    import io
+    import zipfile
+
+    from generator.render.oxml import write_zip
+
     append(doc, mt._draft_mark(doc) + body)
-    doc.save(OUT / name)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as archive:
+        (OUT / name).write_bytes(write_zip([(i.filename, archive.read(i)) for i in archive.infolist()]))
 
 
 SPLIT = ("Tổng kinh phí: {{ tong|so }} đồng (Bằng chữ: {{ tong|chu }}). Trong đó: "
