@@ -106,12 +106,16 @@ def kinh_gui(doc) -> str:
     )
 
 
-def closing(doc, first: str | None = None) -> str:
-    """Nơi nhận (with a fixed first line such as "Như Điều 3") beside the signature block."""
+def closing(doc, first: str | None = None, *, addressed: bool = False) -> str:
+    """Nơi nhận beside the signature block: a fixed first line such as "Như Điều 3", or, in a paper
+    with "Kính gửi" (`addressed`), "Như trên" when it has addressees."""
     P = _p(doc)
+    as_above = (P("VB Noi nhan dong", "{%p if kinh_gui %}") + P("VB Noi nhan dong", "- Như trên;")
+                + P("VB Noi nhan dong", "{%p endif %}"))
     noi_nhan = (
         P("VB Noi nhan", "Nơi nhận:")
         + (P("VB Noi nhan dong", f"- {first};") if first else "")
+        + (as_above if addressed else "")
         + P("VB Noi nhan dong", "{%p for n in noi_nhan %}") + P("VB Noi nhan dong", "- {{ n }};")
         + P("VB Noi nhan dong", "{%p endfor %}") + P("VB Noi nhan dong", "- Lưu: {{ luu }}.")
     )
@@ -153,7 +157,7 @@ def to_trinh() -> None:
         + P("VB Than", "(Chi tiết tại {{ ke_hoach.phu_luc_kinh_phi }} kèm theo {{ ke_hoach.ten_ngan }}).")
         + blocks(doc, "noi_dung")
         + P("VB Than cuoi", "{{ co_quan.ten_day_du }} kính trình {{ kinh_gui[0] }} xem xét, phê duyệt./.")
-        + closing(doc)
+        + closing(doc, addressed=True)
     ))
 
 
@@ -263,7 +267,7 @@ def bao_cao() -> None:
         + P("VB Than", "{%p if danh_gia %}") + P("VB Muc", "II. ĐÁNH GIÁ CHUNG") + blocks(doc, "danh_gia")
         + P("VB Than", "{%p endif %}")
         + P("VB Than cuoi", "Trên đây là báo cáo kết quả thực hiện {{ ke_hoach.ten_ngan }} của {{ co_quan.ten_day_du }}./.")
-        + closing(doc)
+        + closing(doc, addressed=True)
     ))
 
 
@@ -273,7 +277,7 @@ def cong_van() -> None:
     _save(doc, "cong-van.docx", (
         header(doc, vv=True) + kinh_gui(doc) + blocks(doc, "mo_dau") + blocks(doc, "than")
         + P("VB Than cuoi", "{{r ket_thuc }}")
-        + closing(doc)
+        + closing(doc, addressed=True)
     ))
 
 

@@ -306,13 +306,12 @@ def van_ban_chung(kind: str, facts: PlanFacts, paper: VanBanChung, body: dict, *
     ky_hieu = None
     if kind == "cong_van":
         ky_hieu = co_quan.viet_tat + (f"-{paper.don_vi_soan}" if paper.don_vi_soan else "")
-    tail = ("Như trên",) if kind == "cong_van" and paper.kinh_gui else ()
-    context, header = base(kind, facts, paper, draft=draft, trich_yeu=paper.trich_yeu, ky_hieu=ky_hieu, tail=tail)
+    context, header = base(kind, facts, paper, draft=draft, trich_yeu=paper.trich_yeu, ky_hieu=ky_hieu,
+                           tail=tuple(paper.kinh_gui))
     closing = rich(BodyBlock("doan", "", body["ket_thuc"] or ""))
     closing.add("./.")
     return {
         **context,
-        "noi_nhan": list(tail) + list(paper.noi_nhan),
         "kinh_gui": list(paper.kinh_gui),
         "mo_dau": blocks(body["mo_dau"]), "than": blocks(body["than"]), "ket_thuc": closing,
     }, header
