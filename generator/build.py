@@ -16,6 +16,7 @@ from generator.files import write_files
 from generator.model.loader import LoadedPlan, load_plan
 from generator.render.renderer import DocumentSet, Renderer, TemplateProblem
 from generator.render.templateset import check_template_set, template_folder
+from generator.papers.build import PaperSet, papers_for, without_listing
 
 DEFAULT_OUTPUT = Path("output")
 FIGURES_FILE = "so-lieu.json"
@@ -33,6 +34,8 @@ class BuildResult:
     removed: list[Path] = field(default_factory=list)
     #: Why no PDF was made although asked for (LibreOffice missing or failing), else None.
     pdf_problem: OutputError | None = None
+    #: The papers around the plan (--bo-ho-so), else None.
+    papers: "PaperSet | None" = None
 
     @property
     def docx(self) -> list[Path]:
@@ -45,10 +48,9 @@ def output_folder(plan_path: Path, out: Path | None) -> Path:
     return Path(out) if out else DEFAULT_OUTPUT / Path(plan_path).stem
 
 
-def figures_json(figures: PlanFigures, files: dict[str, bytes] | None = None) -> bytes:
-    """so-lieu.json: deterministic (sorted keys, UTF-8 text, indented), with the SHA-256 of each
-    file of the set when `files` is given."""
-    data = figures_to_json(figures)
+def figures_json(data: dict, files: dict[str, bytes] | None = None) -> bytes:
+    """so-lieu.json (`data`: the figures as JSON): deterministic (sorted keys, UTF-8 text, indented),
+    with the SHA-256 of each file of the set when `files` is given."""
     if files is not None:
         data[MANIFEST] = {name: {"sha256": hashlib.sha256(blob).hexdigest(), "bytes": len(blob)}
                           for name, blob in sorted(files.items())}
@@ -96,8 +98,9 @@ def previous_figures(folder: Path) -> dict | None:
 
 
 def build(plan_path: Path, out: Path | None = None, *, draft: bool | None = None, renderer: Renderer | None = None,
-          mau: Path | None = None, pdf: bool = False) -> BuildResult:
-    """Build every document of a plan (and with `pdf` their PDFs) and its so-lieu.json, as one set.
+          mau: Path | None = None, pdf: bool = False, bo_ho_so: bool = False) -> BuildResult:
+    """Build every document of a plan (with `pdf` their PDFs, with `bo_ho_so` the papers around
+    it) and its so-lieu.json, as one set.
 
     Nothing is written unless all of it succeeded; a figure typed in the text that contradicts a
     computed one is a PlanError. PDFs of an earlier build that this one does not renew are removed.
@@ -112,23 +115,29 @@ def build(plan_path: Path, out: Path | None = None, *, draft: bool | None = None
         except TemplateProblem as exc:  # located at the plan's mau: (or the file, for --mau)
             raise PlanError([loaded.problem(str(exc), ("mau",))]) from None
         renderer = Renderer(templates)
-    documents = (renderer or Renderer()).render_plan(figures, draft=draft)
+    renderer = renderer or Renderer()
+    documents = renderer.render_plan(figures, draft=draft)
     problems = typed_figure_problems(loaded, documents.files)
     if problems:
         raise PlanError(problems)
+    papers = papers_for(loaded, figures, documents.files, made=bo_ho_so, draft=draft, renderer=renderer)
     files, pdf_problem = dict(documents.files), None
     if pdf:
         from generator.render.pdf import PdfError, convert_documents
 
         try:
-            files.update(convert_documents({n: b for n, b in documents.files.items() if n.endswith(".docx")}))
+            made = {**documents.files, **papers.files}
+            files.update(convert_documents({n: b for n, b in made.items() if n.endswith(".docx")}))
         except PdfError as exc:
             pdf_problem = exc
     folder = output_folder(plan_path, out)
     before = previous_figures(folder)
     if not pdf:
         files.update(unchanged_pdfs(folder, files, before))
-    stale = stale_files(folder, files, before)
-    written = write_files(folder, {**files, FIGURES_FILE: figures_json(figures, files)}, remove=stale)
-    changes = None if before is None else diff_figures(before, figures_to_json(figures))
-    return BuildResult(loaded, figures, documents, written, changes, [folder / name for name in stale], pdf_problem)
+    stale = [name for name in stale_files(folder, files, before) if name not in papers.files]
+    solieu = figures_json(papers.with_listing(figures_to_json(figures), figures, documents.files), files)
+    written = write_files(folder, {**files, **papers.files, FIGURES_FILE: solieu}, remove=stale)
+    papers.remove_stale(folder)
+    changes = None if before is None else diff_figures(without_listing(before), figures_to_json(figures))
+    return BuildResult(loaded, figures, documents, written, changes, [folder / name for name in stale], pdf_problem,
+                       papers if bo_ho_so else None)

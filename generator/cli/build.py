@@ -26,6 +26,9 @@ def register(sub) -> None:
                         help="bộ mẫu riêng (thư mục chép từ templates/ rồi sửa trong Word); thay cho mau: trong kế hoạch")
     parser.add_argument("--pdf", action="store_true",
                         help="tạo thêm bản PDF của mỗi tệp Word (cần LibreOffice; thiếu thì chỉ cảnh báo, tệp Word vẫn được ghi)")
+    parser.add_argument("--bo-ho-so", action="store_true",
+                        help="soạn thêm các giấy tờ kèm theo kế hoạch ở phần giay_to: (Tờ trình, Quyết định, Giấy mời, "
+                             "Báo cáo kết quả, Công văn, Thông báo), mỗi văn bản kèm tệp .json siêu dữ liệu")
     parser.set_defaults(func=run, parser=parser)
 
 
@@ -42,7 +45,7 @@ def run(args) -> int:
 def _build(args) -> int:
     from generator.build import build
 
-    result = build(args.plan, args.output, draft=args.draft or None, mau=args.mau, pdf=args.pdf)
+    result = build(args.plan, args.output, draft=args.draft or None, mau=args.mau, pdf=args.pdf, bo_ho_so=args.bo_ho_so)
     for warning in result.loaded.warnings:
         print(f"Cảnh báo: {warning}", file=sys.stderr)
     figures = result.figures
@@ -52,12 +55,20 @@ def _build(args) -> int:
     print(f"Kế hoạch: {plan.van_ban.trich_yeu}{state}")
     for part in figures.phu_luc:
         _print_appendix(part, convention)
+    if result.papers is not None:
+        print(f"Bộ hồ sơ: {len(result.papers.listing)} văn bản kèm theo, {result.papers.letters} giấy mời"
+              + (f"; hạn báo cáo theo kế hoạch: trước ngày {result.papers.due}" if result.papers.due else ""))
     print("Đã ghi:")
     for path in result.written:
         print(f"  {path}")
     if result.changes is not None:
         _print_changes(result.changes)
-    return _report_pdf(result)
+    code = _report_pdf(result)
+    if args.pdf and result.papers is not None:
+        from generator.papers.build import count_pages
+
+        count_pages(result.written)
+    return code
 
 
 def _report_pdf(result) -> int:

@@ -618,6 +618,9 @@ class Plan(Strict):
                                   description="Phụ lục I, II … theo thứ tự; mỗi phụ lục có id và loai")
     phu_luc_1: PhuLuc1 | None = Field(default=None, description="Kiểu cũ: dùng phu_luc (vanban nang-cap)")
     phu_luc_2: PhuLuc2 | None = Field(default=None, description="Kiểu cũ: dùng phu_luc (vanban nang-cap)")
+    #: The papers around the plan (Tờ trình, Quyết định, Giấy mời, …), validated by generator.papers.model.
+    giay_to: dict[str, Any] | None = Field(default=None, title="Giấy tờ kèm theo",
+                                           description="Tờ trình, Quyết định, Giấy mời, Báo cáo kết quả, Công văn, Thông báo")
 
     @model_validator(mode="after")
     def _structure(self) -> "Plan":

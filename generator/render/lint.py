@@ -68,11 +68,14 @@ GENERAL_BLOCK = {"kind": "bang", "rich": None, "dau": [{"o": [_CELL]}], "dong": 
 
 def sample_data(figures: PlanFigures) -> dict:
     """Every field any of our templates may use, built from a real plan (plain values, RichText kept)."""
+    from generator.papers.build import sample_contexts  # the papers' templates (vanban build --bo-ho-so)
+
     merged: dict = {}
     makers = [plan_context, attendees_context, budget_context]
     makers += [lambda f, draft, a=a: general_context(f, draft=draft, appendix=a) for a in figures.phu_luc if a.loai != "danh_sach"]
-    for make in makers:
-        context = _plain(make(figures, draft=False))
+    contexts = [make(figures, draft=False) for make in makers] + sample_contexts(figures)
+    for raw in contexts:
+        context = _plain(raw)
         if "khoi" in context:  # blocks of several kinds: the linter reads the first as the shape of all
             context["khoi"] = [{k: v for block in [GENERAL_BLOCK, *reversed(context["khoi"])] for k, v in block.items()}]
         for key, value in context.items():
