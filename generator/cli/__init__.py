@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-COMMANDS = ["build", "batch", "words", "check", "audit", "import_docx", "lint_template", "new", "diff", "xlsx"]
+COMMANDS = ["build", "batch", "words", "check", "audit", "import_docx", "lint_template", "new", "diff", "xlsx", "serve"]
 
 
 def build_parser() -> argparse.ArgumentParser:
