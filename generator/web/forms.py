@@ -27,6 +27,8 @@ PREFIX = "d."
 ORIGIN, KIND, TEXT, LINES, PAIRS = "__goc", "__loai", "__van", "__dong", "__cap"
 BLOCK_KINDS = {"doan": "Đoạn văn", "gach": "Gạch đầu dòng (-)", "cong": "Dấu cộng (+)", "diem": "Điểm a), b)…"}
 MAX_ITEMS = 5000  # list items a form may hold (a bound on hostile input)
+_STEP = r"(?:_{0,2}[a-z][a-z0-9_]{0,60}|[0-9]{1,4})"
+FIELD_NAME = re.compile(rf"d\.{_STEP}(?:\.{_STEP}){{0,20}}\Z")
 
 #: What the clerk reads for each key of the plan model; a key not listed shows its own name.
 LABELS = {
@@ -66,7 +68,20 @@ class Shape:
     number: bool = False  # a scalar that may be a whole number
 
 
+_SHAPES: dict[int, tuple[object, Shape]] = {}
+
+
 def shape_of(annotation: object) -> Shape:
+    """The shape of a model annotation (remembered: the model's annotations live as long as it)."""
+    known = _SHAPES.get(id(annotation))
+    if known is not None and known[0] is annotation:
+        return known[1]
+    shape = _shape_of(annotation)
+    _SHAPES[id(annotation)] = (annotation, shape)
+    return shape
+
+
+def _shape_of(annotation: object) -> Shape:
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return shape_of(typing.get_args(annotation)[0])
@@ -192,10 +207,9 @@ def form_tree(items: list[tuple[str, str]]) -> dict:
         count += 1
         if count > 50 * MAX_ITEMS:
             raise FormError("biểu mẫu có quá nhiều trường")
-        steps = [int(s) if s.isdigit() else s for s in name[len(PREFIX):].split(".")]
-        if any(isinstance(s, int) and s >= MAX_ITEMS for s in steps) or any(
-                isinstance(s, str) and not re.fullmatch(r"_{0,2}[a-z][a-z0-9_]*", s) for s in steps):
+        if not FIELD_NAME.match(name):
             raise FormError(f"tên trường không hợp lệ: {name[:80]!r}")
+        steps = [int(s) if s.isdigit() else s for s in name[len(PREFIX):].split(".")]
         node = tree
         for step in steps[:-1]:
             node = node.setdefault(step, {})

@@ -9,7 +9,6 @@ import ipaddress
 import secrets
 from dataclasses import dataclass, field
 
-from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
@@ -68,12 +67,41 @@ class Guard:
         return hmac.compare_digest(request.headers.get(CSRF_HEADER, ""), self.csrf)
 
 
-class GuardMiddleware(BaseHTTPMiddleware):
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"content-security-policy",
+     b"default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+     b"frame-ancestors 'none'; form-action 'self'"),
+]
+
+
+class GuardMiddleware:
+    """Plain ASGI middleware (no extra task per request): refuses before the application sees it."""
+
     def __init__(self, app, guard: Guard):
-        super().__init__(app)
+        self.app = app
         self.guard = guard
 
-    async def dispatch(self, request: Request, call_next) -> Response:
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        refusal = self.refusal(Request(scope))
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [h for h in SECURITY_HEADERS if h[0] not in names]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def refusal(self, request: Request) -> Response | None:
         guard = self.guard
         if not guard.host_ok(request.headers.get("host")):
             return PlainTextResponse("Tên máy (Host) không hợp lệ cho vanban serve: yêu cầu bị từ chối.", status_code=400)
@@ -85,19 +113,11 @@ class GuardMiddleware(BaseHTTPMiddleware):
             if int(length) > MAX_BODY:
                 return PlainTextResponse(f"Tệp quá lớn: tối đa {MAX_UPLOAD // (1024 * 1024)} MB.", status_code=413)
         if request.url.path == LOGIN or request.url.path.startswith("/tai-nguyen/"):
-            return await call_next(request)
+            return None
         if not guard.logged_in(request):
             if unsafe:
                 return PlainTextResponse("Chưa đăng nhập.", status_code=401)
             return RedirectResponse(LOGIN, status_code=303)
         if unsafe and not guard.csrf_ok(request):
             return PlainTextResponse("Thiếu hoặc sai mã chống giả mạo (CSRF); hãy tải lại trang.", status_code=403)
-        response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'")
-        return response
+        return None
