@@ -72,8 +72,8 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         office.close()
         jobs.close()
 
-    def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
-        return templates.TemplateResponse(request, name, context, status_code=status)
+    def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+        return templates.TemplateResponse(request, template, context, status_code=status)
 
     @app.exception_handler(Bad)
     @app.exception_handler(PathRefused)
@@ -525,10 +525,26 @@ class uploaded:
                 if size > MAX_UPLOAD:
                     raise Bad(f"Tệp quá lớn: tối đa {MAX_UPLOAD // (1024 * 1024)} MB")
                 out.write(chunk)
+        _check_zip(target)
         return target
 
     def __exit__(self, *exc) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+MAX_UNZIPPED, MAX_ENTRIES = 200 * 1024 * 1024, 5000
+
+
+def _check_zip(path: Path) -> None:
+    """A .docx is a zip: refuse what is not one, or what would unpack to more than MAX_UNZIPPED
+    (Python's zipfile never reads past an entry's declared size, so the declared sizes bound it)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise Bad("Tệp không phải tệp Word .docx (không mở được như một tệp nén .docx)") from None
+    if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNZIPPED:
+        raise Bad(f"Tệp Word giải nén ra quá lớn (tối đa {MAX_UNZIPPED // (1024 * 1024)} MB): có thể là tệp độc hại, không đọc")
 
 
 def _items_of(data: object, prefix: str = forms.PREFIX.rstrip(".")) -> list[tuple[str, str]]:

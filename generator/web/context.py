@@ -35,7 +35,7 @@ class Context:
             self.paragraphs, self.tables = [], []
             return
         self.paragraphs = [p.text for p in document.paragraphs]
-        self.tables = [[tuple(cell.text for cell in row.cells) for row in table.rows] for table in document.tables]
+        self.tables = [[_cells(row) for row in table.rows] for table in document.tables]
 
     def around(self, where: str, excerpt: str = "") -> Shown | None:
         excerpt = (excerpt or "").rstrip("…").strip()
@@ -43,14 +43,14 @@ class Context:
         if row:
             t, r = int(row.group(1)) - 1, int(row.group(2)) - 1
             if 0 <= t < len(self.tables) and 0 <= r < len(self.tables[t]):
-                cells = _unique_cells(self.tables[t][r])
+                cells = self.tables[t][r]
                 marked = None
                 column = (row.group(3) or "").strip()
-                header = _unique_cells(self.tables[t][0]) if self.tables[t] else ()
                 if column.isdigit():
                     marked = int(column) - 1
-                elif column in header:
-                    marked = header.index(column)
+                elif column:
+                    marked = next((i for head in self.tables[t][:3] for i, text in enumerate(head)
+                                   if column.lower() in " ".join(text.split()).lower()), None)
                 return Shown("hang", cells=cells, marked=marked)
         paragraph = PARAGRAPH.search(where or "")
         if paragraph:
@@ -64,10 +64,11 @@ class Context:
         return None
 
 
-def _unique_cells(cells: tuple[str, ...]) -> tuple[str, ...]:
-    """python-docx repeats a merged cell once per grid column; show it once."""
-    out: list[str] = []
-    for text in cells:
-        if not out or out[-1] != text:
-            out.append(text)
+def _cells(row) -> tuple[str, ...]:
+    """The texts of a row's cells; python-docx repeats a merged cell once per grid column: shown once."""
+    out, seen = [], set()
+    for cell in row.cells:
+        if id(cell._tc) not in seen:
+            seen.add(id(cell._tc))
+            out.append(cell.text)
     return tuple(out)

@@ -233,7 +233,11 @@ def _value(tree: object, shape: Shape, base: object, *, required: bool) -> objec
         if not isinstance(tree, dict):
             return _EMPTY
         if shape.model is Block:
+            if set(tree) - {KIND, TEXT, ORIGIN}:
+                raise FormError("biểu mẫu có trường không thuộc kế hoạch")
             return _block_value(tree, base)
+        if set(tree) - set(shape.model.model_fields) - {ORIGIN}:
+            raise FormError(f"biểu mẫu có trường không thuộc kế hoạch: {', '.join(sorted(map(str, set(tree) - set(shape.model.model_fields))))[:80]}")
         bases = base if isinstance(base, dict) else {}
         out: dict = {}
         for name, info in shape.model.model_fields.items():

@@ -175,13 +175,13 @@ class Workspace:
         path = self.path(name, must_exist=False)
         with self.lock:
             if path.exists():
-                raise PathRefused(f"đã có tệp {name}; chọn tên khác")
+                raise PathRefused(f"Đã có tệp {name}; chọn tên khác")
             path.parent.mkdir(parents=True, exist_ok=True)
             write_files(path.parent, {path.name: text.encode("utf-8")})
         return path
 
     def history_folder(self, name: str) -> Path:
-        return self.state_folder(HISTORY, PurePosixPath(name).as_posix().replace("/", "__"))
+        return self.state_folder(HISTORY, PurePosixPath(name).as_posix().replace("/", "__").replace(".", "_"))
 
     def keep(self, name: str, data: bytes) -> Path:
         folder = self.history_folder(name)
