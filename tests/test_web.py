@@ -511,3 +511,53 @@ def test_a_unit_with_bad_data_is_named_and_the_others_are_written(client, app, f
     started = client.post("/don-vi/chay", data={"ke_hoach": PLAN, "don_vi": "units/kien-tuong.yaml"}, headers=csrf(app))
     page = wait_for_batch(client, re.search(r"/don-vi/tien-do/([0-9a-f]{12})", started.text).group(1))
     assert "Xong: 7/8 đơn vị đã soạn" in page and "Có lỗi, chưa soạn đơn vị này" in page and "nhiều" in page
+
+
+# --- preview (LibreOffice kept warm) ---------------------------------------------------------------
+
+needs_office = pytest.mark.skipif(
+    not (shutil.which("soffice") or shutil.which("libreoffice")),
+    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui): the preview needs it")
+
+
+def preview_text(client, app, items) -> tuple[str, str]:
+    """The preview fragment and the text of its PDF (pdftotext)."""
+    import subprocess
+
+    response = post(client, app, f"/xem-truoc?tep={PLAN}", items)
+    assert response.status_code == 200, response.text[:500]
+    stamp = re.search(r"ban=([0-9a-f]{20})", response.text).group(1)
+    pdf = client.get("/xem-truoc/pdf", params={"tep": PLAN, "ban": stamp})
+    assert pdf.content.startswith(b"%PDF")
+    image = client.get("/xem-truoc/trang", params={"tep": PLAN, "ban": stamp, "so": 1})
+    assert image.headers["content-type"] in ("image/png", "application/pdf")
+    if not shutil.which("pdftotext"):
+        return response.text, ""
+    done = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True)
+    return response.text, done.stdout.decode("utf-8")
+
+
+@needs_office
+def test_preview_shows_the_edited_figure_before_saving_and_survives_a_dead_office(client, app, folder):
+    import os
+    import signal
+
+    page, text = preview_text(client, app, changed(form_of(app), **{BANNER: "17"}))
+    assert re.search(r"\d+ trang", page) and 'alt="Trang 1"' in page
+    if text:
+        assert "3.825.000" in text and "3.600.000" not in text
+    office = app.state.office
+    if office.office is not None:  # warm: kill it as a crash would; the next preview starts a new one
+        os.killpg(office.office.pid, signal.SIGKILL)
+        starts = office.starts
+        _, text = preview_text(client, app, changed(form_of(app), **{BANNER: "18"}))
+        assert office.starts == starts + 1
+        if text:
+            assert "4.050.000" in text
+    assert (folder / PLAN).read_bytes() == (ROOT / "data" / PLAN).read_bytes()  # previewing saves nothing
+
+
+def test_preview_of_invalid_data_says_why(client, app):
+    response = post(client, app, f"/xem-truoc?tep={PLAN}", changed(form_of(app), **{PRICE: "7.00.000"}))
+    assert response.status_code == 422 and "Chưa xem trước được" in response.text
+    assert client.get("/xem-truoc/trang", params={"tep": PLAN, "ban": "../../../etc", "so": 1}).status_code == 400

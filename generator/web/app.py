@@ -16,6 +16,7 @@ import threading
 import time
 import zipfile
 from collections import OrderedDict
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -48,29 +49,30 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
     """The workspace over `folder`; `warm` starts LibreOffice in the background for the preview."""
     guard = guard or Guard()
     ws = Workspace(folder)
-    office = office or WarmOffice()
     jobs = Jobs()
     renderer_lock = threading.Lock()
     state: dict = {"renderer": None}
     bases: OrderedDict[tuple[str, str], tuple[dict, dict]] = OrderedDict()
 
-    app = FastAPI(title="vanban", docs_url=None, redoc_url=None, openapi_url=None)
+    own_office = office is None
+    office = office or WarmOffice()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        if warm:
+            threading.Thread(target=office.start, daemon=True).start()
+        yield
+        jobs.close()
+        if own_office:
+            office.close()
+
+    app = FastAPI(title="vanban", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.add_middleware(GuardMiddleware, guard=guard)
     app.mount("/tai-nguyen", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.autoescape = True
     templates.env.globals.update(csrf=guard.csrf, dom_id=forms.dom_id, kinds=forms.BLOCK_KINDS)
     app.state.workspace, app.state.office, app.state.jobs, app.state.guard = ws, office, jobs, guard
-
-    if warm:
-        @app.on_event("startup")
-        def _warm() -> None:
-            threading.Thread(target=office.start, daemon=True).start()
-
-    @app.on_event("shutdown")
-    def _close() -> None:
-        office.close()
-        jobs.close()
 
     def page(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
         return templates.TemplateResponse(request, template, context, status_code=status)

@@ -48,7 +48,7 @@ class WarmOffice:
         self.office: subprocess.Popen | None = None
         self.bridge: subprocess.Popen | None = None
         self.replies: queue.Queue = queue.Queue()
-        self.profile = Path(tempfile.mkdtemp(prefix="vanban-office-"))
+        self.profile: Path | None = None
         self.starts = 0
         self._python: str | None | bool = False  # False: not looked up yet
 
@@ -73,7 +73,9 @@ class WarmOffice:
             self._python = uno_python(soffice)
         if not self._python:
             return False
-        pipe = f"vanban{os.getpid()}x{self.starts}"
+        if self.profile is None:
+            self.profile = Path(tempfile.mkdtemp(prefix="vanban-office-"))
+        pipe = f"vanban{os.getpid()}x{id(self)}x{self.starts}"
         self.office = subprocess.Popen(
             [soffice, f"-env:UserInstallation={(self.profile / 'profile').as_uri()}", "--headless", "--invisible",
              "--norestore", "--nologo", "--nodefault", "--nolockcheck", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
@@ -141,7 +143,9 @@ class WarmOffice:
     def close(self) -> None:
         with self.lock:
             self._stop()
-            shutil.rmtree(self.profile, ignore_errors=True)
+            if self.profile is not None:
+                shutil.rmtree(self.profile, ignore_errors=True)
+                self.profile = None
 
 
 def _kill_tree(process: subprocess.Popen) -> None:
