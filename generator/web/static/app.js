@@ -8,6 +8,18 @@
 
   function form() { return document.getElementById("bieu-mau"); }
   function draftKey(f) { return "vanban:nhap:" + f.dataset.tep; }
+  // Drafts of a plan by browser tab: a save in one tab never drops another tab's unsaved edits.
+  var tab = sessionStorage.getItem("vanban:the");
+  if (!tab) { tab = Math.random().toString(36).slice(2); sessionStorage.setItem("vanban:the", tab); }
+  function drafts(key) {
+    try { var all = JSON.parse(localStorage.getItem(key) || "{}"); return all && !all.fields ? all : {}; }
+    catch (e) { return {}; }
+  }
+  function putDraft(key, draft) {
+    var all = drafts(key);
+    if (draft) all[tab] = draft; else delete all[tab];
+    if (Object.keys(all).length) localStorage.setItem(key, JSON.stringify(all)); else localStorage.removeItem(key);
+  }
   function fields(f) {
     var out = [];
     new FormData(f).forEach(function (value, name) { if (typeof value === "string") out.push([name, value]); });
@@ -41,48 +53,56 @@
   }
 
   // --- unsaved edits survive a reload or a crash ---
-  var timer = null;
+  var timer = null, restored = false;
   function saveDraft() {
     var f = form();
     if (!f) return;
     var now = fields(f);
-    if (JSON.stringify(now) === f.dataset.goc) { localStorage.removeItem(draftKey(f)); status(""); return; }
-    localStorage.setItem(draftKey(f), JSON.stringify({ fields: now, phien_ban: f.dataset.phienBan, luc: Date.now() }));
-    status("Có thay đổi chưa lưu (đã giữ trong trình duyệt)");
+    if (JSON.stringify(now) === f.dataset.goc) { putDraft(draftKey(f), null); status(""); return; }
+    putDraft(draftKey(f), { fields: now, luc: Date.now() });
+    status(restored ? "Đã mở lại các thay đổi chưa lưu từ lần trước (chưa lưu)" : "Có thay đổi chưa lưu (đã giữ trong trình duyệt)");
   }
   function status(text) { var s = document.getElementById("trang-thai-nhap"); if (s) s.textContent = text; }
   document.body.addEventListener("input", function (ev) {
     if (!ev.target.closest("#bieu-mau")) return;
+    restored = false;
     clearTimeout(timer); timer = setTimeout(saveDraft, 150);
   });
   function remember() { var f = form(); if (f && !f.dataset.goc) f.dataset.goc = JSON.stringify(fields(f)); }
   function restoreDraft() {
     var f = form();
     if (!f) return;
-    var raw = localStorage.getItem(draftKey(f));
-    if (!raw) return;
-    var draft;
-    try { draft = JSON.parse(raw); } catch (e) { localStorage.removeItem(draftKey(f)); return; }
-    if (JSON.stringify(draft.fields) === f.dataset.goc) return;
+    var key = draftKey(f), all = drafts(key), draft = all[tab];
+    if (!draft) {  // a new tab (after a crash, or the page opened again): the latest draft left by any tab
+      var latest = null;
+      Object.keys(all).forEach(function (id) { if (!latest || all[id].luc > all[latest].luc) latest = id; });
+      if (!latest) return;
+      draft = all[latest];
+      delete all[latest];
+      all[tab] = draft;
+      localStorage.setItem(key, JSON.stringify(all));
+    }
+    if (!draft.fields || JSON.stringify(draft.fields) === f.dataset.goc) return;
     var values = {};
     draft.fields.forEach(function (pair) { values[pair[0]] = pair[1]; });
+    restored = true;
     htmx.ajax("POST", "/sua/bieu-mau?tep=" + encodeURIComponent(f.dataset.tep),
       { target: "#bieu-mau", swap: "outerHTML", values: values }).then(function () {
-        status("Đã mở lại các thay đổi chưa lưu từ lần trước");
+        status("Đã mở lại các thay đổi chưa lưu từ lần trước (chưa lưu)");
         var g = form(); if (g) { g.dataset.goc = f.dataset.goc; g.dataset.khoiPhuc = "1"; }
       });
   }
   document.body.addEventListener("vanban-da-luu", function () {
     var f = form();
     if (!f) return;
-    localStorage.removeItem(draftKey(f));
+    putDraft(draftKey(f), null);
     f.dataset.goc = JSON.stringify(fields(f));
     status("Đã lưu");
   });
   document.body.addEventListener("vanban-doi-cau-truc", function () { setTimeout(saveDraft, 0); });
   document.body.addEventListener("click", function (ev) {
     var drop = ev.target.closest("[data-bo-nhap]");
-    if (drop) { localStorage.removeItem("vanban:nhap:" + drop.dataset.boNhap); location.reload(); }
+    if (drop) { putDraft("vanban:nhap:" + drop.dataset.boNhap, null); location.reload(); }
   });
 
   // --- rows pasted from Excel (tab-separated) become rows of the grid ---
