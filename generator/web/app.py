@@ -600,7 +600,7 @@ def _yaml_of(data: dict) -> str:
     from ruamel.yaml import YAML
 
     out = io.StringIO()
-    yaml = YAML(typ="safe", pure=True)
+    yaml = YAML(typ="rt")
     yaml.default_flow_style = False
     yaml.allow_unicode = True
     yaml.width = 4096

@@ -8,6 +8,7 @@ before each save the previous version is kept in <folder>/.vanban/lich-su/<plan>
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -89,28 +90,38 @@ class Workspace:
     # --- plans ---------------------------------------------------------------------------------
 
     def plan_files(self) -> list[Path]:
+        """YAML files of the folder and its subfolders (three levels; hidden folders and results skipped)."""
         found = []
-        for path in sorted(self.root.rglob("*")):
-            rel = path.relative_to(self.root).parts
-            if rel[0].startswith(".") or rel[0] in (RESULTS, "output") or len(rel) > 3:
-                continue
-            if path.suffix.lower() in PLAN_SUFFIXES and path.is_file() and path.resolve().is_relative_to(self.root):
-                found.append(path)
+        for folder, subfolders, files in os.walk(self.root):
+            depth = len(Path(folder).relative_to(self.root).parts)
+            subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d not in (RESULTS, "output")
+                                   and depth < 2)
+            for name in sorted(files):
+                path = Path(folder) / name
+                if path.suffix.lower() in PLAN_SUFFIXES and path.is_file() and path.resolve().is_relative_to(self.root):
+                    found.append(path)
             if len(found) >= MAX_LISTED:
                 break
-        return found
+        return sorted(found)[:MAX_LISTED]
 
     def entries(self) -> list[PlanEntry]:
         """The folder's plans with title, year, total, draft or issued, last build; other YAML files
         (units files) are left out, files with errors are listed with their first problem."""
         out = []
-        for path in self.plan_files():
+        files = self.plan_files()
+        skeletons = set()
+        for path in files:
+            try:
+                raw = parse_yaml(read_text(path), path)
+            except PlanError:
+                continue
+            if "don_vi" in raw and isinstance(raw.get("ke_hoach"), str):  # a units file and its ward plan skeleton
+                skeletons |= {path.resolve(), (path.parent / raw["ke_hoach"]).resolve()}
+        for path in files:
+            if path.resolve() in skeletons:
+                continue
             entry = PlanEntry(self.name_of(path))
             try:
-                text = read_text(path)
-                raw = parse_yaml(text, path)
-                if "don_vi" in raw or "ke_hoach" in raw:  # a units file, not a plan
-                    continue
                 loaded = load_plan(path)
                 plan = loaded.plan
                 entry.title, entry.year, entry.draft = plan.van_ban.trich_yeu, plan.van_ban.nam, plan.is_draft
