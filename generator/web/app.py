@@ -24,7 +24,6 @@ from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Red
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from generator.build import compute_loaded
 from generator.errors import DataPath, PlanError, Problem
 from generator.model.loader import parse_yaml, read_text, to_plain, validate_plain
 from generator.model.yamlfile import YamlFile
@@ -57,10 +56,15 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
     own_office = office is None
     office = office or WarmOffice()
 
+    def warm_up() -> None:
+        """LibreOffice started in the background when a plan is first opened (not before the first
+        page: starting it competes for the processor with the page the clerk is waiting for)."""
+        if warm and not state.get("warming"):
+            state["warming"] = True
+            threading.Thread(target=office.start, daemon=True).start()
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        if warm:
-            threading.Thread(target=office.start, daemon=True).start()
         yield
         jobs.close()
         if own_office:
@@ -122,7 +126,7 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         plain, _, warnings = to_plain(forms.plain(data), path)
         try:
             loaded = validate_plain(plain, positions, warnings, path)
-            figures = compute_loaded(loaded)
+            figures = compute_located(loaded)
         except PlanError as exc:
             return data, exc.problems, None, opened
         return data, [], figures, opened
@@ -219,6 +223,7 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
     @app.get("/sua", response_class=HTMLResponse)
     def editor(request: Request, tep: str):
         path, version, base, positions = base_of(tep)
+        warm_up()
         _, problems, figures, _ = evaluate(tep, _items_of(base) + [("_phien_ban", version)])
         return page(request, "sua.html", **editor_context(tep, base, version, problems, figures))
 
@@ -579,6 +584,13 @@ def _items_of(data: object, prefix: str = forms.PREFIX.rstrip(".")) -> list[tupl
     for section in forms.form_view(data):
         walk(section)
     return out
+
+
+def compute_located(loaded):
+    """generator.build.compute_loaded, imported when first needed (it brings the renderer with it)."""
+    from generator.build import compute_loaded
+
+    return compute_loaded(loaded)
 
 
 def _errors(problems) -> list[dict]:

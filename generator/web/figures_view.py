@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.compute.figures import PlanFigures
-from generator.compute.solieu import figures_to_json
 from generator.vi import amount_in_words, format_number, number_in_words
 
 
@@ -36,6 +35,8 @@ def _appendix_keys(figures: PlanFigures) -> list[tuple[str, object]]:
 
 
 def page_figures(figures: PlanFigures) -> PageFigures:
+    from generator.compute.solieu import figures_to_json  # brings the renderer: not needed for the first page
+
     convention = figures.plan.quy_uoc_so.convention()
     page = PageFigures(panel=figures_to_json(figures))
     for key, appendix in _appendix_keys(figures):

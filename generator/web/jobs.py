@@ -17,9 +17,9 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.units.batch import ARCHIVE, UNITS_FOLDER, WORKBOOK
-
 RESULT = "ket-qua.json"
+#: What generator.units.batch writes in its folder (not imported here: it brings the renderer and openpyxl).
+UNITS_FOLDER, ARCHIVE, WORKBOOK = "don-vi", "don-vi.zip", "tong-hop-don-vi.xlsx"
 
 
 @dataclass

@@ -7,6 +7,7 @@ before each save the previous version is kept in <folder>/.vanban/lich-su/<plan>
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -17,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from generator.errors import PlanError
 from generator.files import write_files
-from generator.model.loader import load_plan, parse_yaml, read_text, to_plain
+from generator.model.loader import parse_yaml, read_text, to_plain, validate_plain
 
 STATE = ".vanban"
 HISTORY = "lich-su"
@@ -59,6 +60,7 @@ class Workspace:
     def __init__(self, root: Path):
         self.root = Path(root).resolve()
         self.lock = threading.Lock()
+        self._summaries: dict[tuple, tuple[str, object]] = {}
 
     # --- names ---------------------------------------------------------------------------------
 
@@ -104,33 +106,46 @@ class Workspace:
                 break
         return sorted(found)[:MAX_LISTED]
 
-    def entries(self) -> list[PlanEntry]:
-        """The folder's plans with title, year, total, draft or issued, last build; other YAML files
-        (units files) are left out, files with errors are listed with their first problem."""
-        out = []
-        files = self.plan_files()
-        skeletons = set()
-        for path in files:
-            try:
-                raw = parse_yaml(read_text(path), path)
-            except PlanError:
-                continue
-            if "don_vi" in raw and isinstance(raw.get("ke_hoach"), str):  # a units file and its ward plan skeleton
-                skeletons |= {path.resolve(), (path.parent / raw["ke_hoach"]).resolve()}
-        for path in files:
-            if path.resolve() in skeletons:
-                continue
-            entry = PlanEntry(self.name_of(path))
-            try:
-                loaded = load_plan(path)
+    def _summary(self, path: Path) -> tuple[str, object]:
+        """("plan", PlanEntry) / ("units", skeleton path) / ("other", None) for a YAML file, remembered
+        until the file changes. Read with the fast safe loader: a list needs no comments or positions."""
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key in self._summaries:
+            return self._summaries[key]
+        entry = PlanEntry(self.name_of(path))
+        try:
+            data = _fast_yaml(read_text(path), path)
+            if isinstance(data, dict) and "don_vi" in data:
+                skeleton = data.get("ke_hoach")
+                summary: tuple[str, object] = ("units", (path.parent / skeleton).resolve() if isinstance(skeleton, str) else None)
+            else:
+                loaded = validate_plain(*to_plain(data if isinstance(data, dict) else {}, path), path)
                 plan = loaded.plan
                 entry.title, entry.year, entry.draft = plan.van_ban.trich_yeu, plan.van_ban.nam, plan.is_draft
-                from generator.build import compute_loaded
+                from generator.compute.figures import compute
 
-                figures = compute_loaded(loaded)
+                figures = compute(plan)
                 entry.total = figures.phu_luc_2.tong if getattr(figures, "phu_luc_2", None) else None
-            except PlanError as exc:
-                entry.error = str(exc.problems[0]) if exc.problems else "dữ liệu có lỗi"
+                summary = ("plan", entry)
+        except PlanError as exc:
+            entry.error = str(exc.problems[0]) if exc.problems else "dữ liệu có lỗi"
+            summary = ("plan", entry)
+        if len(self._summaries) > 4 * MAX_LISTED:
+            self._summaries.clear()
+        self._summaries[key] = summary
+        return summary
+
+    def entries(self) -> list[PlanEntry]:
+        """The folder's plans with title, year, total, draft or issued, last build; units files and
+        the ward plan skeletons they name are left out, files with errors are listed with their first problem."""
+        summaries = [(path, self._summary(path)) for path in self.plan_files()]
+        skeletons = {value for _, (kind, value) in summaries if kind == "units"}
+        out = []
+        for path, (kind, entry) in summaries:
+            if kind != "plan" or path.resolve() in skeletons:
+                continue
+            entry = dataclasses.replace(entry, built=None)
             solieu = self.results_folder(entry.name) / "so-lieu.json"
             if solieu.is_file():
                 entry.built = datetime.fromtimestamp(solieu.stat().st_mtime)
@@ -138,15 +153,7 @@ class Workspace:
         return out
 
     def units_files(self) -> list[str]:
-        out = []
-        for path in self.plan_files():
-            try:
-                raw = parse_yaml(read_text(path), path)
-            except PlanError:
-                continue
-            if "don_vi" in raw:
-                out.append(self.name_of(path))
-        return out
+        return [self.name_of(path) for path in self.plan_files() if self._summary(path)[0] == "units"]
 
     def read(self, name: str) -> tuple[Path, bytes, str]:
         """(path, bytes, version) of a plan file."""
@@ -219,3 +226,14 @@ class Workspace:
         if not path.is_file():
             raise PathRefused("không có phiên bản này")
         return path
+
+
+def _fast_yaml(text: str, path: Path) -> object:
+    """Plain data of a YAML text (libyaml when installed); syntax errors as the loader words them."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return YAML(typ="safe").load(text)
+    except YAMLError:
+        return parse_yaml(text, path)  # raises PlanError with line and column
