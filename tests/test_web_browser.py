@@ -109,6 +109,10 @@ def open_plan(page, server) -> None:
     expect(page.locator(QUANTITY)).to_have_value("16")
 
 
+def centre(locator) -> None:
+    locator.evaluate("el => el.scrollIntoView({block: 'center'})")
+
+
 def loaded(image, limit: float = 60) -> None:
     """Wait until an image has been drawn (polled from here: the page's CSP forbids evaluated strings)."""
     deadline = time.monotonic() + limit
@@ -146,7 +150,7 @@ def test_a_quantity_change_moves_amount_totals_and_words(page, server):
     grand = 49_750_000 + 225000
     expect(page.locator("#t-phu_luc_2")).to_contain_text(f"Tổng kinh phí: {fmt(grand)} đồng")
     expect(page.locator("#so-lieu")).to_contain_text(amount_in_words(grand))
-    page.locator("#i-phu_luc_2-bang-1-dong-0").scroll_into_view_if_needed()
+    centre(page.locator("#i-phu_luc_2-bang-1-dong-0"))
     shot(page, "03-so-lieu-tinh-lai")
 
 
@@ -157,7 +161,7 @@ def test_a_malformed_price_is_shown_at_its_cell_and_nothing_is_saved(page, serve
     message = page.locator("#e-phu_luc_2-bang-2-dong-1-don_gia")
     expect(message).to_contain_text("nhóm chữ số sau dấu chấm phải có đúng 3 chữ số")
     expect(page.locator(PRICE)).to_have_attribute("aria-invalid", "true")
-    page.locator(PRICE).scroll_into_view_if_needed()
+    centre(page.locator(PRICE))
     shot(page, "04-loi-tai-o")
     page.locator("#nut-luu").click()
     expect(page.locator("#thong-bao")).to_contain_text("Chưa lưu")
@@ -297,7 +301,7 @@ def test_rows_are_added_moved_and_removed(page, server):
     expect(page.locator("#c-phu_luc_2-bang-2-dong-2")).to_have_text("1.000.000")
     page.locator("#i-phu_luc_2-bang-2-dong-2").get_by_role("button", name="Chuyển dòng lên").click()
     expect(page.locator("#f-phu_luc_2-bang-2-dong-1-noi_dung")).to_have_value("Khen thưởng đột xuất")
-    page.locator("#i-phu_luc_2-bang-2-dong-1").scroll_into_view_if_needed()
+    centre(page.locator("#i-phu_luc_2-bang-2-dong-1"))
     shot(page, "13-them-dong")
     page.on("dialog", lambda dialog: dialog.accept())
     page.locator("#i-phu_luc_2-bang-2-dong-0").get_by_role("button", name="Xóa dòng").click()

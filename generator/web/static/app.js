@@ -99,7 +99,12 @@
     f.dataset.goc = JSON.stringify(fields(f));
     status("Đã lưu");
   });
-  document.body.addEventListener("vanban-doi-cau-truc", function () { setTimeout(saveDraft, 0); });
+  // After rows or paragraphs moved, figures come again from the new form (a recompute of the old one
+  // may still be on its way).
+  document.body.addEventListener("vanban-doi-cau-truc", function () {
+    setTimeout(saveDraft, 0);
+    var f = form(); if (f) htmx.trigger(f, "vanban-tinh");
+  });
   document.body.addEventListener("click", function (ev) {
     var drop = ev.target.closest("[data-bo-nhap]");
     if (drop) { putDraft("vanban:nhap:" + drop.dataset.boNhap, null); location.reload(); }
