@@ -25,10 +25,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from generator.web.app import _items_of, create_app  # noqa: E402
-from generator.web.security import Guard  # noqa: E402
+from generator.web.app import _items_of, create_app
+from generator.web.security import Guard
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = "kien-tuong-2024.yaml"
@@ -44,7 +44,7 @@ def verdict(met: bool) -> str:
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
 def client_for(folder: Path, *, warm: bool) -> TestClient:

@@ -17,11 +17,11 @@ import pytest
 from ruamel.yaml import YAML
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from generator.vi import amount_in_words  # noqa: E402
-from generator.web.app import _items_of, create_app  # noqa: E402
-from generator.web.security import Guard  # noqa: E402
+from generator.vi import amount_in_words
+from generator.web.app import _items_of, create_app
+from generator.web.security import Guard
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = "kien-tuong-2024.yaml"
@@ -90,7 +90,7 @@ def expected_figures(path: Path) -> tuple[int, list[list[int]]]:
 
 def oob(text: str, dom: str) -> str:
     """The text of the element with this id (a figure's span, or a totals div of line divs)."""
-    found = re.search(rf'id="{re.escape(dom)}"[^>]*>((?:<div>[^<]*</div>)*[^<]*)</(span|div)>', text, re.S)
+    found = re.search(rf'id="{re.escape(dom)}"[^>]*>((?:<div>[^<]*</div>)*[^<]*)</(span|div)>', text, re.DOTALL)
     assert found, dom
     return re.sub(r"<[^>]+>", " ", found.group(1))
 
@@ -117,7 +117,7 @@ def test_editor_shows_every_part_of_the_plan_with_its_figures(client, folder):
 
 
 def test_an_edit_recomputes_amount_table_total_grand_total_and_words(client, app, folder):
-    attendees, tables = expected_figures(folder / PLAN)
+    _, tables = expected_figures(folder / PLAN)
     tables[1][0] = 17 * 225000
     response = post(client, app, f"/sua/tinh?tep={PLAN}", changed(form_of(app), **{BANNER: "17"}))
     assert response.status_code == 200
@@ -187,7 +187,7 @@ def test_a_save_over_a_file_changed_on_disk_is_refused_with_both_versions(client
     assert (folder / PLAN).read_bytes() == on_disk
     # a text editor changing the file counts as well
     opened = changed(form_of(app), **{BANNER: "18"})
-    (folder / PLAN).write_bytes(on_disk + "\n# sửa bằng Notepad\n".encode("utf-8"))
+    (folder / PLAN).write_bytes(on_disk + "\n# sửa bằng Notepad\n".encode())
     assert post(client, app, f"/sua/luu?tep={PLAN}", opened).status_code == 409
     again = post(client, app, f"/sua/luu?tep={PLAN}", changed(form_of(app), **{BANNER: "18"}))
     assert again.status_code == 200  # opened after that change: saved, the Notepad comment kept
@@ -199,7 +199,7 @@ def test_a_cleared_field_keeps_its_comment(client, app, folder):
     response = post(client, app, f"/sua/luu?tep={PLAN}", changed(form_of(app), **{"d.van_ban.so": "12"}))
     assert response.status_code == 200
     after = (folder / PLAN).read_text(encoding="utf-8")
-    assert re.search(r"^  so: 12 +# để trống cho đến khi văn thư cấp số \(bản dự thảo\)$", after, re.M)
+    assert re.search(r"^  so: 12 +# để trống cho đến khi văn thư cấp số \(bản dự thảo\)$", after, re.MULTILINE)
     assert len(before.splitlines()) == len(after.splitlines())
 
 
@@ -215,7 +215,7 @@ def structure(client, app, items, action: str, path: str, index: int | None = No
 def fields_in(page: str) -> list[tuple[str, str]]:
     """The fields of a rendered editor form, as the browser would send them."""
     out = []
-    for m in re.finditer(r'<(input|textarea|select)\b([^>]*)>(.*?)(?=<)', page, re.S):
+    for m in re.finditer(r'<(input|textarea|select)\b([^>]*)>(.*?)(?=<)', page, re.DOTALL):
         tag, attrs, body = m.groups()
         name = re.search(r'name="([^"]+)"', attrs)
         if not name:
@@ -226,7 +226,7 @@ def fields_in(page: str) -> list[tuple[str, str]]:
             out.append((name.group(1), html.unescape(value.group(1)) if value else ""))
         elif tag == "textarea":
             out.append((name.group(1), html.unescape(body)))
-    for m in re.finditer(r'<select name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
+    for m in re.finditer(r'<select name="([^"]+)"[^>]*>(.*?)</select>', page, re.DOTALL):
         chosen = re.search(r'<option(?: value="([^"]*)")? selected>([^<]*)', m.group(2))
         out.append((m.group(1), (chosen.group(1) or chosen.group(2)) if chosen else ""))
     return out
@@ -409,7 +409,7 @@ def test_the_seed_document_is_checked_with_findings_in_context(client, app):
     assert response.status_code == 200
     text = response.text
     assert "SAI-THANH-TIEN" in text and "bảng 2 (Phụ lục II, mục 1), hàng 4, cột Thành tiền" in text
-    row = re.search(r"hàng 4, cột Thành tiền.*?<table class=\"ngu-canh\">(.*?)</table>", text, re.S).group(1)
+    row = re.search(r"hàng 4, cột Thành tiền.*?<table class=\"ngu-canh\">(.*?)</table>", text, re.DOTALL).group(1)
     assert "Bảng tên" in row and 'class="o-loi">200.000<' in row  # the row, its wrong cell marked
     assert "PG-07" in text and "HD-04" in text and "Thể thức (NĐ 30)" in text
     assert re.search(r"Số liệu: \d+ lỗi", text)

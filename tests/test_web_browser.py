@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -25,12 +24,12 @@ if CHROMIUM is None:
     print("\nBrowser tests skipped: Debian's chromium is not installed (apt-get install chromium).")
     pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
-import uvicorn  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+import uvicorn
+from playwright.sync_api import expect, sync_playwright
 
-from generator.web.app import create_app  # noqa: E402
-from generator.web.office import WarmOffice  # noqa: E402
-from generator.web.security import Guard  # noqa: E402
+from generator.web.app import create_app
+from generator.web.office import WarmOffice
+from generator.web.security import Guard
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = "kien-tuong-2024.yaml"

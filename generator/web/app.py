@@ -7,20 +7,25 @@ text) and made live with htmx, which ships in static/ (no CDN: office networks a
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
 import shutil
 import tempfile
 import threading
-import time
 import zipfile
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    RedirectResponse,
+    Response,
+)
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -31,7 +36,13 @@ from generator.web import forms
 from generator.web.figures_view import page_figures
 from generator.web.jobs import Jobs
 from generator.web.office import PdfError, WarmOffice, page_count, page_image
-from generator.web.security import AUTH_COOKIE, LOGIN, MAX_UPLOAD, Guard, GuardMiddleware
+from generator.web.security import (
+    AUTH_COOKIE,
+    LOGIN,
+    MAX_UPLOAD,
+    Guard,
+    GuardMiddleware,
+)
 from generator.web.workspace import PathRefused, SaveConflict, Workspace, version_of
 
 HERE = Path(__file__).parent
@@ -100,7 +111,7 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
 
     def base_of(name: str) -> tuple[Path, str, dict, dict]:
         """(path, version, plain data, positions) of the plan as it is on disk now (cached by version)."""
-        path, data, version = ws.read(name)
+        path, _, version = ws.read(name)
         key = (name, version)
         if key not in bases:
             try:
@@ -194,8 +205,8 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
             return notice(request, 422, "loi", "Không chuyển năm được:", exc.problems)
         ws.create(name, result.text)
         review = sorted(result.review, key=lambda n: (n.line or 0, str(n)))
-        notes = [f"Đã chuyển {result.moved} chỗ ghi ngày tháng, năm từ {result.old_year} sang {result.new_year}; "
-                 "đã xóa số và ngày ký (bản dự thảo)."]
+        notes = [(f"Đã chuyển {result.moved} chỗ ghi ngày tháng, năm từ {result.old_year} sang {result.new_year}; "
+                  "đã xóa số và ngày ký (bản dự thảo).")]
         return page(request, "moi_xong.html", tep=name, title=f"Kế hoạch năm {result.new_year}", review=[str(n) for n in review],
                     notes=notes, problems=[])
 
@@ -222,14 +233,14 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
 
     @app.get("/sua", response_class=HTMLResponse)
     def editor(request: Request, tep: str):
-        path, version, base, positions = base_of(tep)
+        _, version, base, _ = base_of(tep)
         warm_up()
         _, problems, figures, _ = evaluate(tep, _items_of(base) + [("_phien_ban", version)])
         return page(request, "sua.html", **editor_context(tep, base, version, problems, figures))
 
     @app.post("/sua/tinh", response_class=HTMLResponse)
     async def recompute(request: Request, tep: str):
-        data, problems, figures, _ = evaluate(tep, await form_items(request))
+        _, problems, figures, _ = evaluate(tep, await form_items(request))
         response = page(request, "_so_lieu.html", figures=page_figures(figures) if figures else None, problems=problems,
                         cells_oob=True, panel_oob=False)
         return with_errors(response, problems)
@@ -303,13 +314,13 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
 
     @app.post("/xem-truoc", response_class=HTMLResponse)
     async def preview(request: Request, tep: str):
-        data, problems, figures, _ = evaluate(tep, await form_items(request))
+        _, problems, figures, _ = evaluate(tep, await form_items(request))
         if problems:
             return with_errors(notice(request, 422, "loi", "Chưa xem trước được: dữ liệu còn lỗi.", problems), problems)
         documents = renderer().render_plan(figures)
         folder = preview_folder(tep)
         folder.mkdir(parents=True, exist_ok=True)
-        combined = "ho-so.docx" if "ho-so.docx" in documents.files else sorted(documents.files)[0]
+        combined = "ho-so.docx" if "ho-so.docx" in documents.files else min(documents.files)
         docx = folder / "xem-truoc.docx"
         docx.write_bytes(documents.files[combined])
         stamp = version_of(documents.files[combined])
@@ -498,7 +509,7 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
     async def login(request: Request):
         form = await request.form(max_files=0, max_fields=5)
         if not guard.password_ok(str(form.get("mat_khau", ""))):
-            time.sleep(0.5)
+            await asyncio.sleep(0.5)  # slows guessing
             return page(request, "dang_nhap.html", 401, failed=True)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(AUTH_COOKIE, guard.session, httponly=True, samesite="strict")

@@ -35,7 +35,9 @@ def _appendix_keys(figures: PlanFigures) -> list[tuple[str, object]]:
 
 
 def page_figures(figures: PlanFigures) -> PageFigures:
-    from generator.compute.solieu import figures_to_json  # brings the renderer: not needed for the first page
+    from generator.compute.solieu import (
+        figures_to_json,  # brings the renderer: not needed for the first page
+    )
 
     convention = figures.plan.quy_uoc_so.convention()
     page = PageFigures(panel=figures_to_json(figures))
@@ -47,8 +49,8 @@ def page_figures(figures: PlanFigures) -> PageFigures:
                     if _reference(data.nhom[g].thanh_vien[m].so_luong):
                         page.cells[f"{key}-nhom-{g}-thanh_vien-{m}-so_luong"] = f"= {format_number(member.so_luong)}"
                 page.totals[f"{key}-nhom-{g}-thanh_vien"] = [f"Cộng nhóm {group.so}: {format_number(group.tong)} người"]
-            page.totals[key] = [f"Tổng cộng: {format_number(appendix.tong)} người "
-                                f"({number_in_words(appendix.tong, convention)})"]
+            page.totals[key] = [(f"Tổng cộng: {format_number(appendix.tong)} người "
+                                 f"({number_in_words(appendix.tong, convention)})")]
         if hasattr(appendix, "bang"):  # budget
             for t, table in enumerate(appendix.bang):
                 for d, line in enumerate(table.dong):

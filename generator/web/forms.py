@@ -63,7 +63,7 @@ class Shape:
 
     kind: str
     model: type[BaseModel] | None = None
-    item: "Shape | None" = None
+    item: Shape | None = None
     choices: tuple = ()
     number: bool = False  # a scalar that may be a whole number
 

@@ -91,11 +91,12 @@ class Jobs:
 
 
 def _count_units(units: Path) -> int | None:
-    try:
-        from generator.units.unitsfile import load_units
+    from generator.errors import PlanError
+    from generator.units.unitsfile import load_units
 
+    try:
         return len(load_units(units).units)
-    except Exception:  # the child process reports the file's problems
+    except (PlanError, OSError):  # the child process reports the file's problems
         return None
 
 
@@ -117,7 +118,7 @@ def run(plan: Path, units: Path, out: Path, result_path: Path) -> int:
         outcome = {"ok": False, "problems": [str(p) for p in exc.problems]}
     except OutputError as exc:
         outcome = {"ok": False, "problems": [f"Không ghi được kết quả: {exc}"]}
-    except Exception as exc:  # reported to the clerk rather than lost with the child process
+    except Exception as exc:  # noqa: BLE001 — reported to the clerk rather than lost with the child process
         outcome = {"ok": False, "problems": [f"Lỗi không lường trước: {type(exc).__name__}: {exc}"]}
     tmp = result_path.with_suffix(".tmp")
     tmp.write_text(json.dumps(outcome, ensure_ascii=False), encoding="utf-8")

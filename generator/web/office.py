@@ -17,7 +17,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from generator.render.pdf import PdfError, PdfUnavailable, _stop, convert_to_pdf, find_soffice
+from generator.render.pdf import PdfError, PdfUnavailable, convert_to_pdf, find_soffice
 
 BRIDGE = Path(__file__).with_name("uno_bridge.py")
 START_TIMEOUT, CONVERT_TIMEOUT = 120.0, 60.0
@@ -32,7 +32,7 @@ def uno_python(soffice: str) -> str | None:
         if candidate.is_file():
             try:
                 probe = subprocess.run([str(candidate), "-c", "import uno"], capture_output=True, timeout=30,
-                                       stdin=subprocess.DEVNULL)
+                                       stdin=subprocess.DEVNULL, check=False)
             except (OSError, subprocess.TimeoutExpired):
                 continue
             if probe.returncode == 0:
@@ -157,9 +157,8 @@ def _kill_tree(process: subprocess.Popen) -> None:
         except OSError:
             pass
     if process.poll() is None:
-        _stop(process)
-    else:
-        process.wait()
+        process.kill()
+    process.wait()
 
 
 def page_count(pdf: Path) -> int:
@@ -179,4 +178,4 @@ def page_image(pdf: Path, page: int, target: Path, resolution: int = 60) -> Path
     return made if made.is_file() else None
 
 
-__all__ = ["WarmOffice", "page_count", "page_image", "uno_python", "PdfError", "PdfUnavailable"]
+__all__ = ["PdfError", "PdfUnavailable", "WarmOffice", "page_count", "page_image", "uno_python"]

@@ -45,7 +45,7 @@ def main(pipe):
             finally:
                 document.close(True)
             print(json.dumps({"ok": True}), flush=True)
-        except Exception as exc:  # reported to the workspace, which restarts the office
+        except Exception as exc:  # noqa: BLE001 — reported to the workspace, which restarts the office
             print(json.dumps({"ok": False, "error": str(exc)}), flush=True)
 
 
