@@ -547,6 +547,9 @@ def test_preview_shows_the_edited_figure_before_saving_and_survives_a_dead_offic
     if text:
         assert "3.825.000" in text and "3.600.000" not in text
     office = app.state.office
+    starts = office.starts
+    preview_text(client, app, changed(form_of(app), **{BANNER: "15"}))
+    assert office.starts == starts  # one office for every preview, not one per preview
     if office.office is not None:  # warm: kill it as a crash would; the next preview starts a new one
         os.killpg(office.office.pid, signal.SIGKILL)
         starts = office.starts
@@ -561,3 +564,76 @@ def test_preview_of_invalid_data_says_why(client, app):
     response = post(client, app, f"/xem-truoc?tep={PLAN}", changed(form_of(app), **{PRICE: "7.00.000"}))
     assert response.status_code == 422 and "Chưa xem trước được" in response.text
     assert client.get("/xem-truoc/trang", params={"tep": PLAN, "ban": "../../../etc", "so": 1}).status_code == 400
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+def serve(folder: Path, *args: str):
+    import socket
+    import subprocess
+    import sys
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(folder), "--port", str(port), "--no-browser", *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+    return process, port
+
+
+def get(port: int, host: str | None = None, limit: float = 60):
+    import http.client
+
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/", headers={"Host": host or f"127.0.0.1:{port}"})
+            response = connection.getresponse()
+            return response.status, response.getheader("location"), response.read().decode("utf-8")
+        except OSError:
+            assert time.monotonic() < deadline, "vanban serve did not answer"
+            time.sleep(0.1)
+
+
+def stop(process) -> str:
+    import subprocess
+
+    process.terminate()
+    try:
+        output, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+    return output
+
+
+def test_vanban_serve_answers_on_this_computer_only_by_default(folder):
+    process, port = serve(folder)
+    try:
+        status, _, text = get(port)
+        assert status == 200 and PLAN in text
+        assert get(port, host=f"evil.example:{port}")[0] == 400  # DNS rebinding
+    finally:
+        output = stop(process)
+    assert f"http://127.0.0.1:{port}/" in output
+
+
+def test_vanban_serve_beyond_this_computer_needs_the_password(folder):
+    process, port = serve(folder, "--host", "0.0.0.0")
+    try:
+        status, location, _ = get(port)
+        assert status == 303 and location == "/dang-nhap"
+    finally:
+        output = stop(process)
+    assert re.search(r"mật khẩu đăng nhập là +\S{8,}", output)
+
+
+def test_vanban_serve_refuses_a_missing_folder(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "generator", "serve", str(tmp_path / "khong-co"), "--no-browser"],
+                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert done.returncode == 2 and "Không có thư mục" in done.stderr

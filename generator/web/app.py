@@ -335,8 +335,8 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         except PdfError as exc:
             return notice(request, 503, "loi", str(exc))
         pages = page_count(pdf)
-        page_image(pdf, 1, folder / f"{stamp}-1.png")
-        return page(request, "_xem_truoc.html", tep=tep, stamp=stamp, pages=range(1, pages + 1))
+        images = page_image(pdf, 1, folder / f"{stamp}-1.png") is not None
+        return page(request, "_xem_truoc.html", tep=tep, stamp=stamp, pages=range(1, pages + 1), images=images)
 
     @app.get("/xem-truoc/trang")
     def preview_page(tep: str, ban: str, so: int):
