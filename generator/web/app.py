@@ -18,6 +18,7 @@ import zipfile
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.responses import (
@@ -126,6 +127,15 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         return path, version, plain, positions
 
     async def form_items(request: Request) -> list[tuple[str, str]]:
+        """The text fields of a posted form; an urlencoded body (what htmx sends) is read with the
+        standard library, twice as fast as the general multipart parser for a whole plan."""
+        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            body = await request.body()
+            try:
+                return parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict",
+                                 max_num_fields=forms.MAX_ITEMS * 20)
+            except (UnicodeDecodeError, ValueError):
+                raise Bad("Dữ liệu gửi lên không đọc được (không phải biểu mẫu UTF-8)") from None
         form = await request.form(max_files=2, max_fields=forms.MAX_ITEMS * 20, max_part_size=MAX_UPLOAD)
         return [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
 
