@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import (
     FileResponse,
     HTMLResponse,
@@ -61,7 +61,7 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
     guard = guard or Guard()
     ws = Workspace(folder)
     jobs = Jobs()
-    renderer_lock = threading.Lock()
+    renderer_lock, bases_lock = threading.Lock(), threading.Lock()
     state: dict = {"renderer": None}
     bases: OrderedDict[tuple[str, str], tuple[dict, dict]] = OrderedDict()
 
@@ -114,30 +114,20 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         """(path, version, plain data, positions) of the plan as it is on disk now (cached by version)."""
         path, _, version = ws.read(name)
         key = (name, version)
-        if key not in bases:
+        with bases_lock:
+            known = bases.get(key)
+        if known is None:
             try:
                 raw = parse_yaml(read_text(path), path)
             except PlanError as exc:
                 raise Bad(f"Không đọc được {name}: {exc}") from None
-            plain, positions, _ = to_plain(raw, path)
-            bases[key] = (plain, positions)
-            while len(bases) > 32:
-                bases.popitem(last=False)
-        plain, positions = bases[key]
+            known = to_plain(raw, path)[:2]
+            with bases_lock:
+                bases[key] = known
+                while len(bases) > 32:
+                    bases.popitem(last=False)
+        plain, positions = known
         return path, version, plain, positions
-
-    async def form_items(request: Request) -> list[tuple[str, str]]:
-        """The text fields of a posted form; an urlencoded body (what htmx sends) is read with the
-        standard library, twice as fast as the general multipart parser for a whole plan."""
-        if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-            body = await request.body()
-            try:
-                return parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict",
-                                 max_num_fields=forms.MAX_ITEMS * 20)
-            except (UnicodeDecodeError, ValueError):
-                raise Bad("Dữ liệu gửi lên không đọc được (không phải biểu mẫu UTF-8)") from None
-        form = await request.form(max_files=2, max_fields=forms.MAX_ITEMS * 20, max_part_size=MAX_UPLOAD)
-        return [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
 
     def evaluate(name: str, items: list[tuple[str, str]]) -> tuple[dict, list[Problem], object | None, str]:
         """The form's data, its problems (as the command line words them) and its figures."""
@@ -153,10 +143,9 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         return data, [], figures, opened
 
     def _opened_base(name: str, opened: str, current: dict) -> dict:
-        for (cached, version), (plain, _) in bases.items():
-            if cached == name and version == opened:
-                return plain
-        return current
+        with bases_lock:
+            known = bases.get((name, opened))
+        return known[0] if known else current
 
     def editor_context(name: str, data: dict, version: str, problems: list[Problem] = (), figures=None) -> dict:
         view = forms.form_view(data)
@@ -186,8 +175,8 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         return text if text.lower().endswith((".yaml", ".yml")) else text + ".yaml"
 
     @app.post("/moi/mau", response_class=HTMLResponse)
-    async def new_from_model(request: Request):
-        form = dict(await form_items(request))
+    def new_from_model(request: Request, items: list = POSTED):
+        form = dict(items)
         model = form.get("mau", "")
         source = MODEL_PLANS / model
         if not re.fullmatch(r"[a-z0-9-]+\.yaml", model) or not source.is_file():
@@ -197,10 +186,10 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         return page(request, "moi_xong.html", tep=name, title="Đã tạo kế hoạch từ mẫu", review=[], notes=[], problems=[])
 
     @app.post("/moi/nam-sau", response_class=HTMLResponse)
-    async def new_next_year(request: Request):
+    def new_next_year(request: Request, items: list = POSTED):
         from generator.model.rollover import rollover
 
-        form = dict(await form_items(request))
+        form = dict(items)
         source = ws.path(form.get("ke_hoach", ""))
         year = form.get("nam", "").strip()
         if not year.isdigit() or not 1945 <= int(year) <= 2200:
@@ -221,11 +210,10 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
                     notes=notes, problems=[])
 
     @app.post("/moi/tu-word", response_class=HTMLResponse)
-    async def new_from_word(request: Request):
+    def new_from_word(request: Request, form=UPLOAD):
         from generator.analysis.docread import DocumentError
         from generator.analysis.importer import import_document
 
-        form = await request.form(max_files=1, max_fields=10)
         name = new_name(str(form.get("ten", "")))
         target = ws.path(name, must_exist=False)
         if target.exists():
@@ -249,15 +237,15 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         return page(request, "sua.html", **editor_context(tep, base, version, problems, figures))
 
     @app.post("/sua/tinh", response_class=HTMLResponse)
-    async def recompute(request: Request, tep: str):
-        _, problems, figures, _ = evaluate(tep, await form_items(request))
+    def recompute(request: Request, tep: str, items: list = POSTED):
+        _, problems, figures, _ = evaluate(tep, items)
         response = page(request, "_so_lieu.html", figures=page_figures(figures) if figures else None, problems=problems,
                         cells_oob=True, panel_oob=False)
         return with_errors(response, problems)
 
     @app.post("/sua/bieu-mau", response_class=HTMLResponse)
-    async def structure(request: Request, tep: str, hanh_dong: str = "", duong_dan: str = "", vi_tri: str = ""):
-        items = await form_items(request)
+    def structure(request: Request, tep: str, hanh_dong: str = "", duong_dan: str = "", vi_tri: str = "",
+                  items: list = POSTED):
         data, _, _, opened = evaluate(tep, items)
         if hanh_dong:
             path = _path(duong_dan)
@@ -272,8 +260,7 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         return with_errors(response, problems, "vanban-doi-cau-truc")
 
     @app.post("/sua/luu", response_class=HTMLResponse)
-    async def save(request: Request, tep: str):
-        items = await form_items(request)
+    def save(request: Request, tep: str, items: list = POSTED):
         data, problems, figures, opened = evaluate(tep, items)
         if problems:
             response = notice(request, 422, "loi", f"Chưa lưu: dữ liệu có {len(problems)} lỗi (xem ở từng ô); tệp không thay đổi.",
@@ -312,22 +299,23 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
     # --- preview and downloads ---------------------------------------------------------------------
 
     def renderer():
+        """The one Renderer (templates prepared once); used under renderer_lock."""
         from generator.render.renderer import Renderer
 
-        with renderer_lock:
-            if state["renderer"] is None:
-                state["renderer"] = Renderer()
-            return state["renderer"]
+        if state["renderer"] is None:
+            state["renderer"] = Renderer()
+        return state["renderer"]
 
     def preview_folder(tep: str) -> Path:
         return ws.state_folder(PREVIEW, forms.dom_id(tuple(tep.split("/"))).replace(".", "_"))
 
     @app.post("/xem-truoc", response_class=HTMLResponse)
-    async def preview(request: Request, tep: str):
-        _, problems, figures, _ = evaluate(tep, await form_items(request))
+    def preview(request: Request, tep: str, items: list = POSTED):
+        _, problems, figures, _ = evaluate(tep, items)
         if problems:
             return with_errors(notice(request, 422, "loi", "Chưa xem trước được: dữ liệu còn lỗi.", problems), problems)
-        documents = renderer().render_plan(figures)
+        with renderer_lock:
+            documents = renderer().render_plan(figures)
         folder = preview_folder(tep)
         folder.mkdir(parents=True, exist_ok=True)
         combined = "ho-so.docx" if "ho-so.docx" in documents.files else min(documents.files)
@@ -373,13 +361,14 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         return FileResponse(pdf, media_type="application/pdf", filename="xem-truoc.pdf")
 
     @app.post("/soan", response_class=HTMLResponse)
-    async def build_files(request: Request, tep: str, pdf: str = ""):
+    def build_files(request: Request, tep: str, pdf: str = "", _items: list = POSTED):
         from generator.build import build
 
         path = ws.path(tep)
         folder = ws.results_folder(tep)
         try:
-            result = build(path, folder, renderer=renderer())
+            with renderer_lock:
+                result = build(path, folder, renderer=renderer())
         except PlanError as exc:
             return notice(request, 422, "loi", "Chưa soạn được: tệp đã lưu còn lỗi.", exc.problems)
         warning = None
@@ -424,8 +413,8 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         return page(request, "don_vi.html", entries=[e for e in ws.entries() if not e.error], units_files=ws.units_files())
 
     @app.post("/don-vi/chay", response_class=HTMLResponse)
-    async def units_run(request: Request):
-        form = dict(await form_items(request))
+    def units_run(request: Request, items: list = POSTED):
+        form = dict(items)
         plan, units = ws.path(form.get("ke_hoach", "")), ws.path(form.get("don_vi", ""))
         job = jobs.start(plan, units, ws.state_folder("lo"), (form.get("ke_hoach", ""), form.get("don_vi", "")))
         return page(request, "_tien_do.html", job=job)
@@ -454,13 +443,12 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         return page(request, "kiem_tra.html")
 
     @app.post("/kiem-tra", response_class=HTMLResponse)
-    async def check_upload(request: Request):
+    def check_upload(request: Request, form=UPLOAD):
         from generator.analysis.audit import audit_document
         from generator.analysis.docread import DocumentError
         from generator.check import CheckFileError, check_document
         from generator.web.context import Context
 
-        form = await request.form(max_files=1, max_fields=10)
         with uploaded(form.get("tep")) as document:
             try:
                 report = check_document(document)
@@ -500,8 +488,8 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         return page(request, "_so_sanh.html", lines=lines, a=a, b=b)
 
     @app.post("/lich-su/khoi-phuc", response_class=HTMLResponse)
-    async def restore(request: Request, tep: str):
-        form = dict(await form_items(request))
+    def restore(request: Request, tep: str, items: list = POSTED):
+        form = dict(items)
         old = ws.version_path(tep, form.get("ban", ""))
         try:
             ws.save(tep, old.read_text(encoding="utf-8"), form.get("_phien_ban", ""))
@@ -529,6 +517,29 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
 
 
 # --- helpers ----------------------------------------------------------------------------------------
+
+async def posted_upload(request: Request):
+    return await request.form(max_files=1, max_fields=10)
+
+
+async def form_items(request: Request) -> list[tuple[str, str]]:
+    """The text fields of a posted form; an urlencoded body (what htmx sends) is read with the
+    standard library, twice as fast as the general multipart parser for a whole plan."""
+    if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        body = await request.body()
+        try:
+            return parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict",
+                             max_num_fields=forms.MAX_ITEMS * 20)
+        except (UnicodeDecodeError, ValueError):
+            raise Bad("Dữ liệu gửi lên không đọc được (không phải biểu mẫu UTF-8)") from None
+    form = await request.form(max_files=2, max_fields=forms.MAX_ITEMS * 20, max_part_size=MAX_UPLOAD)
+    return [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+
+
+#: The posted form, read on the event loop; the action then runs in a worker thread (a preview or a
+#: build never holds up the figures of another tab).
+POSTED, UPLOAD = Depends(form_items), Depends(posted_upload)
+
 
 class uploaded:
     """An uploaded .docx (at most MAX_UPLOAD bytes) in a private temporary file, removed afterwards."""
