@@ -27,8 +27,24 @@ ROOT = Path(__file__).resolve().parents[1]
 PLAN = "kien-tuong-2024.yaml"
 SEED = ROOT / "tests" / "reference" / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.docx"
 PORT = 8765
-BANNER = "d.phu_luc_2.bang.1.dong.0.so_luong"  # banner_xa: 16 × 225.000
-PRICE = "d.phu_luc_2.bang.2.dong.1.don_gia"  # Khen cá nhân: 700000
+
+
+def _appendix_paths() -> tuple[str, str]:
+    """Where the bundled plan keeps its attendees and its budget: phu_luc_1/phu_luc_2, or items of
+    the `phu_luc` list of appendix kinds (the tests follow the data model either way)."""
+    data = YAML(typ="safe").load((ROOT / "data" / PLAN).read_text(encoding="utf-8"))
+    if isinstance(data.get("phu_luc"), list):
+        kinds = [item.get("loai") for item in data["phu_luc"]]
+        return f"phu_luc.{kinds.index('danh_sach')}", f"phu_luc.{kinds.index('du_toan')}"
+    return "phu_luc_1", "phu_luc_2"
+
+
+PEOPLE, BUDGET = _appendix_paths()
+PEOPLE_ID, BUDGET_ID = PEOPLE.replace(".", "-"), BUDGET.replace(".", "-")
+#: The budget's place as the command line writes it: phu_luc_2 or phu_luc[1].
+BUDGET_CLI = re.sub(r"\.(\d+)", r"[\1]", BUDGET)
+BANNER = f"d.{BUDGET}.bang.1.dong.0.so_luong"  # banner_xa: 16 × 225.000
+PRICE = f"d.{BUDGET}.bang.2.dong.1.don_gia"  # Khen cá nhân: 700000
 
 
 def fmt(n: int) -> str:
@@ -78,13 +94,19 @@ def post(client, app, url: str, items, **kw):
 def expected_figures(path: Path) -> tuple[int, list[list[int]]]:
     """(attendees, line amounts per table) computed here from the file: so_luong × don_gia."""
     data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-    attendees = sum(m["so_luong"] for g in data["phu_luc_1"]["nhom"] for m in g["thanh_vien"])
+    def at(path: str):
+        node = data
+        for step in path.split("."):
+            node = node[int(step)] if step.isdigit() else node[step]
+        return node
+
+    attendees = sum(m["so_luong"] for g in at(PEOPLE)["nhom"] for m in g["thanh_vien"])
 
     def quantity(value):
         return attendees if value == "=phu_luc_1.tong" else int(value)
 
     tables = [[quantity(d["so_luong"]) * int(str(d["don_gia"]).replace(".", "")) for d in t["dong"]]
-              for t in data["phu_luc_2"]["bang"]]
+              for t in at(BUDGET)["bang"]]
     return attendees, tables
 
 
@@ -108,7 +130,7 @@ def test_plans_list_shows_title_year_total_and_state(client, folder):
 def test_editor_shows_every_part_of_the_plan_with_its_figures(client, folder):
     page = client.get("/sua", params={"tep": PLAN}).text
     for field in ("d.co_quan.ten_day_du", "d.van_ban.trich_yeu", "d.ky.ho_ten", "d.noi_nhan.__dong",
-                  "d.muc.2.khoan.0.noi_dung.3.__van", BANNER, PRICE, "d.phu_luc_1.nhom.1.thanh_vien.6.so_luong"):
+                  "d.muc.2.khoan.0.noi_dung.3.__van", BANNER, PRICE, f"d.{PEOPLE}.nhom.1.thanh_vien.6.so_luong"):
         assert f'name="{field}"' in page, field
     attendees, tables = expected_figures(folder / PLAN)
     assert f"Tổng kinh phí: {fmt(sum(map(sum, tables)))} đồng" in page
@@ -122,10 +144,10 @@ def test_an_edit_recomputes_amount_table_total_grand_total_and_words(client, app
     response = post(client, app, f"/sua/tinh?tep={PLAN}", changed(form_of(app), **{BANNER: "17"}))
     assert response.status_code == 200
     text = response.text
-    assert oob(text, "c-phu_luc_2-bang-1-dong-0").strip() == fmt(17 * 225000)
-    table = oob(text, "t-phu_luc_2-bang-1-dong")
+    assert oob(text, f"c-{BUDGET_ID}-bang-1-dong-0").strip() == fmt(17 * 225000)
+    table = oob(text, f"t-{BUDGET_ID}-bang-1-dong")
     assert fmt(sum(tables[1])) in table and amount_in_words(sum(tables[1])) in table
-    grand = oob(text, "t-phu_luc_2")
+    grand = oob(text, f"t-{BUDGET_ID}")
     assert fmt(sum(map(sum, tables))) in grand and amount_in_words(sum(map(sum, tables))) in grand
     assert "Kinh phí UBND các xã, phường tự chủ: 3.825.000 đồng" in grand
     assert '"errors": []' in response.headers["HX-Trigger-After-Settle"]
@@ -135,7 +157,7 @@ def test_an_edit_recomputes_amount_table_total_grand_total_and_words(client, app
 def test_a_reference_quantity_shows_its_value(client, app, folder):
     attendees, _ = expected_figures(folder / PLAN)
     text = post(client, app, f"/sua/tinh?tep={PLAN}", form_of(app)).text
-    assert oob(text, "c-phu_luc_2-bang-0-dong-0-so_luong").strip() == f"= {fmt(attendees)}"
+    assert oob(text, f"c-{BUDGET_ID}-bang-0-dong-0-so_luong").strip() == f"= {fmt(attendees)}"
 
 
 @pytest.mark.parametrize("price, words", [
@@ -149,11 +171,11 @@ def test_a_malformed_price_is_reported_at_its_cell_and_nothing_is_saved(client, 
     items = changed(form_of(app), **{PRICE: price})
     response = post(client, app, f"/sua/tinh?tep={PLAN}", items)
     errors = response.headers["HX-Trigger-After-Settle"]
-    assert '"id": "phu_luc_2-bang-2-dong-1-don_gia"' in errors
+    assert f'"id": "{BUDGET_ID}-bang-2-dong-1-don_gia"' in errors
     saved = post(client, app, f"/sua/luu?tep={PLAN}", items)
     assert saved.status_code == 422 and "Chưa lưu" in saved.text
-    assert "phu_luc_2.bang[2].dong[1].don_gia" in saved.text  # the command line's words: file:line:col: field: message
-    assert re.search(rf"{PLAN}:\d+:\d+: phu_luc_2\.bang\[2\]\.dong\[1\]\.don_gia", saved.text)
+    assert f"{BUDGET_CLI}.bang[2].dong[1].don_gia" in saved.text  # the command line's words: file:line:col: field: message
+    assert re.search(rf"{PLAN}:\d+:\d+: {re.escape(BUDGET_CLI)}\.bang\[2\]\.dong\[1\]\.don_gia", saved.text)
     if words:
         assert words in saved.text.replace("&#34;", '"')
     assert (folder / PLAN).read_bytes() == before
@@ -234,14 +256,14 @@ def fields_in(page: str) -> list[tuple[str, str]]:
 
 def test_rows_move_with_their_comments_and_new_rows_are_added(client, app, folder):
     items = form_of(app)
-    moved = structure(client, app, items, "len", "phu_luc_2.bang.0.dong", 2)  # "Bảng tên" (commented) up one
+    moved = structure(client, app, items, "len", f"{BUDGET}.bang.0.dong", 2)  # "Bảng tên" (commented) up one
     form = fields_in(moved.text)
-    assert dict(form)["d.phu_luc_2.bang.0.dong.1.noi_dung"] == "Bảng tên"
-    added = structure(client, app, form, "them", "phu_luc_2.bang.0.dong", 4)
+    assert dict(form)[f"d.{BUDGET}.bang.0.dong.1.noi_dung"] == "Bảng tên"
+    added = structure(client, app, form, "them", f"{BUDGET}.bang.0.dong", 4)
     form = fields_in(added.text)
-    assert "d.phu_luc_2.bang.0.dong.5.noi_dung" in dict(form)
-    form = changed(form, **{"d.phu_luc_2.bang.0.dong.5.noi_dung": "Hoa tươi", "d.phu_luc_2.bang.0.dong.5.so_luong": "2",
-                            "d.phu_luc_2.bang.0.dong.5.don_gia": "350.000", "d.phu_luc_2.bang.0.dong.5.don_vi_tinh": "Lẵng"})
+    assert f"d.{BUDGET}.bang.0.dong.5.noi_dung" in dict(form)
+    form = changed(form, **{f"d.{BUDGET}.bang.0.dong.5.noi_dung": "Hoa tươi", f"d.{BUDGET}.bang.0.dong.5.so_luong": "2",
+                            f"d.{BUDGET}.bang.0.dong.5.don_gia": "350.000", f"d.{BUDGET}.bang.0.dong.5.don_vi_tinh": "Lẵng"})
     assert post(client, app, f"/sua/luu?tep={PLAN}", form).status_code == 200
     text = (folder / PLAN).read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -255,7 +277,7 @@ def test_rows_move_with_their_comments_and_new_rows_are_added(client, app, folde
 
 def test_removing_a_row_and_a_paragraph(client, app, folder):
     items = form_of(app)
-    form = fields_in(structure(client, app, items, "xoa", "phu_luc_2.bang.0.dong", 4).text)
+    form = fields_in(structure(client, app, items, "xoa", f"{BUDGET}.bang.0.dong", 4).text)
     form = fields_in(structure(client, app, form, "xoa", "muc.0.khoan.0.noi_dung", 0).text)
     assert post(client, app, f"/sua/luu?tep={PLAN}", form).status_code == 200
     text = (folder / PLAN).read_text(encoding="utf-8")
@@ -266,15 +288,15 @@ def test_removing_a_row_and_a_paragraph(client, app, folder):
 
 def test_rows_pasted_from_excel_are_added_to_the_grid(client, app, folder):
     pasted = "Hoa tươi\tLẵng\t2\t350.000\r\nNước suối\tThùng\t3\t120000\n"
-    response = structure(client, app, form_of(app), "dan", "phu_luc_2.bang.2.dong", extra=[("_dan", pasted)])
+    response = structure(client, app, form_of(app), "dan", f"{BUDGET}.bang.2.dong", extra=[("_dan", pasted)])
     form = fields_in(response.text)
-    assert dict(form)["d.phu_luc_2.bang.2.dong.2.noi_dung"] == "Hoa tươi"
-    assert dict(form)["d.phu_luc_2.bang.2.dong.3.don_gia"] == "120000"
+    assert dict(form)[f"d.{BUDGET}.bang.2.dong.2.noi_dung"] == "Hoa tươi"
+    assert dict(form)[f"d.{BUDGET}.bang.2.dong.3.don_gia"] == "120000"
     assert "Tổng cộng: " + fmt(3 * 1400000 + 6 * 700000 + 2 * 350000 + 3 * 120000) + " đồng" in response.text
 
 
 def test_a_structure_edit_on_a_path_outside_the_model_is_refused(client, app):
-    for path in ("phu_luc_2.khong_co", "__class__", "muc.999", "co_quan.ten_day_du"):
+    for path in (f"{BUDGET}.khong_co", "__class__", "muc.999", "co_quan.ten_day_du"):
         response = post(client, app, f"/sua/bieu-mau?tep={PLAN}&hanh_dong=them&duong_dan={path}", form_of(app))
         assert response.status_code == 400, path
 
@@ -441,7 +463,7 @@ def test_new_plan_from_a_word_file_shows_corrections_and_guesses(client, app, fo
     response = upload(client, app, "/moi/tu-word", SEED.name, SEED.read_bytes(), ten="nhap-2024")
     assert response.status_code == 200
     text = (folder / "nhap-2024.yaml").read_text(encoding="utf-8")
-    assert "phu_luc_2:" in text and "bản gốc" in text
+    assert "phu_luc" in text and "don_gia" in text and "bản gốc" in text
     assert "Cần xem lại" in response.text or "Dữ liệu còn lỗi" in response.text
 
 

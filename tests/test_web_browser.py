@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from ruamel.yaml import YAML
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
@@ -37,8 +39,22 @@ SEED = ROOT / "tests" / "reference" / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024
 SHOTS = Path(os.environ.get("VANBAN_SCREENSHOTS", ROOT / "output" / "anh-man-hinh"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]
-QUANTITY = "#f-phu_luc_2-bang-1-dong-0-so_luong"  # banner_xa: 16 × 225.000
-PRICE = "#f-phu_luc_2-bang-2-dong-1-don_gia"  # Khen cá nhân: 700.000
+def _appendix_paths() -> tuple[str, str]:
+    """Where the bundled plan keeps its attendees and its budget: phu_luc_1/phu_luc_2, or items of
+    the `phu_luc` list of appendix kinds (the tests follow the data model either way)."""
+    data = YAML(typ="safe").load((ROOT / "data" / PLAN).read_text(encoding="utf-8"))
+    if isinstance(data.get("phu_luc"), list):
+        kinds = [item.get("loai") for item in data["phu_luc"]]
+        return f"phu_luc.{kinds.index('danh_sach')}", f"phu_luc.{kinds.index('du_toan')}"
+    return "phu_luc_1", "phu_luc_2"
+
+
+PEOPLE, BUDGET = _appendix_paths()
+PEOPLE_ID, BUDGET_ID = PEOPLE.replace(".", "-"), BUDGET.replace(".", "-")
+#: The budget's place as the command line writes it: phu_luc_2 or phu_luc[1].
+BUDGET_CLI = re.sub(r"\.(\d+)", r"[\1]", BUDGET)
+QUANTITY = f"#f-{BUDGET_ID}-bang-1-dong-0-so_luong"  # banner_xa: 16 × 225.000
+PRICE = f"#f-{BUDGET_ID}-bang-2-dong-1-don_gia"  # Khen cá nhân: 700.000
 HAS_OFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice"))
 # A shared CI machine can be slow: waits are long, failing tests still fail (they wait for text that never comes).
 expect.set_options(timeout=30_000)
@@ -145,14 +161,14 @@ def test_a_quantity_change_moves_amount_totals_and_words(page, server):
 
     open_plan(page, server)
     page.locator(QUANTITY).fill("17")
-    expect(page.locator("#c-phu_luc_2-bang-1-dong-0")).to_have_text(fmt(17 * 225000))
+    expect(page.locator(f"#c-{BUDGET_ID}-bang-1-dong-0")).to_have_text(fmt(17 * 225000))
     table = 17 * 225000 + 120 * 120000
-    expect(page.locator("#t-phu_luc_2-bang-1-dong")).to_contain_text(f"Tổng cộng: {fmt(table)} đồng")
-    expect(page.locator("#t-phu_luc_2-bang-1-dong")).to_contain_text(amount_in_words(table))
+    expect(page.locator(f"#t-{BUDGET_ID}-bang-1-dong")).to_contain_text(f"Tổng cộng: {fmt(table)} đồng")
+    expect(page.locator(f"#t-{BUDGET_ID}-bang-1-dong")).to_contain_text(amount_in_words(table))
     grand = 49_750_000 + 225000
-    expect(page.locator("#t-phu_luc_2")).to_contain_text(f"Tổng kinh phí: {fmt(grand)} đồng")
+    expect(page.locator(f"#t-{BUDGET_ID}")).to_contain_text(f"Tổng kinh phí: {fmt(grand)} đồng")
     expect(page.locator("#so-lieu")).to_contain_text(amount_in_words(grand))
-    centre(page.locator("#i-phu_luc_2-bang-1-dong-0"))
+    centre(page.locator(f"#i-{BUDGET_ID}-bang-1-dong-0"))
     shot(page, "03-so-lieu-tinh-lai")
 
 
@@ -160,7 +176,7 @@ def test_a_malformed_price_is_shown_at_its_cell_and_nothing_is_saved(page, serve
     before = (server.folder / PLAN).read_bytes()
     open_plan(page, server)
     page.locator(PRICE).fill("7.00.000")
-    message = page.locator("#e-phu_luc_2-bang-2-dong-1-don_gia")
+    message = page.locator(f"#e-{BUDGET_ID}-bang-2-dong-1-don_gia")
     expect(message).to_contain_text("nhóm chữ số sau dấu chấm phải có đúng 3 chữ số")
     expect(page.locator(PRICE)).to_have_attribute("aria-invalid", "true")
     centre(page.locator(PRICE))
@@ -174,7 +190,7 @@ def test_save_changes_the_yaml_in_one_place_with_comments_kept(page, server):
     before = (server.folder / PLAN).read_text(encoding="utf-8")
     open_plan(page, server)
     page.locator(QUANTITY).fill("17")
-    expect(page.locator("#c-phu_luc_2-bang-1-dong-0")).to_have_text(fmt(17 * 225000))
+    expect(page.locator(f"#c-{BUDGET_ID}-bang-1-dong-0")).to_have_text(fmt(17 * 225000))
     page.locator("#nut-luu").click()
     expect(page.locator("#da-luu")).to_contain_text("Đã lưu")
     after = (server.folder / PLAN).read_text(encoding="utf-8")
@@ -188,7 +204,7 @@ def test_save_changes_the_yaml_in_one_place_with_comments_kept(page, server):
 def test_the_preview_shows_the_new_figure(page, server):
     open_plan(page, server)
     page.locator(QUANTITY).fill("17")
-    expect(page.locator("#c-phu_luc_2-bang-1-dong-0")).to_have_text(fmt(17 * 225000))
+    expect(page.locator(f"#c-{BUDGET_ID}-bang-1-dong-0")).to_have_text(fmt(17 * 225000))
     page.locator("#nut-xem-truoc").click()
     first = page.locator("#xem-truoc img[alt='Trang 1']")
     expect(first).to_be_visible(timeout=120_000)
@@ -208,7 +224,7 @@ def test_the_preview_shows_the_new_figure(page, server):
 def test_download_the_zip_and_read_its_docx(page, server):
     open_plan(page, server)
     page.locator(QUANTITY).fill("17")
-    expect(page.locator("#c-phu_luc_2-bang-1-dong-0")).to_have_text(fmt(17 * 225000))
+    expect(page.locator(f"#c-{BUDGET_ID}-bang-1-dong-0")).to_have_text(fmt(17 * 225000))
     page.locator("#nut-luu").click()
     expect(page.locator("#da-luu")).to_be_visible()
     page.locator("#nut-soan").click()
@@ -255,9 +271,9 @@ def test_two_tabs_save_the_same_plan_the_second_is_refused_and_nothing_lost(page
     open_plan(first, server)
     open_plan(second, server)
     first.locator(QUANTITY).fill("17")
-    expect(first.locator("#c-phu_luc_2-bang-1-dong-0")).to_have_text(fmt(17 * 225000))
+    expect(first.locator(f"#c-{BUDGET_ID}-bang-1-dong-0")).to_have_text(fmt(17 * 225000))
     second.locator(PRICE).fill("800000")
-    expect(second.locator("#c-phu_luc_2-bang-2-dong-1")).to_have_text(fmt(6 * 800000))
+    expect(second.locator(f"#c-{BUDGET_ID}-bang-2-dong-1")).to_have_text(fmt(6 * 800000))
     first.locator("#nut-luu").click()
     expect(first.locator("#da-luu")).to_be_visible()
     saved = (server.folder / PLAN).read_bytes()
@@ -277,12 +293,12 @@ def test_reload_with_unsaved_edits_keeps_them(page, server):
     open_plan(page, server)
     page.locator(QUANTITY).fill("19")
     page.locator("#f-ky-ho_ten").fill("Trần Văn Bình")
-    expect(page.locator("#c-phu_luc_2-bang-1-dong-0")).to_have_text(fmt(19 * 225000))
+    expect(page.locator(f"#c-{BUDGET_ID}-bang-1-dong-0")).to_have_text(fmt(19 * 225000))
     expect(page.locator("#trang-thai-nhap")).to_contain_text("chưa lưu")
     page.reload()
     expect(page.locator(QUANTITY)).to_have_value("19")
     expect(page.locator("#f-ky-ho_ten")).to_have_value("Trần Văn Bình")
-    expect(page.locator("#c-phu_luc_2-bang-1-dong-0")).to_have_text(fmt(19 * 225000))
+    expect(page.locator(f"#c-{BUDGET_ID}-bang-1-dong-0")).to_have_text(fmt(19 * 225000))
     expect(page.locator("#trang-thai-nhap")).to_contain_text("Đã mở lại")
     # a new browser page on the same profile (as after a crash) gets them back too
     other = page.context.new_page()
@@ -294,20 +310,20 @@ def test_reload_with_unsaved_edits_keeps_them(page, server):
 
 def test_rows_are_added_moved_and_removed(page, server):
     open_plan(page, server)
-    grid = page.locator("#l-phu_luc_2-bang-2-dong")
+    grid = page.locator(f"#l-{BUDGET_ID}-bang-2-dong")
     grid.get_by_role("button", name="Thêm dòng").last.click()
-    expect(page.locator("#f-phu_luc_2-bang-2-dong-2-noi_dung")).to_be_visible()
-    page.locator("#f-phu_luc_2-bang-2-dong-2-noi_dung").fill("Khen thưởng đột xuất")
-    page.locator("#f-phu_luc_2-bang-2-dong-2-so_luong").fill("2")
-    page.locator("#f-phu_luc_2-bang-2-dong-2-don_gia").fill("500.000")
-    expect(page.locator("#c-phu_luc_2-bang-2-dong-2")).to_have_text("1.000.000")
-    page.locator("#i-phu_luc_2-bang-2-dong-2").get_by_role("button", name="Chuyển dòng lên").click()
-    expect(page.locator("#f-phu_luc_2-bang-2-dong-1-noi_dung")).to_have_value("Khen thưởng đột xuất")
-    centre(page.locator("#i-phu_luc_2-bang-2-dong-1"))
+    expect(page.locator(f"#f-{BUDGET_ID}-bang-2-dong-2-noi_dung")).to_be_visible()
+    page.locator(f"#f-{BUDGET_ID}-bang-2-dong-2-noi_dung").fill("Khen thưởng đột xuất")
+    page.locator(f"#f-{BUDGET_ID}-bang-2-dong-2-so_luong").fill("2")
+    page.locator(f"#f-{BUDGET_ID}-bang-2-dong-2-don_gia").fill("500.000")
+    expect(page.locator(f"#c-{BUDGET_ID}-bang-2-dong-2")).to_have_text("1.000.000")
+    page.locator(f"#i-{BUDGET_ID}-bang-2-dong-2").get_by_role("button", name="Chuyển dòng lên").click()
+    expect(page.locator(f"#f-{BUDGET_ID}-bang-2-dong-1-noi_dung")).to_have_value("Khen thưởng đột xuất")
+    centre(page.locator(f"#i-{BUDGET_ID}-bang-2-dong-1"))
     shot(page, "13-them-dong")
     page.on("dialog", lambda dialog: dialog.accept())
-    page.locator("#i-phu_luc_2-bang-2-dong-0").get_by_role("button", name="Xóa dòng").click()
-    expect(page.locator("#f-phu_luc_2-bang-2-dong-0-noi_dung")).to_have_value("Khen thưởng đột xuất")
+    page.locator(f"#i-{BUDGET_ID}-bang-2-dong-0").get_by_role("button", name="Xóa dòng").click()
+    expect(page.locator(f"#f-{BUDGET_ID}-bang-2-dong-0-noi_dung")).to_have_value("Khen thưởng đột xuất")
     page.locator("#nut-luu").click()
     expect(page.locator("#da-luu")).to_be_visible()
     text = (server.folder / PLAN).read_text(encoding="utf-8")
@@ -318,7 +334,7 @@ def test_rows_are_added_moved_and_removed(page, server):
 def test_history_and_new_plan_pages(page, server):
     open_plan(page, server)
     page.locator(QUANTITY).fill("17")
-    expect(page.locator("#c-phu_luc_2-bang-1-dong-0")).to_have_text(fmt(17 * 225000))
+    expect(page.locator(f"#c-{BUDGET_ID}-bang-1-dong-0")).to_have_text(fmt(17 * 225000))
     page.locator("#nut-luu").click()
     expect(page.locator("#da-luu")).to_be_visible()
     page.goto(server.url + f"/lich-su?tep={PLAN}")
@@ -337,7 +353,7 @@ def test_history_and_new_plan_pages(page, server):
 
 def test_rows_pasted_from_excel_become_rows(page, server):
     open_plan(page, server)
-    cell = page.locator("#f-phu_luc_2-bang-2-dong-0-noi_dung")
+    cell = page.locator(f"#f-{BUDGET_ID}-bang-2-dong-0-noi_dung")
     centre(cell)
     # what Excel puts on the clipboard: cells separated by tabs, rows by CR LF
     cell.evaluate("""(el) => {
@@ -345,12 +361,12 @@ def test_rows_pasted_from_excel_become_rows(page, server):
         data.setData('text/plain', 'Hoa tươi\\tLẵng\\t2\\t350.000\\r\\nNước suối\\tThùng\\t3\\t120000\\r\\n');
         el.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
     }""")
-    expect(page.locator("#f-phu_luc_2-bang-2-dong-2-noi_dung")).to_have_value("Hoa tươi")
-    expect(page.locator("#f-phu_luc_2-bang-2-dong-3-don_gia")).to_have_value("120000")
-    expect(page.locator("#c-phu_luc_2-bang-2-dong-2")).to_have_text("700.000")
+    expect(page.locator(f"#f-{BUDGET_ID}-bang-2-dong-2-noi_dung")).to_have_value("Hoa tươi")
+    expect(page.locator(f"#f-{BUDGET_ID}-bang-2-dong-3-don_gia")).to_have_value("120000")
+    expect(page.locator(f"#c-{BUDGET_ID}-bang-2-dong-2")).to_have_text("700.000")
     total = 3 * 1400000 + 6 * 700000 + 2 * 350000 + 3 * 120000
-    expect(page.locator("#t-phu_luc_2-bang-2-dong")).to_contain_text(f"Tổng cộng: {fmt(total)} đồng")
-    centre(page.locator("#i-phu_luc_2-bang-2-dong-3"))
+    expect(page.locator(f"#t-{BUDGET_ID}-bang-2-dong")).to_contain_text(f"Tổng cộng: {fmt(total)} đồng")
+    centre(page.locator(f"#i-{BUDGET_ID}-bang-2-dong-3"))
     shot(page, "16-dan-tu-excel")
     page.locator("#nut-luu").click()
     expect(page.locator("#da-luu")).to_be_visible()

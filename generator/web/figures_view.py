@@ -24,13 +24,22 @@ class PageFigures:
     panel: dict[str, object] = field(default_factory=dict)
 
 
-def _appendix_keys(figures: PlanFigures) -> list[tuple[str, object]]:
-    """(field name in the plan data, appendix figures) for each appendix present."""
+def _appendix_keys(figures: PlanFigures) -> list[tuple[str, object, object]]:
+    """(dom id of the appendix's place in the plan data, its figures, its data) for each appendix:
+    an item of the `phu_luc` list (phu_luc-0, phu_luc-1…) or an old-style phu_luc_1/phu_luc_2."""
+    plan = figures.plan
+    listed = getattr(plan, "phu_luc", None) or []
+    pairs = (list(zip((data for _, _, data in plan.appendices), figures.phu_luc)) if hasattr(plan, "appendices")
+             else [(getattr(plan, name), getattr(figures, name)) for name in ("phu_luc_1", "phu_luc_2")])
     out = []
-    for name in ("phu_luc_1", "phu_luc_2"):
-        value = getattr(figures, name, None)
-        if value is not None:
-            out.append((name, value))
+    for data, appendix in pairs:
+        if data is None or appendix is None:
+            continue
+        index = next((i for i, item in enumerate(listed) if item is data), None)
+        old = next((name for name in ("phu_luc_1", "phu_luc_2") if getattr(plan, name, None) is data), None)
+        key = f"phu_luc-{index}" if index is not None else old
+        if key:
+            out.append((key, appendix, data))
     return out
 
 
@@ -41,9 +50,8 @@ def page_figures(figures: PlanFigures) -> PageFigures:
 
     convention = figures.plan.quy_uoc_so.convention()
     page = PageFigures(panel=figures_to_json(figures))
-    for key, appendix in _appendix_keys(figures):
-        if hasattr(appendix, "nhom"):  # attendees
-            data = getattr(figures.plan, key)
+    for key, appendix, data in _appendix_keys(figures):
+        if hasattr(appendix, "nhom") and hasattr(data, "nhom") and all(hasattr(g, "thanh_vien") for g in appendix.nhom):
             for g, group in enumerate(appendix.nhom):
                 for m, member in enumerate(group.thanh_vien):
                     if _reference(data.nhom[g].thanh_vien[m].so_luong):
@@ -51,12 +59,13 @@ def page_figures(figures: PlanFigures) -> PageFigures:
                 page.totals[f"{key}-nhom-{g}-thanh_vien"] = [f"Cộng nhóm {group.so}: {format_number(group.tong)} người"]
             page.totals[key] = [(f"Tổng cộng: {format_number(appendix.tong)} người "
                                  f"({number_in_words(appendix.tong, convention)})")]
-        if hasattr(appendix, "bang"):  # budget
+        if hasattr(appendix, "bang") and hasattr(appendix, "theo_nguon"):  # budget
             for t, table in enumerate(appendix.bang):
-                for d, line in enumerate(table.dong):
+                grouped = bool(getattr(table, "nhom", ()))  # lines in groups: their rows are not numbered by table
+                for d, line in enumerate(() if grouped else table.dong):
                     row = f"{key}-bang-{t}-dong-{d}"
                     page.cells[row] = format_number(line.thanh_tien)
-                    if _reference(line.dong.so_luong):
+                    if line.so_luong is not None and _reference(line.dong.so_luong):
                         page.cells[f"{row}-so_luong"] = f"= {format_number(line.so_luong)}"
                 page.totals[f"{key}-bang-{t}-dong"] = [
                     f"Tổng cộng: {format_number(table.tong)} đồng",

@@ -66,6 +66,7 @@ class Shape:
     item: Shape | None = None
     choices: tuple = ()
     number: bool = False  # a scalar that may be a whole number
+    variants: tuple = ()  # a union of models (appendix kinds): the one whose `loai` the data names
 
 
 _SHAPES: dict[int, tuple[object, Shape]] = {}
@@ -89,7 +90,10 @@ def _shape_of(annotation: object) -> Shape:
         members = [a for a in typing.get_args(annotation) if a is not type(None)]
         if len(members) == 1:
             return shape_of(members[0])
-        return Shape("scalar", number=any(shape_of(m).number for m in members))
+        shapes = [shape_of(m) for m in members]
+        if all(shape.kind == "model" for shape in shapes):
+            return Shape("union", variants=tuple(shape.model for shape in shapes))
+        return Shape("scalar", number=any(shape.number for shape in shapes))
     if origin is list:
         return Shape("list", item=shape_of(typing.get_args(annotation)[0]))
     if origin is dict:
@@ -101,6 +105,18 @@ def _shape_of(annotation: object) -> Shape:
     if annotation is bool:
         return Shape("bool", choices=(True, False))
     return Shape("scalar", number=annotation is int)
+
+
+def resolve(shape: Shape, *values: object) -> Shape:
+    """A union of models as the model its data names by `loai` (the first kind when none does)."""
+    if shape.kind != "union":
+        return shape
+    kinds = [v.get("loai") for v in values if isinstance(v, dict) and v.get("loai")]
+    for model in shape.variants:
+        info = model.model_fields.get("loai")
+        if info is not None and kinds and (info.default == kinds[0] or kinds[0] in shape_of(info.annotation).choices):
+            return Shape("model", model=model)
+    return Shape("model", model=shape.variants[0])
 
 
 def _flat(model: type[BaseModel]) -> bool:
@@ -138,6 +154,7 @@ _MISSING = object()
 
 
 def _node(value: object, shape: Shape, path: tuple, required: bool) -> dict:
+    shape = resolve(shape, value)
     key = path[-1]
     base = {"path": path, "name": PREFIX + ".".join(map(str, path)), "id": dom_id(path), "label": label(key),
             "required": required}
@@ -162,7 +179,7 @@ def _node(value: object, shape: Shape, path: tuple, required: bool) -> dict:
                 _node((v if isinstance(v, dict) else {}).get(n, _MISSING), shape_of(f.annotation), (*path, i, n), f.is_required())
                 for n, f in item.model.model_fields.items()]} for i, (v, o) in enumerate(marked)]
             return {**base, "t": "grid", "columns": columns, "rows": rows, "row_figure": ROW_FIGURES.get(str(key))}
-        if item.kind == "model":
+        if item.kind in ("model", "union"):  # a union: each item drawn as the kind it names
             cards = [{**_node(v, item, (*path, i), True), "origin": o, "number": i + 1} for i, (v, o) in enumerate(marked)]
             return {**base, "t": "cards", "entries": cards}
         return {**base, "t": "lines", "value": "\n".join(shown(v) for v in items)}
@@ -229,6 +246,7 @@ _EMPTY = object()
 
 
 def _value(tree: object, shape: Shape, base: object, *, required: bool) -> object:
+    shape = resolve(shape, tree, base)
     if shape.kind == "model":
         if not isinstance(tree, dict):
             return _EMPTY
@@ -366,6 +384,7 @@ def edit_list(data: dict, path: tuple, action: str, index: int | None) -> dict:
     node: Any = data
     shape = Shape("model", model=Plan)
     for step in path:
+        shape = resolve(shape, node)
         if shape.kind == "model":
             info = shape.model.model_fields.get(str(step)) if shape.model else None
             if info is None or not isinstance(node, dict):
@@ -398,6 +417,7 @@ def edit_list(data: dict, path: tuple, action: str, index: int | None) -> dict:
 
 def new_item(shape: Shape) -> object:
     """An empty item of a list: its required fields blank (the editor then says what to fill)."""
+    shape = resolve(shape)
     if shape.kind == "model" and shape.model is Block:
         return {"gach": ""}
     if shape.kind == "model":
@@ -420,6 +440,7 @@ def paste_rows(data: dict, path: tuple, text: str) -> dict:
     node: Any = data
     shape = Shape("model", model=Plan)
     for step in path:
+        shape = resolve(shape, node)
         if shape.kind == "model" and isinstance(node, dict):
             info = shape.model.model_fields.get(str(step)) if shape.model else None
             if info is None:
