@@ -105,8 +105,12 @@ def expected_figures(path: Path) -> tuple[int, list[list[int]]]:
     def quantity(value):
         return attendees if value == "=phu_luc_1.tong" else int(value)
 
-    tables = [[quantity(d["so_luong"]) * int(str(d["don_gia"]).replace(".", "")) for d in t["dong"]]
-              for t in at(BUDGET)["bang"]]
+    def amount(line: dict) -> int:  # a lump sum (khoan_gon) where the model has them, else quantity × price
+        if "khoan_gon" in line:
+            return int(str(line["khoan_gon"]).replace(".", ""))
+        return quantity(line["so_luong"]) * int(str(line["don_gia"]).replace(".", ""))
+
+    tables = [[amount(d) for d in t["dong"]] for t in at(BUDGET)["bang"]]
     return attendees, tables
 
 
