@@ -17,7 +17,7 @@ from generator.cli.common import internal_error, utf8_console
 
 COMMANDS = [
     "build", "batch", "words", "check", "audit", "import_docx", "lint_template", "new", "diff", "xlsx",
-    "nang_cap", "schema", "don_vi",
+    "nang_cap", "schema", "don_vi", "serve",
 ]
 
 
