@@ -46,7 +46,9 @@ REPEATS = 3  # timed runs of (b) and (c); the median is reported
 def write_units(path: Path, count: int) -> None:
     """A units file of `count` units like the bundled ones (a third phường, the rest xã)."""
     head = UNITS.read_text(encoding="utf-8")
-    head = head[head.index("\nke_hoach:") + 1:head.index("\ndon_vi:") + 1].replace("ke-hoach-don-vi.yaml", str(SKELETON), 1)
+    head = head[head.index("\nke_hoach:") + 1 : head.index("\ndon_vi:") + 1].replace(
+        "ke-hoach-don-vi.yaml", str(SKELETON), 1
+    )
     lines = [head + "don_vi:"]
     for i in range(1, count + 1):
         ward = i % 3 == 0
@@ -77,8 +79,13 @@ def contexts(units_path: Path) -> list[dict[str, dict]]:
     out = []
     for _, loaded in unit_plans(load_plan(PLAN), load_units(units_path)):
         figures = compute_loaded(loaded)
-        out.append({"ke-hoach.docx": plan_context(figures, draft=True), "phu-luc-2.docx": budget_context(figures, draft=True),
-                    "core": figures.plan})
+        out.append(
+            {
+                "ke-hoach.docx": plan_context(figures, draft=True),
+                "phu-luc-2.docx": budget_context(figures, draft=True),
+                "core": figures.plan,
+            }
+        )
     return out
 
 
@@ -123,7 +130,9 @@ def floor(sets: list[dict], folder: Path, *, remove: bool = False) -> float:
         template = PreparedTemplate(TEMPLATES / name, make_environment(CANONICAL))
         with zipfile.ZipFile(TEMPLATES / name) as archive:
             names = archive.namelist()
-            stored = {n: Deflated.of(n, archive.read(n)) for n in names if n not in ("word/document.xml", "docProps/core.xml")}
+            stored = {
+                n: Deflated.of(n, archive.read(n)) for n in names if n not in ("word/document.xml", "docProps/core.xml")
+            }
         prepared[name] = (template, names, stored)
 
     def package(name: str, document: str, core: bytes) -> bytes:
@@ -140,11 +149,14 @@ def floor(sets: list[dict], folder: Path, *, remove: bool = False) -> float:
         bodies = [template._body.render(docs[name]) for name, (template, *_) in prepared.items()]
         for (name, (template, *_)), body in zip(prepared.items(), bodies):
             (target / name).write_bytes(package(name, template._prefix + body + template._suffix, core))
-        inner = bodies[0][len(first._opening):-len("</w:body>")]
+        inner = bodies[0][len(first._opening) : -len("</w:body>")]
         section = inner.rindex("<w:sectPr")
-        joined = (inner[:section] + "<w:p><w:pPr>" + inner[section:] + "</w:pPr></w:p>"
-                  + bodies[1][len(second._opening):])
-        (target / "ho-so.docx").write_bytes(package(TEMPLATE_DOCS[0], first._prefix + first._opening + joined + first._suffix, core))
+        joined = (
+            inner[:section] + "<w:p><w:pPr>" + inner[section:] + "</w:pPr></w:p>" + bodies[1][len(second._opening) :]
+        )
+        (target / "ho-so.docx").write_bytes(
+            package(TEMPLATE_DOCS[0], first._prefix + first._opening + joined + first._suffix, core)
+        )
     seconds = time.perf_counter() - start
     if remove:
         shutil.rmtree(folder)
@@ -170,8 +182,12 @@ def vanban(units_path: Path, folder: Path, jobs: int, *, sampled: bool = False) 
     the proportional set size (PSS: shared pages split between the processes sharing them) of it
     and its workers is read from /proc every 20 ms meanwhile, and the peak of their sum kept —
     reading /proc costs CPU beside the batch, so timed runs are not sampled."""
-    process = subprocess.Popen([sys.executable, "-c", BATCH, str(PLAN), str(units_path), str(folder), str(jobs)],
-                               stdout=subprocess.PIPE, text=True, cwd=REPO)
+    process = subprocess.Popen(
+        [sys.executable, "-c", BATCH, str(PLAN), str(units_path), str(folder), str(jobs)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
     peak = 0.0
     while sampled and process.poll() is None:
         pids = [process.pid, *_read(f"/proc/{process.pid}/task/{process.pid}/children").split()]
@@ -196,7 +212,9 @@ def _read(path: str) -> str:
 
 
 def _pss_mb(pid: object) -> float:
-    line = next((line for line in _read(f"/proc/{pid}/smaps_rollup").splitlines() if line.startswith("Pss:")), "Pss: 0 kB")
+    line = next(
+        (line for line in _read(f"/proc/{pid}/smaps_rollup").splitlines() if line.startswith("Pss:")), "Pss: 0 kB"
+    )
     return int(line.split()[1]) / 1024
 
 
@@ -238,7 +256,9 @@ def cold_build(folder: Path) -> tuple[float, str]:
     times = []
     for i in range(3):
         start = time.perf_counter()
-        done = subprocess.run([*command, "build", str(PLAN), "-o", str(folder / str(i))], capture_output=True, text=True, cwd=REPO)
+        done = subprocess.run(
+            [*command, "build", str(PLAN), "-o", str(folder / str(i))], capture_output=True, text=True, cwd=REPO
+        )
         times.append(time.perf_counter() - start)
         if done.returncode != 0:
             return statistics.median(times), f"failed (exit {done.returncode}): {done.stderr.strip().splitlines()[-1:]}"
@@ -269,7 +289,9 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=1000, help="number of generated units (default 1000)")
     shm = Path("/dev/shm")
     default = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
-    parser.add_argument("--dir", type=Path, default=default, help=f"where to write (default: {default or 'the system temp folder'})")
+    parser.add_argument(
+        "--dir", type=Path, default=default, help=f"where to write (default: {default or 'the system temp folder'})"
+    )
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     work = Path(tempfile.mkdtemp(prefix="vanban-bench-", dir=args.dir))
@@ -277,8 +299,10 @@ def main() -> None:
         units_path = work / "units.yaml"
         write_units(units_path, args.units)
         documents = args.units * DOCUMENTS_PER_UNIT
-        print(f"cores: {cores} (os.cpu_count() = {os.cpu_count()}); units: {args.units}; documents: {documents}"
-              f" ({DOCUMENTS_PER_UNIT} per unit); writing to {work}")
+        print(
+            f"cores: {cores} (os.cpu_count() = {os.cpu_count()}); units: {args.units}; documents: {documents}"
+            f" ({DOCUMENTS_PER_UNIT} per unit); writing to {work}"
+        )
         print("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         print(f"  write_files of one 30 KB file (with fsync) on that disk: {fsync_probe(work):.2f} ms")
         sets = contexts(units_path)
@@ -303,28 +327,43 @@ def main() -> None:
             print(line(f"-j {jobs}", run["seconds"], documents) + f"  CPU {run['cpu']:.2f} s (all processes)")
         sample = min(args.units, 200)
         steps = breakdown(units_path, work / "steps", sample)
-        print(f"    CPU ms per unit, one process ({sample} units): " + ", ".join(f"{k} {v:.2f}" for k, v in steps.items())
-              + f"; total {sum(steps.values()):.2f}")
+        print(
+            f"    CPU ms per unit, one process ({sample} units): "
+            + ", ".join(f"{k} {v:.2f}" for k, v in steps.items())
+            + f"; total {sum(steps.values()):.2f}"
+        )
         print(f"(c) floor, 1 process, median of {REPEATS} runs:")
         print(line("Jinja bodies + changed parts zipped", results["c"], documents))
-        print(f"ratios (documents per second); the targets are for the batch as it runs by default (-j {cores}, every core):")
+        print(
+            f"ratios (documents per second); the targets are for the batch as it runs by default (-j {cores}, every core):"
+        )
         for jobs, run in batch.items():
             a, c = results["a"] / run["seconds"], results["c"] / run["seconds"]
             if jobs == cores:
-                print(f"  -j {jobs}: b/a = {a:5.1f}  (target ≥ 20: {verdict(a >= 20)})   "
-                      f"b/c = {c:4.2f}  (target ≥ 0.5, i.e. within 2× of the floor: {verdict(c >= 0.5)})")
+                print(
+                    f"  -j {jobs}: b/a = {a:5.1f}  (target ≥ 20: {verdict(a >= 20)})   "
+                    f"b/c = {c:4.2f}  (target ≥ 0.5, i.e. within 2× of the floor: {verdict(c >= 0.5)})"
+                )
             else:
                 print(f"  -j {jobs}: b/a = {a:5.1f}   b/c = {c:4.2f}  (one process, for comparison)")
-        print("peak memory, MB (target ≤ 300), in a run of its own: ru_maxrss (resource.getrusage) of the batch process")
-        print("and of its largest worker; and the peak of the sum of their PSS (/proc smaps_rollup, sampled every 20 ms):")
+        print(
+            "peak memory, MB (target ≤ 300), in a run of its own: ru_maxrss (resource.getrusage) of the batch process"
+        )
+        print(
+            "and of its largest worker; and the peak of the sum of their PSS (/proc smaps_rollup, sampled every 20 ms):"
+        )
         for jobs, run in memory.items():
             workers = f", largest worker {run['worker_mb']:.0f}" if jobs > 1 else ""
             peak = max(run["parent_mb"], run["pss_peak_mb"])
-            print(f"  -j {jobs}: batch process {run['parent_mb']:.0f}{workers}; all processes together (PSS) {run['pss_peak_mb']:.0f}"
-                  f" ({verdict(peak <= 300)})")
+            print(
+                f"  -j {jobs}: batch process {run['parent_mb']:.0f}{workers}; all processes together (PSS) {run['pss_peak_mb']:.0f}"
+                f" ({verdict(peak <= 300)})"
+            )
         seconds, state = cold_build(work / "build")
-        print(f"cold `vanban build data/kien-tuong-2024.yaml`, fresh process, median of 3: {seconds:.2f} s"
-              f" (build {state}; target < 1 s: {verdict(seconds < 1)})")
+        print(
+            f"cold `vanban build data/kien-tuong-2024.yaml`, fresh process, median of 3: {seconds:.2f} s"
+            f" (build {state}; target < 1 s: {verdict(seconds < 1)})"
+        )
         print("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -46,16 +46,21 @@ def write_country(path: Path) -> int:
     from generator.units.make_units import skeleton_assignments, units_file_text
 
     data = dvhc.load()
-    text = units_file_text(data, data.provinces[0], data.communes, path, SKELETON, skeleton_assignments(SKELETON),
-                           "benchmarks/country.py")
+    text = units_file_text(
+        data, data.provinces[0], data.communes, path, SKELETON, skeleton_assignments(SKELETON), "benchmarks/country.py"
+    )
     path.write_text(text, encoding="utf-8")
     return len(data.communes)
 
 
 def run(units_path: Path, folder: Path, jobs: int, *, sampled: bool = False) -> dict:
     """run_batch in a fresh process (imports not timed); with `sampled`, the peak summed PSS of it and its workers."""
-    process = subprocess.Popen([sys.executable, "-c", batch_benchmark.BATCH, str(PLAN), str(units_path), str(folder), str(jobs)],
-                               stdout=subprocess.PIPE, text=True, cwd=REPO)
+    process = subprocess.Popen(
+        [sys.executable, "-c", batch_benchmark.BATCH, str(PLAN), str(units_path), str(folder), str(jobs)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=REPO,
+    )
     peak = 0.0
     while sampled and process.poll() is None:
         pids = [process.pid, *batch_benchmark._read(f"/proc/{process.pid}/task/{process.pid}/children").split()]
@@ -105,7 +110,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="timed runs (the median is reported; default 3)")
     shm = Path("/dev/shm")
     default = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
-    parser.add_argument("--dir", type=Path, default=default, help=f"where to write (default: {default or 'the system temp folder'})")
+    parser.add_argument(
+        "--dir", type=Path, default=default, help=f"where to write (default: {default or 'the system temp folder'})"
+    )
     args = parser.parse_args()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     work = Path(tempfile.mkdtemp(prefix="vanban-country-", dir=args.dir))
@@ -113,8 +120,10 @@ def main() -> None:
         units_path = work / "ca-nuoc.yaml"
         count = write_country(units_path)
         documents = count * DOCUMENTS_PER_UNIT
-        print(f"cores: {cores}; communes: {count}; documents: {documents}; units file {units_path.stat().st_size / 2**20:.1f} MB;"
-              f" writing to {work}")
+        print(
+            f"cores: {cores}; communes: {count}; documents: {documents}; units file {units_path.stat().st_size / 2**20:.1f} MB;"
+            f" writing to {work}"
+        )
         print("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         runs = [run(units_path, work / f"run{i}", cores) for i in range(args.runs)]
         best = batch_benchmark.median(runs)
@@ -122,18 +131,27 @@ def main() -> None:
         seconds, cpu = best["seconds"], best["cpu"]
         each = ", ".join(f"{r['seconds']:.1f}" for r in runs)
         print(f"vanban batch -j {cores}, median of {args.runs} (runs: {each} s):")
-        print(f"  wall {seconds:.2f} s  {documents / seconds:.0f} documents/s  {seconds / documents * 1000:.2f} ms/document"
-              f"  (target ≤ {TARGET_SECONDS:.0f} s: {batch_benchmark.verdict(seconds <= TARGET_SECONDS)})")
-        print(f"  CPU of all processes {cpu:.2f} s; ÷ {cores} cores = {cpu / cores:.2f} s: the wall time on cores of its own"
-              f" (target ≤ {TARGET_SECONDS:.0f} s: {batch_benchmark.verdict(cpu / cores <= TARGET_SECONDS)})")
+        print(
+            f"  wall {seconds:.2f} s  {documents / seconds:.0f} documents/s  {seconds / documents * 1000:.2f} ms/document"
+            f"  (target ≤ {TARGET_SECONDS:.0f} s: {batch_benchmark.verdict(seconds <= TARGET_SECONDS)})"
+        )
+        print(
+            f"  CPU of all processes {cpu:.2f} s; ÷ {cores} cores = {cpu / cores:.2f} s: the wall time on cores of its own"
+            f" (target ≤ {TARGET_SECONDS:.0f} s: {batch_benchmark.verdict(cpu / cores <= TARGET_SECONDS)})"
+        )
         memory = run(units_path, work / "memory", cores, sampled=True)
         peak = max(memory["parent_mb"], memory["pss_peak_mb"])
-        print(f"peak memory, MB: batch process {memory['parent_mb']:.0f}, largest worker {memory['worker_mb']:.0f},"
-              f" all processes together (PSS) {memory['pss_peak_mb']:.0f} (target ≤ {TARGET_MB}: {batch_benchmark.verdict(peak <= TARGET_MB)})")
+        print(
+            f"peak memory, MB: batch process {memory['parent_mb']:.0f}, largest worker {memory['worker_mb']:.0f},"
+            f" all processes together (PSS) {memory['pss_peak_mb']:.0f} (target ≤ {TARGET_MB}: {batch_benchmark.verdict(peak <= TARGET_MB)})"
+        )
         sample = 300
         per_unit = steps(units_path, work / "steps", sample)
-        print(f"CPU ms per unit, one process (units file: all {count}; the rest: {sample} units): "
-              + ", ".join(f"{k} {v:.2f}" for k, v in per_unit.items()) + f"; total {sum(per_unit.values()):.2f}")
+        print(
+            f"CPU ms per unit, one process (units file: all {count}; the rest: {sample} units): "
+            + ", ".join(f"{k} {v:.2f}" for k, v in per_unit.items())
+            + f"; total {sum(per_unit.values()):.2f}"
+        )
         print("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
         shutil.rmtree(work, ignore_errors=True)

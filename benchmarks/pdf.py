@@ -109,9 +109,11 @@ def main() -> None:
         elapsed, code = batch(units, scratch / "batch", pdf=True)
         pdfs = len(list((scratch / "batch" / "don-vi").rglob("*.pdf")))
         docx = len(list((scratch / "batch" / "don-vi").rglob("*.docx")))
-        print(f"(b) batch of {args.units} units with --pdf: {elapsed:.1f} s wall, {docx} Word files, {pdfs} PDF "
-              f"(exit {code}) — {'ĐẠT' if elapsed <= TARGET_SECONDS and pdfs == docx else 'CHƯA ĐẠT'} "
-              f"(mục tiêu ≤ {TARGET_SECONDS} s)")
+        print(
+            f"(b) batch of {args.units} units with --pdf: {elapsed:.1f} s wall, {docx} Word files, {pdfs} PDF "
+            f"(exit {code}) — {'ĐẠT' if elapsed <= TARGET_SECONDS and pdfs == docx else 'CHƯA ĐẠT'} "
+            f"(mục tiêu ≤ {TARGET_SECONDS} s)"
+        )
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average after: {load:.2f} (other work on the machine slows both sides of (a) alike, (b) not)")
 

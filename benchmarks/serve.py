@@ -1,10 +1,10 @@
 """Speed of `vanban serve` (the server in-process, the framework's test client), printed with verdicts:
 
-  (1) an edit → recomputed figures round trip, 200 edits of the bundled plan: p95 ≤ 100 ms
-  (2) the preview refreshed after an edit (render, PDF by the warm LibreOffice, first page as PNG): p95 ≤ 1.5 s
-  (3) the first page answered after `vanban serve` is started (a fresh process): ≤ 2 s
+(1) an edit → recomputed figures round trip, 200 edits of the bundled plan: p95 ≤ 100 ms
+(2) the preview refreshed after an edit (render, PDF by the warm LibreOffice, first page as PNG): p95 ≤ 1.5 s
+(3) the first page answered after `vanban serve` is started (a fresh process): ≤ 2 s
 
-    python benchmarks/serve.py [--edits 200] [--previews 20]
+  python benchmarks/serve.py [--edits 200] [--previews 20]
 """
 
 from __future__ import annotations
@@ -34,8 +34,13 @@ ROOT = Path(__file__).resolve().parents[1]
 PLAN = "kien-tuong-2024.yaml"
 PORT = 8765
 #: Fields edited in turn: quantities and prices of several tables, a group member, a text.
-EDITED = ["d.phu_luc_2.bang.1.dong.0.so_luong", "d.phu_luc_2.bang.2.dong.1.don_gia", "d.phu_luc_2.bang.3.dong.0.so_luong",
-          "d.phu_luc_1.nhom.1.thanh_vien.6.so_luong", "d.phu_luc_2.bang.0.dong.2.don_gia"]
+EDITED = [
+    "d.phu_luc_2.bang.1.dong.0.so_luong",
+    "d.phu_luc_2.bang.2.dong.1.don_gia",
+    "d.phu_luc_2.bang.3.dong.0.so_luong",
+    "d.phu_luc_1.nhom.1.thanh_vien.6.so_luong",
+    "d.phu_luc_2.bang.0.dong.2.don_gia",
+]
 
 
 def verdict(met: bool) -> str:
@@ -104,8 +109,11 @@ def first_page(folder: Path) -> float:
     port = sock.getsockname()[1]
     sock.close()
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(folder), "--port", str(port), "--no-browser"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", str(folder), "--port", str(port), "--no-browser"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         while True:
             try:
@@ -160,24 +168,36 @@ def main() -> None:
         print("load average at start: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
         with client_for(work, warm=False) as client:
             times, cpu = edits(client, args.edits)
-            print(f"(1) edit → recomputed figures, {len(times)} edits of the bundled plan: median {1000 * statistics.median(times):.1f} ms, "
-                  f"p95 {1000 * p95(times):.1f} ms, max {1000 * max(times):.1f} ms (target p95 ≤ 100 ms: {verdict(p95(times) <= 0.1)})")
-            print(f"    processor time per edit (client and server, this process; independent of other load): "
-                  f"median {1000 * statistics.median(cpu):.1f} ms, p95 {1000 * p95(cpu):.1f} ms")
+            print(
+                f"(1) edit → recomputed figures, {len(times)} edits of the bundled plan: median {1000 * statistics.median(times):.1f} ms, "
+                f"p95 {1000 * p95(times):.1f} ms, max {1000 * max(times):.1f} ms (target p95 ≤ 100 ms: {verdict(p95(times) <= 0.1)})"
+            )
+            print(
+                f"    processor time per edit (client and server, this process; independent of other load): "
+                f"median {1000 * statistics.median(cpu):.1f} ms, p95 {1000 * p95(cpu):.1f} ms"
+            )
             shown = previews(client, args.previews)
             if shown is None:
-                print("(2) preview: LibreOffice cannot be kept warm here (no soffice, or no Python with uno): NOT MEASURED")
+                print(
+                    "(2) preview: LibreOffice cannot be kept warm here (no soffice, or no Python with uno): NOT MEASURED"
+                )
             else:
-                print(f"(2) preview refreshed (render + PDF by the warm LibreOffice + page 1 as PNG), {len(shown)} edits: "
-                      f"median {statistics.median(shown):.2f} s, p95 {p95(shown):.2f} s (target p95 ≤ 1.5 s: {verdict(p95(shown) <= 1.5)})")
+                print(
+                    f"(2) preview refreshed (render + PDF by the warm LibreOffice + page 1 as PNG), {len(shown)} edits: "
+                    f"median {statistics.median(shown):.2f} s, p95 {p95(shown):.2f} s (target p95 ≤ 1.5 s: {verdict(p95(shown) <= 1.5)})"
+                )
             client.app.state.office.close()
         starts = [first_page(work) for _ in range(3)]
-        print(f"(3) first page after `vanban serve` starts, 3 fresh processes: {', '.join(f'{s:.2f}' for s in starts)} s "
-              f"(target ≤ 2 s each: {verdict(max(starts) <= 2)})")
+        print(
+            f"(3) first page after `vanban serve` starts, 3 fresh processes: {', '.join(f'{s:.2f}' for s in starts)} s "
+            f"(target ≤ 2 s each: {verdict(max(starts) <= 2)})"
+        )
         if hasattr(os, "wait4"):
             cpu = [first_page_cpu(work) for _ in range(3)]
-            print(f"    processor time of a fresh process to its first page (independent of other load): "
-                  f"{', '.join(f'{c:.2f}' for c in cpu)} s")
+            print(
+                f"    processor time of a fresh process to its first page (independent of other load): "
+                f"{', '.join(f'{c:.2f}' for c in cpu)} s"
+            )
         print("load average at end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.analysis.crosscheck import typed_figure_problems
-from generator.compute.figures import PlanFigures, compute
+from generator.compute.figures import PlanFigures
 from generator.compute.located import compute_loaded
 from generator.compute.solieu import MANIFEST, diff_figures, figures_to_json
 from generator.errors import OutputError, PlanError
 from generator.files import write_files
 from generator.model.loader import LoadedPlan, load_plan
+from generator.papers.build import PaperSet, papers_for, without_listing
 from generator.render.renderer import DocumentSet, Renderer, TemplateProblem
 from generator.render.templateset import check_template_set, template_folder
-from generator.papers.build import PaperSet, papers_for, without_listing
 
 DEFAULT_OUTPUT = Path("output")
 FIGURES_FILE = "so-lieu.json"
@@ -35,7 +35,7 @@ class BuildResult:
     #: Why no PDF was made although asked for (LibreOffice missing or failing), else None.
     pdf_problem: OutputError | None = None
     #: The papers around the plan (--bo-ho-so), else None.
-    papers: "PaperSet | None" = None
+    papers: PaperSet | None = None
 
     @property
     def docx(self) -> list[Path]:
@@ -52,8 +52,10 @@ def figures_json(data: dict, files: dict[str, bytes] | None = None) -> bytes:
     """so-lieu.json (`data`: the figures as JSON): deterministic (sorted keys, UTF-8 text, indented),
     with the SHA-256 of each file of the set when `files` is given."""
     if files is not None:
-        data[MANIFEST] = {name: {"sha256": hashlib.sha256(blob).hexdigest(), "bytes": len(blob)}
-                          for name, blob in sorted(files.items())}
+        data[MANIFEST] = {
+            name: {"sha256": hashlib.sha256(blob).hexdigest(), "bytes": len(blob)}
+            for name, blob in sorted(files.items())
+        }
     return (json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -66,14 +68,20 @@ def unchanged_pdfs(folder: Path, files: dict[str, bytes], before: dict | None) -
     kept = {}
     for name, blob in files.items():
         pdf = f"{Path(name).stem}.pdf"
-        if not name.endswith(".docx") or not isinstance(listed.get(name), dict) or not isinstance(listed.get(pdf), dict):
+        if (
+            not name.endswith(".docx")
+            or not isinstance(listed.get(name), dict)
+            or not isinstance(listed.get(pdf), dict)
+        ):
             continue
         try:
             data = (Path(folder) / pdf).read_bytes()
         except OSError:
             continue
-        if (listed[name].get("sha256") == hashlib.sha256(blob).hexdigest()
-                and listed[pdf].get("sha256") == hashlib.sha256(data).hexdigest()):
+        if (
+            listed[name].get("sha256") == hashlib.sha256(blob).hexdigest()
+            and listed[pdf].get("sha256") == hashlib.sha256(data).hexdigest()
+        ):
             kept[pdf] = data
     return kept
 
@@ -97,8 +105,16 @@ def previous_figures(folder: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def build(plan_path: Path, out: Path | None = None, *, draft: bool | None = None, renderer: Renderer | None = None,
-          mau: Path | None = None, pdf: bool = False, bo_ho_so: bool = False) -> BuildResult:
+def build(
+    plan_path: Path,
+    out: Path | None = None,
+    *,
+    draft: bool | None = None,
+    renderer: Renderer | None = None,
+    mau: Path | None = None,
+    pdf: bool = False,
+    bo_ho_so: bool = False,
+) -> BuildResult:
     """Build every document of a plan (with `pdf` their PDFs, with `bo_ho_so` the papers around
     it) and its so-lieu.json, as one set.
 
@@ -139,5 +155,13 @@ def build(plan_path: Path, out: Path | None = None, *, draft: bool | None = None
     written = write_files(folder, {**files, **papers.files, FIGURES_FILE: solieu}, remove=stale)
     papers.remove_stale(folder)
     changes = None if before is None else diff_figures(without_listing(before), figures_to_json(figures))
-    return BuildResult(loaded, figures, documents, written, changes, [folder / name for name in stale], pdf_problem,
-                       papers if bo_ho_so else None)
+    return BuildResult(
+        loaded,
+        figures,
+        documents,
+        written,
+        changes,
+        [folder / name for name in stale],
+        pdf_problem,
+        papers if bo_ho_so else None,
+    )

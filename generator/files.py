@@ -78,7 +78,10 @@ def read_regular(path: str | os.PathLike, limit: int, what: str = "tệp") -> by
 
 # --- writing -----------------------------------------------------------------------------------
 
-def write_files(folder: Path, files: dict[str, bytes], *, durable: bool = True, remove: Iterable[str] = ()) -> list[Path]:
+
+def write_files(
+    folder: Path, files: dict[str, bytes], *, durable: bool = True, remove: Iterable[str] = ()
+) -> list[Path]:
     """Write `files` (name → bytes) into `folder`, all or nothing; returns the paths written.
 
     Other files in `folder` stay, except those named in `remove`, deleted in the same step.
@@ -170,8 +173,9 @@ def publish(folder: Path, staging: Path, names: list[str], remove: Iterable[str]
         try:
             _undo(folder, staging, done)
         except OSError as undo:
-            raise OutputError(f"{problem}; khôi phục cũng lỗi ({undo.strerror or undo}): "
-                              f"bản cũ còn trong {aside}") from None
+            raise OutputError(
+                f"{problem}; khôi phục cũng lỗi ({undo.strerror or undo}): bản cũ còn trong {aside}"
+            ) from None
         raise OutputError(f"{problem}; các tệp cũ được giữ nguyên") from None
     (staging / JOURNAL).unlink()
 
@@ -193,7 +197,9 @@ def _check_target(target: Path, is_dir: bool) -> None:
             with open(target, "r+b"):
                 pass
         except OSError as exc:
-            raise OutputError(f"không thay được {target} (tệp đang mở trong Word hay Excel?): {exc.strerror or exc}") from None
+            raise OutputError(
+                f"không thay được {target} (tệp đang mở trong Word hay Excel?): {exc.strerror or exc}"
+            ) from None
 
 
 def _undo(folder: Path, staging: Path, done: list[str]) -> None:
@@ -237,7 +243,7 @@ def _stale(entry: os.DirEntry) -> bool:
         return False
     if age > STALE_AGE:
         return True
-    pid = entry.name[len(STAGING_PREFIX):].split("-", 1)[0]
+    pid = entry.name[len(STAGING_PREFIX) :].split("-", 1)[0]
     if not pid.isdigit():
         return True  # not ours: an older vanban's name
     return not _alive(int(pid))
@@ -285,7 +291,7 @@ def _write_new(path: Path, data: bytes, *, durable: bool) -> None:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(descriptor, view):]
+            view = view[os.write(descriptor, view) :]
         if durable:
             os.fsync(descriptor)
     finally:

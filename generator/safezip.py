@@ -59,11 +59,15 @@ def check_archive(archive: zipfile.ZipFile, budget: Budget) -> None:
     for info in members:
         size = info.file_size
         if size > budget.member:
-            raise PackageError(f"phần {info.filename!r} giải nén ra {_size(size)}, vượt giới hạn {_size(budget.member)}"
-                               " (có thể là tệp nén độc hại)")
+            raise PackageError(
+                f"phần {info.filename!r} giải nén ra {_size(size)}, vượt giới hạn {_size(budget.member)}"
+                " (có thể là tệp nén độc hại)"
+            )
         if size > RATIO_FLOOR and size > budget.ratio * max(info.compress_size, 1):
-            raise PackageError(f"phần {info.filename!r} nén {size // max(info.compress_size, 1)} lần, bất thường "
-                               f"(tối đa {budget.ratio} lần; có thể là tệp nén độc hại)")
+            raise PackageError(
+                f"phần {info.filename!r} nén {size // max(info.compress_size, 1)} lần, bất thường "
+                f"(tối đa {budget.ratio} lần; có thể là tệp nén độc hại)"
+            )
         total += size
     if total > budget.total:
         raise PackageError(f"tệp giải nén ra {_size(total)}, vượt giới hạn {_size(budget.total)}")
@@ -126,12 +130,16 @@ def open_word(source: str | os.PathLike | BinaryIO):
         raise PackageError(f"không phải văn bản Word .docx hợp lệ ({exc})") from None
     root = document.element
     if etree.QName(root).localname != "document" or root.find(f"{{{_W}}}body") is None:
-        raise PackageError(f"phần văn bản chính không có thân văn bản (gốc <{etree.QName(root).localname}>, cần <w:document><w:body>)")
+        raise PackageError(
+            f"phần văn bản chính không có thân văn bản (gốc <{etree.QName(root).localname}>, cần <w:document><w:body>)"
+        )
     for part in (document.part, *(rel.target_part for rel in document.part.rels.values() if not rel.is_external)):
         for rel in part.rels.values():
             if rel.is_external and not rel.reltype.endswith(_EXTERNAL_OK):
-                raise PackageError(f"phần {rel.reltype.rsplit('/', 1)[-1]} trỏ ra ngoài tệp ({rel.target_ref}); "
-                                   "vanban chỉ đọc văn bản chứa đủ các phần bên trong")
+                raise PackageError(
+                    f"phần {rel.reltype.rsplit('/', 1)[-1]} trỏ ra ngoài tệp ({rel.target_ref}); "
+                    "vanban chỉ đọc văn bản chứa đủ các phần bên trong"
+                )
     return document
 
 

@@ -12,7 +12,9 @@ from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE = REPO / "tests" / "reference"  # copies of ../shared: the seed plan, the amounts table
-PLAN = REPO / "tests" / "data" / "kien-tuong-2024-cu.yaml"  # the old shape (phu_luc_1/phu_luc_2), which every command reads
+PLAN = (
+    REPO / "tests" / "data" / "kien-tuong-2024-cu.yaml"
+)  # the old shape (phu_luc_1/phu_luc_2), which every command reads
 SEED_TXT = REFERENCE / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.txt"
 SEED_DOCX = REFERENCE / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.docx"
 

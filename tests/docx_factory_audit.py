@@ -60,8 +60,14 @@ def write_docx(path: Path, blocks: list) -> Path:
     return path
 
 
-def budget_table(lines: list[tuple], *, total: int | None, words: str | None, label: str = "Bằng chữ",
-                 headers: list[str] = BUDGET_HEADERS) -> T:
+def budget_table(
+    lines: list[tuple],
+    *,
+    total: int | None,
+    words: str | None,
+    label: str = "Bằng chữ",
+    headers: list[str] = BUDGET_HEADERS,
+) -> T:
     """Our layout: lines (stt, nội dung, đvt, số lượng, đơn giá, thành tiền, ghi chú) as printed text;
     a "Tổng cộng" row merged over the first five columns; a "Bằng chữ" row merged over all."""
     rows = [list(headers)] + [[str(x) for x in line] for line in lines]

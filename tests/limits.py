@@ -68,10 +68,9 @@ def run(argv: list[str], folder: Path) -> Outcome:
             except SystemExit as exc:
                 code = exc.code if isinstance(exc.code, int) else 2
         return Outcome(code, 0.0, 0, buffers[0].getvalue(), buffers[1].getvalue())
+    import gc
     import resource
     import signal
-
-    import gc
 
     baseline, resident = _status("VmSize"), _status("VmRSS")
     sys.stdout.flush()
@@ -80,7 +79,9 @@ def run(argv: list[str], folder: Path) -> Outcome:
     if pid == 0:  # the child: never returns into pytest
         code = 98
         try:
-            sys.settrace(None)  # a tracer of the test process (Hypothesis explaining a failure, coverage) is not the command's
+            sys.settrace(
+                None
+            )  # a tracer of the test process (Hypothesis explaining a failure, coverage) is not the command's
             gc.freeze()
             limit = baseline + 2 * MEMORY_BUDGET if baseline else resource.RLIM_INFINITY
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

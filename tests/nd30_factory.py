@@ -31,14 +31,20 @@ CELL_MARGIN = 85  # twips, as in Mẫu 1.4
 NUMBER, DATE = "05", ("05", "02", "2024")
 TRICH_YEU = "Tổ chức Ngày Chuyển đổi số quốc gia năm 2024"
 APPENDICES = (
-    ("I", "DANH SÁCH THÀNH PHẦN THAM DỰ HỌP MẶT",
-     [("TT", "Đơn vị", "Số người"), ("1", "Phòng Văn hóa và Thông tin", "04")]),
+    (
+        "I",
+        "DANH SÁCH THÀNH PHẦN THAM DỰ HỌP MẶT",
+        [("TT", "Đơn vị", "Số người"), ("1", "Phòng Văn hóa và Thông tin", "04")],
+    ),
     ("II", "DỰ TRÙ KINH PHÍ THỰC HIỆN", [("TT", "Nội dung", "Số tiền (đồng)"), ("1", "Nước uống", "2.540.000")]),
 )
 BODY = [
-    ("Thực hiện Kế hoạch số 2663/KH-UBND ngày 09/9/2024 của Ủy ban nhân dân tỉnh Long An về tổ chức các hoạt "
-     "động hưởng ứng Ngày Chuyển đổi số quốc gia năm 2024; Ủy ban nhân dân thị xã Kiến Tường ban hành Kế hoạch "
-     "như sau:", False),
+    (
+        "Thực hiện Kế hoạch số 2663/KH-UBND ngày 09/9/2024 của Ủy ban nhân dân tỉnh Long An về tổ chức các hoạt "
+        "động hưởng ứng Ngày Chuyển đổi số quốc gia năm 2024; Ủy ban nhân dân thị xã Kiến Tường ban hành Kế hoạch "
+        "như sau:",
+        False,
+    ),
     ("I. MỤC ĐÍCH, YÊU CẦU", True),
     ("1. Mục đích", True),
     ("a) Nâng cao nhận thức của cán bộ, công chức và Nhân dân về chuyển đổi số;", False),
@@ -50,8 +56,10 @@ BODY = [
     ("2. Kinh phí thực hiện theo Phụ lục II kèm theo.", False),
     ("III. TỔ CHỨC THỰC HIỆN", True),
     ("Phòng Văn hóa và Thông tin chủ trì, phối hợp với các cơ quan, đơn vị liên quan triển khai Kế hoạch này.", False),
-    ("Trên đây là Kế hoạch tổ chức Ngày Chuyển đổi số quốc gia năm 2024 của Ủy ban nhân dân "
-     "thị xã Kiến Tường./.", False),
+    (
+        "Trên đây là Kế hoạch tổ chức Ngày Chuyển đổi số quốc gia năm 2024 của Ủy ban nhân dân thị xã Kiến Tường./.",
+        False,
+    ),
 ]
 RECIPIENTS = [
     "- UBND tỉnh Long An;",
@@ -108,8 +116,18 @@ def _setup_styles(doc) -> None:
 # -- paragraphs and tables -------------------------------------------------------------------------------
 
 
-def add_para(container, text: str = "", *, size: float = 14, bold=False, italic=False, center=False,
-             before: int = 0, style=None, first: bool = False):
+def add_para(
+    container,
+    text: str = "",
+    *,
+    size: float = 14,
+    bold=False,
+    italic=False,
+    center=False,
+    before: int = 0,
+    style=None,
+    first: bool = False,
+):
     """A paragraph with one run; ``first`` reuses the container's existing empty first paragraph (table cells)."""
     para = container.paragraphs[0] if first else container.add_paragraph(style=style)
     if text:
@@ -131,8 +149,8 @@ LINE_XML = {
         'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:cNvCnPr/>'
         '<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{emu}" cy="0"/></a:xfrm>'
         '<a:prstGeom prst="line"><a:avLst/></a:prstGeom><a:ln w="9525"><a:solidFill><a:srgbClr val="000000"/>'
-        '</a:solidFill></a:ln></wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:inline>'
-        '</w:drawing></w:r>'
+        "</a:solidFill></a:ln></wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:inline>"
+        "</w:drawing></w:r>"
     ),
     "vml": '<w:r {ns}><w:pict><v:line from="0,0" to="{pt:.1f}pt,0" strokeweight=".5pt"/></w:pict></w:r>',
 }
@@ -168,8 +186,9 @@ def add_rule(container, length_mm: float, width: int, kind: str = "border"):
         underscore_mm = 13 / 2 * 25.4 / 72  # half an em at 13 pt
         para.add_run("_" * round(length_mm / underscore_mm)).font.size = Pt(13)
     else:
-        xml = LINE_XML[kind].format(ns=NAMESPACES, emu=round(length_mm * 36000), pt=length_mm * 72 / 25.4,
-                                    id=id(para) % 10000)
+        xml = LINE_XML[kind].format(
+            ns=NAMESPACES, emu=round(length_mm * 36000), pt=length_mm * 72 / 25.4, id=id(para) % 10000
+        )
         para._p.append(parse_xml(xml))
     return para
 
@@ -215,8 +234,14 @@ def _header_table(doc, draft: bool, lines: str) -> None:
     number = " " * 8 if draft else NUMBER
     day = " " * 6 if draft else DATE[0]
     add_para(table.cell(1, 0), f"Số: {number}/KH-UBND", size=13, center=True, first=True)
-    add_para(table.cell(1, 1), f"Kiến Tường, ngày {day} tháng {DATE[1]} năm {DATE[2]}", size=14, italic=True,
-             center=True, first=True)
+    add_para(
+        table.cell(1, 1),
+        f"Kiến Tường, ngày {day} tháng {DATE[1]} năm {DATE[2]}",
+        size=14,
+        italic=True,
+        center=True,
+        first=True,
+    )
 
 
 def _box(para) -> None:
@@ -245,6 +270,7 @@ def _closing_table(doc) -> None:
 
 def add_page_field(paragraph) -> None:
     """A PAGE field (complex field with a cached result "1")."""
+
     def run_with(child):
         run = paragraph.add_run()
         run._r.append(child)
@@ -289,8 +315,9 @@ def restart_numbering(section) -> None:
         sect_pr.append(numbering)
 
 
-def _appendix(doc, label: str, title: str, rows, *, draft: bool, new_section: bool, landscape: bool,
-              lines: str = "border") -> None:
+def _appendix(
+    doc, label: str, title: str, rows, *, draft: bool, new_section: bool, landscape: bool, lines: str = "border"
+) -> None:
     if new_section:
         section = doc.add_section(WD_SECTION.NEW_PAGE)
         _page_setup(section, landscape=landscape)
@@ -299,8 +326,14 @@ def _appendix(doc, label: str, title: str, rows, *, draft: bool, new_section: bo
     add_para(doc, f"Phụ lục {label}", size=14, bold=True, center=True)
     add_para(doc, title, size=14, bold=True, center=True)
     number, day = (" " * 6, " " * 6) if draft else (NUMBER, DATE[0])
-    add_para(doc, f"(Kèm theo Kế hoạch số {number}/KH-UBND ngày {day} tháng {DATE[1]} năm {DATE[2]} "
-                  "của Ủy ban nhân dân thị xã Kiến Tường)", size=13, italic=True, center=True)
+    add_para(
+        doc,
+        f"(Kèm theo Kế hoạch số {number}/KH-UBND ngày {day} tháng {DATE[1]} năm {DATE[2]} "
+        "của Ủy ban nhân dân thị xã Kiến Tường)",
+        size=13,
+        italic=True,
+        center=True,
+    )
     add_rule(doc, 30, width, lines)
     table = doc.add_table(rows=len(rows), cols=len(rows[0]))
     table.style = doc.styles["Table Grid"]

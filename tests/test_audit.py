@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from docx_factory_audit import BUDGET_HEADERS, T, budget_document, budget_table, fmt, write_docx
-from generator.build import build
 from generator.analysis.audit import audit_document
 from generator.analysis.docread import read_document
+from generator.build import build
 from generator.cli import audit as audit_cli
 from generator.vi import amount_in_words
 
@@ -45,8 +45,11 @@ CORRECT = sum(q * p for _, _, q, p in ITEMS)
 
 # --- documents made in the tests ----------------------------------------------------------------
 
+
 def test_correct_budget_table_has_no_finding(tmp_path):
-    doc = budget_document(tmp_path / "a.docx", budget_table(lines_of(ITEMS), total=CORRECT, words=amount_in_words(CORRECT)))
+    doc = budget_document(
+        tmp_path / "a.docx", budget_table(lines_of(ITEMS), total=CORRECT, words=amount_in_words(CORRECT))
+    )
     assert findings(doc) == []
 
 
@@ -64,7 +67,11 @@ def test_wrong_product_carried_into_total_and_words_are_marked_as_consequences(t
     line, total, words = report.findings
     assert (line.code, line.consequence_of) == ("SAI-THANH-TIEN", None)
     assert (total.code, total.where, total.found, total.expected) == (
-        "SAI-TONG", f"{WHERE}, hàng 5, cột Thành tiền", fmt(printed_sum), fmt(CORRECT))
+        "SAI-TONG",
+        f"{WHERE}, hàng 5, cột Thành tiền",
+        fmt(printed_sum),
+        fmt(CORRECT),
+    )
     assert total.consequence_of == f"SAI-THANH-TIEN ở {line.where}"
     assert (words.code, words.where, words.expected) == ("SAI-BANG-CHU", f"{WHERE}, hàng 6", amount_in_words(CORRECT))
     assert words.consequence_of == f"SAI-TONG ở {total.where}"
@@ -78,22 +85,30 @@ def test_one_wrong_total_is_one_finding_when_the_words_are_right(tmp_path):
 
 def test_words_repeating_a_wrong_total_follow_from_it(tmp_path):
     wrong = CORRECT + 100_000
-    report = audit_document(budget_document(tmp_path / "a.docx", budget_table(lines_of(ITEMS), total=wrong,
-                                                                             words=amount_in_words(wrong))))
+    report = audit_document(
+        budget_document(tmp_path / "a.docx", budget_table(lines_of(ITEMS), total=wrong, words=amount_in_words(wrong)))
+    )
     assert [(f.code, f.consequence_of) for f in report.findings] == [
-        ("SAI-TONG", None), ("SAI-BANG-CHU", f"SAI-TONG ở {WHERE}, hàng 5, cột Thành tiền")]
+        ("SAI-TONG", None),
+        ("SAI-BANG-CHU", f"SAI-TONG ở {WHERE}, hàng 5, cột Thành tiền"),
+    ]
 
 
 def test_one_wrong_amount_in_words(tmp_path):
     words = amount_in_words(CORRECT + 1_000_000)
     doc = budget_document(tmp_path / "a.docx", budget_table(lines_of(ITEMS), total=CORRECT, words=words))
-    assert findings(doc) == [("SAI-BANG-CHU", f"{WHERE}, hàng 6", f"{words} (= {fmt(CORRECT + 1_000_000)})",
-                              amount_in_words(CORRECT))]
+    assert findings(doc) == [
+        ("SAI-BANG-CHU", f"{WHERE}, hàng 6", f"{words} (= {fmt(CORRECT + 1_000_000)})", amount_in_words(CORRECT))
+    ]
 
 
 def test_unreadable_words_and_the_misspelt_label(tmp_path):
-    doc = budget_document(tmp_path / "a.docx", budget_table(lines_of(ITEMS), total=CORRECT, label="Bảng chữ",
-                                                            words="Sáu triệu chín trăm năm mười nghìn đồng."))
+    doc = budget_document(
+        tmp_path / "a.docx",
+        budget_table(
+            lines_of(ITEMS), total=CORRECT, label="Bảng chữ", words="Sáu triệu chín trăm năm mười nghìn đồng."
+        ),
+    )
     report = audit_document(doc)
     assert [(f.code, f.severity, f.found) for f in report.findings] == [
         ("CHINH-TA-BANG-CHU", "warning", "Bảng chữ"),
@@ -104,10 +119,13 @@ def test_unreadable_words_and_the_misspelt_label(tmp_path):
 def test_malformed_figure_is_reported_with_its_likely_value_and_used(tmp_path):
     items = [("Khen cá nhân", "Cá nhân", 6, 700_000)]
     line = (1, "Khen cá nhân", "Cá nhân", "06", "7.00.000", fmt(6 * 700_000), "")
-    doc = budget_document(tmp_path / "a.docx", budget_table([line], total=6 * 700_000, words=amount_in_words(6 * 700_000)))
+    doc = budget_document(
+        tmp_path / "a.docx", budget_table([line], total=6 * 700_000, words=amount_in_words(6 * 700_000))
+    )
     report = audit_document(doc)
     assert [(f.code, f.where, f.found, f.expected) for f in report.findings] == [
-        ("SO-SAI-DINH-DANG", f"{WHERE}, hàng 2, cột Đơn giá", "7.00.000", fmt(items[0][3]))]
+        ("SO-SAI-DINH-DANG", f"{WHERE}, hàng 2, cột Đơn giá", "7.00.000", fmt(items[0][3]))
+    ]
     assert f"có lẽ là {fmt(700_000)}" in report.findings[0].message
 
 
@@ -120,21 +138,40 @@ def test_repeated_stt(tmp_path):
 
 
 def test_gap_in_roman_group_numbers(tmp_path):
-    rows = [["TT", "Đơn vị", "Số lượng đại biểu"], ["I", "ĐẠI BIỂU TỈNH", "01"], ["1", "Sở", "01"],
-            ["II", "THỊ XÃ", "3"], ["1", "Phòng A", "1"], ["2", "Phòng B", "2"],
-            ["IV", "DOANH NGHIỆP", "2"], ["1", "VNPT", "2"], ["", "TỔNG CỘNG:", str(1 + 3 + 2)]]
+    rows = [
+        ["TT", "Đơn vị", "Số lượng đại biểu"],
+        ["I", "ĐẠI BIỂU TỈNH", "01"],
+        ["1", "Sở", "01"],
+        ["II", "THỊ XÃ", "3"],
+        ["1", "Phòng A", "1"],
+        ["2", "Phòng B", "2"],
+        ["IV", "DOANH NGHIỆP", "2"],
+        ["1", "VNPT", "2"],
+        ["", "TỔNG CỘNG:", str(1 + 3 + 2)],
+    ]
     doc = write_docx(tmp_path / "a.docx", ["Phụ lục I", "DANH SÁCH", T(rows)])
     assert findings(doc) == [("DANH-SO-NHAY", "bảng 1 (Phụ lục I), hàng 7, cột TT", "IV", "III")]
 
 
 def test_wrong_group_subtotal_and_the_total_that_adds_the_subtotals(tmp_path):
-    rows = [["TT", "Đơn vị", "Số lượng đại biểu"], ["I", "A", "4"], ["1", "x", "1"], ["2", "y", "2"],
-            ["II", "B", "5"], ["1", "z", "5"], ["", "TỔNG CỘNG", str(4 + 5)]]
+    rows = [
+        ["TT", "Đơn vị", "Số lượng đại biểu"],
+        ["I", "A", "4"],
+        ["1", "x", "1"],
+        ["2", "y", "2"],
+        ["II", "B", "5"],
+        ["1", "z", "5"],
+        ["", "TỔNG CỘNG", str(4 + 5)],
+    ]
     report = audit_document(write_docx(tmp_path / "a.docx", ["Phụ lục I", T(rows)]))
     group, total = report.findings
     assert (group.code, group.found, group.expected) == ("SAI-TONG-NHOM", "4", str(1 + 2))
     assert (total.code, total.found, total.expected, total.consequence_of) == (
-        "SAI-TONG", "9", str(1 + 2 + 5), f"SAI-TONG-NHOM ở {group.where}")
+        "SAI-TONG",
+        "9",
+        str(1 + 2 + 5),
+        f"SAI-TONG-NHOM ở {group.where}",
+    )
 
 
 def test_attendee_table_without_groups(tmp_path):
@@ -145,9 +182,12 @@ def test_attendee_table_without_groups(tmp_path):
 
 def test_columns_in_another_order_with_lower_case_headers(tmp_path):
     headers = ["stt", "nội dung", "số lượng", "thành tiền", "đơn giá", "ghi chú"]
-    rows = [headers, ["1", "Khen tập thể", "03", fmt(3 * 1_400_000), "1.400.000", ""],
-            ["2", "Khen cá nhân", "06", fmt(6 * 600_000), "700.000", ""],
-            ["TỔNG CỘNG", "", "", fmt(3 * 1_400_000 + 6 * 700_000), "", ""]]
+    rows = [
+        headers,
+        ["1", "Khen tập thể", "03", fmt(3 * 1_400_000), "1.400.000", ""],
+        ["2", "Khen cá nhân", "06", fmt(6 * 600_000), "700.000", ""],
+        ["TỔNG CỘNG", "", "", fmt(3 * 1_400_000 + 6 * 700_000), "", ""],
+    ]
     assert 6 * 700_000 != 6 * 600_000
     doc = budget_document(tmp_path / "a.docx", T(rows))
     assert findings(doc) == [("SAI-THANH-TIEN", f"{WHERE}, hàng 3, cột Thành tiền", fmt(6 * 600_000), fmt(6 * 700_000))]
@@ -162,16 +202,25 @@ def test_merged_cells_are_read_once(tmp_path):
 
 
 def test_stated_count_of_people_is_a_warning(tmp_path):
-    rows = [["TT", "Đơn vị", "Số lượng đại biểu"], ["I", "A", "3"], ["1", "x", "1"], ["2", "y", "2"],
-            ["", "TỔNG CỘNG", "3"]]
-    doc = write_docx(tmp_path / "a.docx", ["I. NỘI DUNG", "- Thành phần tham dự: Khoảng 5 người, gồm đại diện.",
-                                           "Phụ lục I", T(rows)])
+    rows = [
+        ["TT", "Đơn vị", "Số lượng đại biểu"],
+        ["I", "A", "3"],
+        ["1", "x", "1"],
+        ["2", "y", "2"],
+        ["", "TỔNG CỘNG", "3"],
+    ]
+    doc = write_docx(
+        tmp_path / "a.docx",
+        ["I. NỘI DUNG", "- Thành phần tham dự: Khoảng 5 người, gồm đại diện.", "Phụ lục I", T(rows)],
+    )
     report = audit_document(doc)
     assert [(f.code, f.severity, f.where, f.found, f.expected) for f in report.findings] == [
-        ("LECH-SO-NGUOI", "warning", "đoạn 2", "Khoảng 5 người", f"{1 + 2} người (Phụ lục I)")]
+        ("LECH-SO-NGUOI", "warning", "đoạn 2", "Khoảng 5 người", f"{1 + 2} người (Phụ lục I)")
+    ]
 
 
 # --- the seed -------------------------------------------------------------------------------------
+
 
 def test_seed_findings():
     """Every error a careful reader finds in the seed, at its table and row, and nothing else."""
@@ -184,8 +233,14 @@ def test_seed_findings():
     assert 1_920_000 + 14_400_000 == 16_320_000 and 16 * 225_000 != 1_920_000
     total_2 = 16 * 225_000 + 120 * 120_000
     # tables 3-6 add up; 7.00.000 and 50.0000 are malformed (6 × 700.000 = 4.200.000, 40 × 50.000 = 2.000.000)
-    totals = [total_1, total_2, 3 * 1_400_000 + 6 * 700_000,
-              50 * 50_000 + 2_500_000 + 5 * 200_000 + 4 * 250_000 + 40 * 50_000, 2_500_000, 3_500_000]
+    totals = [
+        total_1,
+        total_2,
+        3 * 1_400_000 + 6 * 700_000,
+        50 * 50_000 + 2_500_000 + 5 * 200_000 + 4 * 250_000 + 40 * 50_000,
+        2_500_000,
+        3_500_000,
+    ]
     assert totals[2:] == [8_400_000, 9_000_000, 2_500_000, 3_500_000]
     grand = sum(totals)
     assert 6_950_000 + 16_320_000 + sum(totals[2:]) == 46_670_000 != grand
@@ -200,21 +255,33 @@ def test_seed_findings():
         ("SAI-THANH-TIEN", f"{t[1]}, hàng 4, cột Thành tiền", "200.000", fmt(8 * 200_000)),
         ("SAI-TONG", f"{t[1]}, hàng 7, cột Thành tiền", "6.950.000", fmt(total_1)),
         ("CHINH-TA-BANG-CHU", f"{t[1]}, hàng 8", "Bảng chữ", "Bằng chữ"),
-        ("SAI-BANG-CHU", f"{t[1]}, hàng 8", f"Sáu triệu chín trăm năm mươi nghìn đồng. (= {fmt(6_950_000)})",
-         amount_in_words(total_1)),
+        (
+            "SAI-BANG-CHU",
+            f"{t[1]}, hàng 8",
+            f"Sáu triệu chín trăm năm mươi nghìn đồng. (= {fmt(6_950_000)})",
+            amount_in_words(total_1),
+        ),
         ("SAI-THANH-TIEN", f"{t[2]}, hàng 2, cột Số tiền", "1.920.000", fmt(16 * 225_000)),
         ("SAI-TONG", f"{t[2]}, hàng 4, cột Số tiền", "16.320.000", fmt(total_2)),
         ("CHINH-TA-BANG-CHU", f"{t[2]}, hàng 5", "Bảng chữ", "Bằng chữ"),
-        ("SAI-BANG-CHU", f"{t[2]}, hàng 5", f"Mười sáu triệu ba trăm hai mươi nghìn đồng. (= {fmt(16_320_000)})",
-         amount_in_words(total_2)),
+        (
+            "SAI-BANG-CHU",
+            f"{t[2]}, hàng 5",
+            f"Mười sáu triệu ba trăm hai mươi nghìn đồng. (= {fmt(16_320_000)})",
+            amount_in_words(total_2),
+        ),
         ("SO-SAI-DINH-DANG", f"{t[3]}, hàng 3, cột Đơn giá", "7.00.000", fmt(700_000)),
         ("SO-SAI-DINH-DANG", f"{t[4]}, hàng 6, cột Đơn giá", "50.0000", fmt(50_000)),
         # 14 × 2.500.000 ≠ 2.500.000: the column counts delegates, the amount is one bus
         ("SAI-THANH-TIEN", f"{t[5]}, hàng 2, cột Số tiền", "2.500.000", "số lượng 1 (thành tiền 2.500.000 giữ nguyên)"),
         ("SAI-THANH-TIEN", f"{t[6]}, hàng 2, cột Số tiền", "3.500.000", "số lượng 1 (thành tiền 3.500.000 giữ nguyên)"),
         ("SAI-TONG-KINH-PHI", grand_where, "46.670.000", fmt(grand)),
-        ("SAI-BANG-CHU", grand_where, f"Bốn mươi sáu triệu sáu trăm bảy mươi nghìn đồng (= {fmt(46_670_000)})",
-         amount_in_words(grand)),
+        (
+            "SAI-BANG-CHU",
+            grand_where,
+            f"Bốn mươi sáu triệu sáu trăm bảy mươi nghìn đồng (= {fmt(46_670_000)})",
+            amount_in_words(grand),
+        ),
         ("SAI-PHAN-BO-NGUON", f"{grand_where} (phần “vận động xã hội hóa”)", "23.400.000", fmt(xhh)),
         ("SAI-PHAN-BO-NGUON", f"{grand_where} (phần “chi từ ngân sách nhà nước”)", "23.270.000", fmt(ngan_sach)),
         ("SAI-PHAN-BO-NGUON", grand_where, "không có", f"Kinh phí UBND các xã, phường tự chủ: {fmt(tu_chu)}"),
@@ -226,10 +293,13 @@ def test_seed_findings():
     by_key = {(f.code, f.where): f for f in report.findings}
     bus = by_key[("SAI-THANH-TIEN", f"{t[5]}, hàng 2, cột Số tiền")]
     assert "số đại biểu (14)" in bus.message and fmt(14 * 2_500_000) in bus.message
-    assert by_key[("SAI-TONG", f"{t[1]}, hàng 7, cột Thành tiền")].consequence_of == \
-        f"SAI-THANH-TIEN ở {t[1]}, hàng 4, cột Thành tiền"
+    assert (
+        by_key[("SAI-TONG", f"{t[1]}, hàng 7, cột Thành tiền")].consequence_of
+        == f"SAI-THANH-TIEN ở {t[1]}, hàng 4, cột Thành tiền"
+    )
     assert by_key[("SAI-TONG-KINH-PHI", grand_where)].consequence_of == (
-        f"SAI-TONG ở {t[1]}, hàng 7, cột Thành tiền; SAI-TONG ở {t[2]}, hàng 4, cột Số tiền")
+        f"SAI-TONG ở {t[1]}, hàng 7, cột Thành tiền; SAI-TONG ở {t[2]}, hàng 4, cột Số tiền"
+    )
     xhh_finding = by_key[("SAI-PHAN-BO-NGUON", f"{grand_where} (phần “vận động xã hội hóa”)")]
     table_4_rest = 2_500_000 + 5 * 200_000 + 4 * 250_000 + 40 * 50_000
     assert 23_400_000 - xhh == table_4_rest and f"Chênh lệch {fmt(table_4_rest)}" in xhh_finding.message
@@ -238,6 +308,7 @@ def test_seed_findings():
 
 # --- our own documents ----------------------------------------------------------------------------
 
+
 def test_built_documents_have_no_findings(tmp_path):
     build(REPO / "data" / "kien-tuong-2024.yaml", tmp_path)
     for name in ("ke-hoach.docx", "phu-luc-1.docx", "phu-luc-2.docx", "ho-so.docx"):
@@ -245,6 +316,7 @@ def test_built_documents_have_no_findings(tmp_path):
 
 
 # --- the command ----------------------------------------------------------------------------------
+
 
 def run_cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="vanban")
@@ -259,10 +331,14 @@ def test_cli_exit_codes_and_text(tmp_path, capsys):
     assert "LỖI SAI-THANH-TIEN — bảng 2 (Phụ lục II, mục 1), hàng 4, cột Thành tiền" in out
     assert "   Thấy: 200.000\n   Đúng: 1.600.000" in out
     assert "CẢNH BÁO LECH-SO-NGUOI — đoạn 51" in out
-    clean = budget_document(tmp_path / "ok.docx", budget_table(lines_of(ITEMS), total=CORRECT, words=amount_in_words(CORRECT)))
+    clean = budget_document(
+        tmp_path / "ok.docx", budget_table(lines_of(ITEMS), total=CORRECT, words=amount_in_words(CORRECT))
+    )
     assert run_cli(["audit", str(clean)]) == 0
-    warned = budget_document(tmp_path / "w.docx", budget_table(lines_of(ITEMS), total=CORRECT, label="Bảng chữ",
-                                                               words=amount_in_words(CORRECT)))
+    warned = budget_document(
+        tmp_path / "w.docx",
+        budget_table(lines_of(ITEMS), total=CORRECT, label="Bảng chữ", words=amount_in_words(CORRECT)),
+    )
     assert run_cli(["audit", str(warned)]) == 0  # warnings alone
     assert "0 lỗi, 1 cảnh báo" in capsys.readouterr().out
 

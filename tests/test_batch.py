@@ -45,8 +45,10 @@ def money(n: int) -> str:
 
 def folder_name(name: str) -> str:
     """The slug, written here independently: no diacritics (đ → d), lower case, hyphens."""
-    table = str.maketrans("àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ",
-                          "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd")
+    table = str.maketrans(
+        "àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ",
+        "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd",
+    )
     return re.sub(r"[^a-z0-9]+", "-", name.lower().translate(table)).strip("-")
 
 
@@ -64,14 +66,29 @@ def town_figures() -> dict[str, int]:
     for nhom in town["phu_luc_1"]["nhom"]:
         found.update((m["id"], m["so_luong"]) for m in nhom["thanh_vien"] if "id" in m)
     banner_price = next(d["don_gia"] for b in p2["bang"] for d in b["dong"] if d.get("id") == "banner_xa")
-    return {"banner_xa": found["banner_xa"], "tu_chu": tu_chu, "doan_vien": found["doan_vien"], "lanh_dao_xa": found["lanh_dao_xa"],
-            "cong_chuc_cds_xa": found["cong_chuc_cds_xa"], "to_cnsc_ap": found["to_cnsc_ap"], "banner_price": banner_price}
+    return {
+        "banner_xa": found["banner_xa"],
+        "tu_chu": tu_chu,
+        "doan_vien": found["doan_vien"],
+        "lanh_dao_xa": found["lanh_dao_xa"],
+        "cong_chuc_cds_xa": found["cong_chuc_cds_xa"],
+        "to_cnsc_ap": found["to_cnsc_ap"],
+        "banner_price": banner_price,
+    }
 
 
 def expected_row(unit: dict, price: int) -> list[int]:
     """A unit's workbook figures in the units file's doi_chieu order, and its total budget."""
     g = unit["giao"]
-    return [g["bang_ron"], g["bang_ron"] * price, g["doan_vien"], g["lanh_dao"], g["cong_chuc_cds"], g["dai_dien_to"], g["bang_ron"] * price]
+    return [
+        g["bang_ron"],
+        g["bang_ron"] * price,
+        g["doan_vien"],
+        g["lanh_dao"],
+        g["cong_chuc_cds"],
+        g["dai_dien_to"],
+        g["bang_ron"] * price,
+    ]
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -162,20 +179,26 @@ def test_documents_carry_each_units_name_signer_and_figures(built):
 def test_opening_cites_the_town_plan(built):
     town = read_yaml(PLAN)
     number = "…" if town["van_ban"]["so"] is None else f"{town['van_ban']['so']:02d}"
-    opening = next(p for p in paragraphs(built[3] / "don-vi" / "phuong-1" / "ke-hoach.docx") if p.startswith("Thực hiện"))
-    assert opening.startswith(f"Thực hiện Kế hoạch số {number}/KH-UBND ngày … của {town['co_quan']['ten_day_du']} về việc tổ chức")
+    opening = next(
+        p for p in paragraphs(built[3] / "don-vi" / "phuong-1" / "ke-hoach.docx") if p.startswith("Thực hiện")
+    )
+    assert opening.startswith(
+        f"Thực hiện Kế hoạch số {number}/KH-UBND ngày … của {town['co_quan']['ten_day_du']} về việc tổ chức"
+    )
 
 
 def test_reconciliation_equals_the_town_plan(built):
     rows = sheet_rows(built[3] / "tong-hop-don-vi.xlsx")
     units, town = read_yaml(UNITS)["don_vi"], town_figures()
     header = next(i for i, row in enumerate(rows) if row[0] == "STT")
-    for unit, row in zip(units, rows[header + 1:]):
+    for unit, row in zip(units, rows[header + 1 :]):
         assert row[1] == unit["ten"] and row[2] == folder_name(unit["ten"])
         assert row[3:10] == expected_row(unit, town["banner_price"])
     total = next(row for row in rows if row[1] == "Cộng các đơn vị")
     plan = next(row for row in rows if row[1] == "Kế hoạch của UBND thị xã Kiến Tường")
-    expected_town = [town[k] for k in ("banner_xa", "tu_chu", "doan_vien", "lanh_dao_xa", "cong_chuc_cds_xa", "to_cnsc_ap")]
+    expected_town = [
+        town[k] for k in ("banner_xa", "tu_chu", "doan_vien", "lanh_dao_xa", "cong_chuc_cds_xa", "to_cnsc_ap")
+    ]
     assert plan[3:9] == expected_town == [16, 3_600_000, 40, 8, 8, 37]
     sums = [sum(expected_row(u, town["banner_price"])[k] for u in units) for k in range(6)]
     assert total[3:9] == sums == expected_town
@@ -193,7 +216,10 @@ def test_zip_holds_every_unit_folder(built):
             assert archive.read(name) == (out / "don-vi" / name).read_bytes()
             assert archive.getinfo(name).date_time == (1980, 1, 1, 0, 0, 0)
     # written through a temporary file, with the permissions every other file gets (not private)
-    modes = {p.name: p.stat().st_mode & 0o777 for p in (out / "don-vi.zip", out / "tong-hop-don-vi.xlsx", out / "don-vi" / names[0])}
+    modes = {
+        p.name: p.stat().st_mode & 0o777
+        for p in (out / "don-vi.zip", out / "tong-hop-don-vi.xlsx", out / "don-vi" / names[0])
+    }
     assert len(set(modes.values())) == 1, modes
 
 
@@ -213,6 +239,7 @@ def test_parallel_run_gives_the_same_bytes(built, tmp_path, monkeypatch):
 def test_bad_unit_is_named_and_the_others_are_written(tmp_path):
     """A unit with an invalid assignment and one with an impossible date in ghi_de: both named
     with file, line and field; the six others written; exit code 2."""
+
     def edit(text: str) -> str:
         lines = text.splitlines()
         start, end = unit_block(text, "xã Thạnh Trị")
@@ -232,7 +259,9 @@ def test_bad_unit_is_named_and_the_others_are_written(tmp_path):
     assert "xã Bình Tân" in stderr and f"{units}:{ghi_de_line}:" in stderr and "don_vi[4].ghi_de.van_ban" in stderr
     assert "31/9/2024 không tồn tại" in stderr
     written = sorted(p.name for p in (tmp_path / "out" / "don-vi").iterdir())
-    assert written == sorted(folder_name(u["ten"]) for u in read_yaml(UNITS)["don_vi"] if u["ten"] not in ("xã Thạnh Trị", "xã Bình Tân"))
+    assert written == sorted(
+        folder_name(u["ten"]) for u in read_yaml(UNITS)["don_vi"] if u["ten"] not in ("xã Thạnh Trị", "xã Bình Tân")
+    )
     with zipfile.ZipFile(tmp_path / "out" / "don-vi.zip") as archive:
         assert {n.split("/")[0] for n in archive.namelist()} == set(written)
     rows = sheet_rows(tmp_path / "out" / "tong-hop-don-vi.xlsx")
@@ -244,6 +273,7 @@ def test_bad_unit_is_named_and_the_others_are_written(tmp_path):
 def test_mismatch_is_reported_and_ghi_de_applies(tmp_path):
     """Phường 1 given 3 banners: the sums no longer equal the town plan (exit 1, shown in the
     workbook). Phường 2's ghi_de gives its plan a number, a date and another signer."""
+
     def edit(text: str) -> str:
         lines = text.splitlines()
         start, end = unit_block(text, "Phường 1")
@@ -258,7 +288,10 @@ def test_mismatch_is_reported_and_ghi_de_applies(tmp_path):
     assert "Băng rôn" in stderr and "KHÔNG KHỚP" in stdout
     rows = sheet_rows(tmp_path / "out" / "tong-hop-don-vi.xlsx")
     town = town_figures()
-    assert next(row for row in rows if row[1] == "Cộng các đơn vị")[3:5] == [town["banner_xa"] + 1, town["tu_chu"] + town["banner_price"]]
+    assert next(row for row in rows if row[1] == "Cộng các đơn vị")[3:5] == [
+        town["banner_xa"] + 1,
+        town["tu_chu"] + town["banner_price"],
+    ]
     difference = next(row for row in rows if row[1] == "Chênh lệch")
     assert difference[3:5] == [1, town["banner_price"]] and difference[-1].startswith("KHÔNG KHỚP")
     sheet = load_workbook(tmp_path / "out" / "tong-hop-don-vi.xlsx").active
@@ -274,6 +307,7 @@ def test_mismatch_is_reported_and_ghi_de_applies(tmp_path):
 def test_units_file_problems_are_located(tmp_path):
     """A misspelt key of a unit: the loader's wording, a suggestion, its line. A reconciliation line
     naming a figure the town plan does not have: exit 2 before anything is written."""
+
     def edit(text: str) -> str:
         text = text.replace("thi_xa: banner_xa.so_luong", "thi_xa: banner_xaa.so_luong")
         start, end = unit_block(text, "Phường 3")
@@ -286,7 +320,10 @@ def test_units_file_problems_are_located(tmp_path):
     text = units_path.read_text(encoding="utf-8").splitlines()
     code, _, stderr = run(PLAN, "--units", units_path, "-o", tmp_path / "out")
     assert code == 2 and not (tmp_path / "out").exists()
-    assert f"{units_path}:{1 + next(i for i, t in enumerate(text) if 'banner_xaa' in t)}:" in stderr and "banner_xaa.so_luong" in stderr
+    assert (
+        f"{units_path}:{1 + next(i for i, t in enumerate(text) if 'banner_xaa' in t)}:" in stderr
+        and "banner_xaa.so_luong" in stderr
+    )
 
     problems = {p.path: p for p in load_units(units_path).problems[2].problems}
     typo_line = 1 + next(i for i, line in enumerate(text) if line.startswith("    to_cnscc:"))
@@ -300,6 +337,7 @@ def test_a_part_that_does_not_read_is_located_in_the_whole_file(tmp_path):
     unit's entry is reported at that line, as a reading of the whole file reports it; a good file
     read in parts gives the units a whole reading gives, and the skeleton is handed to `meanwhile`
     before the units are checked."""
+
     def edit(text: str) -> str:
         start, end = unit_block(text, "xã Thạnh Trị")
         lines = text.splitlines()
@@ -307,7 +345,9 @@ def test_a_part_that_does_not_read_is_located_in_the_whole_file(tmp_path):
         return "\n".join(lines) + "\n"
 
     units_path = copy_inputs(tmp_path, edit)
-    bad_line = 1 + next(i for i, line in enumerate(units_path.read_text(encoding="utf-8").splitlines()) if line.endswith("THẠNH TRỊ"))
+    bad_line = 1 + next(
+        i for i, line in enumerate(units_path.read_text(encoding="utf-8").splitlines()) if line.endswith("THẠNH TRỊ")
+    )
     read_parts = []
 
     def reader(parts):
@@ -317,10 +357,14 @@ def test_a_part_that_does_not_read_is_located_in_the_whole_file(tmp_path):
     with pytest.raises(PlanError) as info:
         load_units(units_path, reader, parts=4)
     assert len(read_parts) == 4
-    assert any(p.line in (bad_line, bad_line + 1) and p.file == units_path for p in info.value.problems), info.value.problems
+    assert any(p.line in (bad_line, bad_line + 1) and p.file == units_path for p in info.value.problems), (
+        info.value.problems
+    )
     seen = []
     whole = load_units(UNITS)
-    split = load_units(UNITS, lambda parts: map(read_items, parts), parts=3, meanwhile=lambda skeleton: seen.append(skeleton.plan))
+    split = load_units(
+        UNITS, lambda parts: map(read_items, parts), parts=3, meanwhile=lambda skeleton: seen.append(skeleton.plan)
+    )
     assert [(u.ten, u.slug, u.don_vi) for u in split.units] == [(u.ten, u.slug, u.don_vi) for u in whole.units]
     assert seen and seen[0] == whole.skeleton.plan
 
@@ -332,7 +376,9 @@ def test_a_bad_town_plan_is_located_and_nothing_is_written(tmp_path):
     text = PLAN.read_text(encoding="utf-8")
     plan_path.write_text(text.replace("  so_luong: 16\n", "  so_luong: mười sáu\n", 1), encoding="utf-8")
     assert plan_path.read_text(encoding="utf-8") != text
-    bad_line = 1 + next(i for i, line in enumerate(plan_path.read_text(encoding="utf-8").splitlines()) if "mười sáu" in line)
+    bad_line = 1 + next(
+        i for i, line in enumerate(plan_path.read_text(encoding="utf-8").splitlines()) if "mười sáu" in line
+    )
     units_path = copy_inputs(tmp_path, lambda text: text)
     code, _, stderr = run(plan_path, "--units", units_path, "-o", tmp_path / "out", "-j", "2")
     assert code == 2 and f"{plan_path}:{bad_line}:" in stderr, stderr
@@ -342,17 +388,26 @@ def test_a_bad_town_plan_is_located_and_nothing_is_written(tmp_path):
 def test_overlay_merges_mappings_and_replaces_the_rest():
     base = {"van_ban": {"so": None, "thang": 9}, "noi_nhan": ["a", "b"], "ky": {"chuc_vu": ["CHỦ TỊCH"], "ho_ten": "X"}}
     replaced = []
-    changes = {"van_ban": {"so": 5}, "noi_nhan": ["c"], "ky": {"chuc_vu": ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]}, "phu_luc_2": None}
+    changes = {
+        "van_ban": {"so": 5},
+        "noi_nhan": ["c"],
+        "ky": {"chuc_vu": ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]},
+        "phu_luc_2": None,
+    }
     merged = overlay(base, changes, replaced.append)
-    assert merged == {"van_ban": {"so": 5, "thang": 9}, "noi_nhan": ["c"],
-                      "ky": {"chuc_vu": ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], "ho_ten": "X"}, "phu_luc_2": None}
+    assert merged == {
+        "van_ban": {"so": 5, "thang": 9},
+        "noi_nhan": ["c"],
+        "ky": {"chuc_vu": ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], "ho_ten": "X"},
+        "phu_luc_2": None,
+    }
     assert base["van_ban"] == {"so": None, "thang": 9} and base["noi_nhan"] == ["a", "b"]
     assert replaced == [("van_ban", "so"), ("noi_nhan",), ("ky", "chuc_vu"), ("phu_luc_2",)]
 
 
 def test_unit_documents_pass_the_checkers(built):
-    from generator.check import check_document
     from generator.analysis.audit import audit_document
+    from generator.check import check_document
 
     for path in sorted((built[3] / "don-vi").rglob("*.docx")):
         assert check_document(path).violations == [], path
@@ -404,10 +459,13 @@ def test_units_file_is_read_as_ruamels_safe_loader_reads_it():
 def test_unit_text_filled_in_is_nfc(tmp_path):
     """A bien value beginning with a combining mark, filled in after "e": the unit's text is NFC
     ("é", one character), as the loader gives every text."""
+
     def edit(text: str) -> str:
         start, end = unit_block(text, "Phường 1")
         lines = text.splitlines()
-        lines.insert(end, '    ghi_de:\n      bien: {dau: "\\u0301"}\n      van_ban: {trich_yeu: "Ke{=bien.dau} hoạch"}')
+        lines.insert(
+            end, '    ghi_de:\n      bien: {dau: "\\u0301"}\n      van_ban: {trich_yeu: "Ke{=bien.dau} hoạch"}'
+        )
         return "\n".join(lines) + "\n"
 
     units = load_units(copy_inputs(tmp_path, edit))
@@ -417,10 +475,25 @@ def test_unit_text_filled_in_is_nfc(tmp_path):
 
 # --- reading a long units file in parts ---------------------------------------------------------
 
-SCALARS = st.sampled_from([
-    "Phường 1", "'xã - Bình Hiệp'", '"a: b - c"', "Ấp 1 & Ấp 2", "yes", "0o17", "1_000", "2024-09-15", "~", "12", "-3",
-    "'# không phải chú thích'", "x # chú thích", "|\n        dòng một\n        - dòng hai\n", ">-\n        gấp\n\n        lại\n",
-])
+SCALARS = st.sampled_from(
+    [
+        "Phường 1",
+        "'xã - Bình Hiệp'",
+        '"a: b - c"',
+        "Ấp 1 & Ấp 2",
+        "yes",
+        "0o17",
+        "1_000",
+        "2024-09-15",
+        "~",
+        "12",
+        "-3",
+        "'# không phải chú thích'",
+        "x # chú thích",
+        "|\n        dòng một\n        - dòng hai\n",
+        ">-\n        gấp\n\n        lại\n",
+    ]
+)
 
 
 @st.composite
@@ -433,8 +506,15 @@ def units_texts(draw):
         lines += draw(st.sampled_from([[], [""], [f"{indent}# đơn vị {i}"], ["# cột đầu"]]))
         lines.append(f"{indent}- ten: {draw(SCALARS)}")
         for key in ("loai", "ap", "giao", "ghi_chu"):
-            value = draw(st.one_of(SCALARS, st.just("[Ấp 1, 'Ấp - 2']"), st.just("{a: 1, b: [x, y]}"),
-                                   st.just(f"\n{indent}    - Ấp 1\n{indent}    - Ấp 2"), st.just(f"\n{indent}      con: 1")))
+            value = draw(
+                st.one_of(
+                    SCALARS,
+                    st.just("[Ấp 1, 'Ấp - 2']"),
+                    st.just("{a: 1, b: [x, y]}"),
+                    st.just(f"\n{indent}    - Ấp 1\n{indent}    - Ấp 2"),
+                    st.just(f"\n{indent}      con: 1"),
+                )
+            )
             lines.append(f"{indent}  {key}: {value}")
             lines += draw(st.sampled_from([[], [""], [f"{indent}    # giữa"]]))
     lines += draw(st.sampled_from([[], ["", "# hết"], ["khac: 1"], ["khac:", "  - 1"]]))
@@ -458,6 +538,13 @@ def test_units_file_read_in_parts_reads_as_a_whole(text, parts):
 def test_units_files_that_do_not_split_are_read_whole():
     """Anchors and aliases, tags, directives, a flow list, two don_vi keys: not split."""
     item = "don_vi:\n  - ten: A\n"
-    for text in ("x: &a 1\n" + item, item + "  - ten: *a\n", item + "  - ten: !!str 1\n", "%YAML 1.2\n---\n" + item,
-                 "don_vi: [{ten: A}]\n", item + "don_vi:\n  - ten: B\n", item.replace("  -", "\t-")):
+    for text in (
+        "x: &a 1\n" + item,
+        item + "  - ten: *a\n",
+        item + "  - ten: !!str 1\n",
+        "%YAML 1.2\n---\n" + item,
+        "don_vi: [{ten: A}]\n",
+        item + "don_vi:\n  - ten: B\n",
+        item.replace("  -", "\t-"),
+    ):
         assert split_items(text, 4) is None, text

@@ -68,7 +68,12 @@ def all_text(doc) -> str:
 
 
 def test_four_files_written(built):
-    assert sorted(p.name for p in built.glob("*.docx")) == ["ho-so.docx", "ke-hoach.docx", "phu-luc-1.docx", "phu-luc-2.docx"]
+    assert sorted(p.name for p in built.glob("*.docx")) == [
+        "ho-so.docx",
+        "ke-hoach.docx",
+        "phu-luc-1.docx",
+        "phu-luc-2.docx",
+    ]
 
 
 # --- every paragraph of the seed is there ------------------------------------------------------
@@ -154,6 +159,7 @@ def test_seed_quantities_and_prices_kept_except_documented_corrections(built):
 
 # --- figures -----------------------------------------------------------------------------------
 
+
 def budget_tables(path: Path) -> list[list[list[str]]]:
     return [table_rows(t) for t in Document(path).tables]
 
@@ -238,7 +244,7 @@ def test_ho_so_has_one_section_per_document_with_own_numbering(built):
 
 def test_changing_one_attendee_count_moves_every_dependent_figure(tmp_path):
     data_text = PLAN.read_text(encoding="utf-8")
-    changed = data_text.replace("- {ten: \"VNPT\", so_luong: 2}", "- {ten: \"VNPT\", so_luong: 3}")
+    changed = data_text.replace('- {ten: "VNPT", so_luong: 2}', '- {ten: "VNPT", so_luong: 3}')
     assert changed != data_text
     plan = tmp_path / "plan.yaml"
     plan.write_text(changed, encoding="utf-8")
@@ -268,9 +274,19 @@ def test_ho_so_converts_to_pdf_with_libreoffice(built, tmp_path):
         pytest.skip("LibreOffice không được cài (apt-get install libreoffice-writer-nogui): bỏ qua chuyển PDF")
     profile = tmp_path / "profile"
     subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(built / "ho-so.docx")],
-        check=True, capture_output=True, timeout=180,
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(built / "ho-so.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
     )
     pdf = tmp_path / "ho-so.pdf"
     assert pdf.exists() and pdf.stat().st_size > 10_000

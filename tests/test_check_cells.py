@@ -18,8 +18,11 @@ from docx.shared import Pt, Twips
 from generator.check import check_document
 from generator.cli import main
 
-WIDTHS = json.loads((Path(__file__).resolve().parent.parent / "generator" / "render" / "data" / "tnr_widths.json")
-                    .read_text(encoding="utf-8"))
+WIDTHS = json.loads(
+    (Path(__file__).resolve().parent.parent / "generator" / "render" / "data" / "tnr_widths.json").read_text(
+        encoding="utf-8"
+    )
+)
 CELL_MARGIN = 108  # Word's default left and right cell margin, twips
 
 
@@ -94,6 +97,11 @@ def test_check_command_exits_1_and_names_the_rule(tmp_path, capsys):
 
 
 def test_rule_is_in_the_nd30_table():
-    rows = [line for line in (Path(__file__).resolve().parent.parent / "docs" / "nd30.md").read_text(encoding="utf-8").splitlines()
-            if line.startswith("| OT-08 |")]
+    rows = [
+        line
+        for line in (Path(__file__).resolve().parent.parent / "docs" / "nd30.md")
+        .read_text(encoding="utf-8")
+        .splitlines()
+        if line.startswith("| OT-08 |")
+    ]
     assert len(rows) == 1 and "Table cell" in rows[0]

@@ -25,7 +25,6 @@ from generator.check import CheckFileError, CheckReport, check_document
 from generator.cli import check as check_cli
 
 
-
 def check(doc, **kwargs) -> CheckReport:
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -454,10 +453,16 @@ def test_header_made_of_paragraphs_is_recognised():
     """Same header as plain paragraphs: its elements are found (no "missing" report), only the layout is wrong."""
     doc = f.build_plan(appendices=False)
     anchor = f.find(doc, "KẾ HOẠCH")._p
-    texts = [("ỦY BAN NHÂN DÂN", 13, True, False), ("THỊ XÃ KIẾN TƯỜNG", 13, True, False), (20, None, None, None),
-             ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, True, False), ("Độc lập - Tự do - Hạnh phúc", 14, True, False),
-             (60.5, None, None, None), ("Số: 05/KH-UBND", 13, False, False),
-             ("Kiến Tường, ngày 05 tháng 02 năm 2024", 14, False, True)]
+    texts = [
+        ("ỦY BAN NHÂN DÂN", 13, True, False),
+        ("THỊ XÃ KIẾN TƯỜNG", 13, True, False),
+        (20, None, None, None),
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, True, False),
+        ("Độc lập - Tự do - Hạnh phúc", 14, True, False),
+        (60.5, None, None, None),
+        ("Số: 05/KH-UBND", 13, False, False),
+        ("Kiến Tường, ngày 05 tháng 02 năm 2024", 14, False, True),
+    ]
     for text, size, bold, italic in texts:
         if size is None:
             para = f.add_rule(doc, text, f.TEXT_WIDTH)

@@ -13,12 +13,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import hostile
+import limits
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-import hostile
-import limits
 from conftest import PLAN, REPO, SEED_DOCX
 from generator.cli import main
 from generator.compute import expr
@@ -27,8 +27,13 @@ from generator.model.loader import MAX_ROMAN, validate_data
 
 CASES = {case.name: case for case in hostile.cases()}
 #: Without the explain phase: it traces every line, which would count in the child's CPU time.
-FUZZ = settings(max_examples=int(os.environ.get("VANBAN_FUZZ_EXAMPLES", "12")), deadline=None, database=None,
-                suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate, Phase.shrink])
+FUZZ = settings(
+    max_examples=int(os.environ.get("VANBAN_FUZZ_EXAMPLES", "12")),
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.generate, Phase.shrink],
+)
 
 #: What some cases must give: exit code and words of the message (the others: 0, 1 or 2).
 EXPECT = {
@@ -63,12 +68,31 @@ EXPECT = {
     "import-xlsx:xlsx-shared-strings-bomb": (2, "xl/sharedStrings.xml"),
     "import-xlsx:xlsx-bad-reference": (2, "Bảng 1!B5: tham chiếu"),
     **{f"{command}:docx-bomb": (2, "vượt giới hạn") for command in ("check", "audit", "import", "lint-template")},
-    **{f"{command}:docx-{name}": (2, words) for command in ("check", "audit", "import")
-       for name, words in (("no-body", "không có thân văn bản"), ("wrong-root", "không có thân văn bản"),
-                           ("external-target", ""), ("external-styles", "trỏ ra ngoài tệp"),
-                           ("many-members", "phần"), ("lying-sizes", ""))},
-    **{f"{command}:docx-{name}": (1, "") for command in ("check", "audit")
-       for name in ("twip-1e999", "twip-abc", "gridcol-abc", "bold-maybe", "theme-malformed", "styles-cycle", "styles-self")},
+    **{
+        f"{command}:docx-{name}": (2, words)
+        for command in ("check", "audit", "import")
+        for name, words in (
+            ("no-body", "không có thân văn bản"),
+            ("wrong-root", "không có thân văn bản"),
+            ("external-target", ""),
+            ("external-styles", "trỏ ra ngoài tệp"),
+            ("many-members", "phần"),
+            ("lying-sizes", ""),
+        )
+    },
+    **{
+        f"{command}:docx-{name}": (1, "")
+        for command in ("check", "audit")
+        for name in (
+            "twip-1e999",
+            "twip-abc",
+            "gridcol-abc",
+            "bold-maybe",
+            "theme-malformed",
+            "styles-cycle",
+            "styles-self",
+        )
+    },
 }
 
 
@@ -106,6 +130,7 @@ def test_hostile_input_is_bounded_and_refused_cleanly(name, tmp_path):
 
 # --- Hypothesis fuzzers, through the same limited child --------------------------------------------
 
+
 def _fuzz_run(tmp_path: Path, argv_of) -> None:
     folder = tmp_path / f"f{len(list(tmp_path.iterdir()))}"
     folder.mkdir()
@@ -119,19 +144,23 @@ SEED_MEMBERS = {name: zipfile.ZipFile(SEED_DOCX).read(name) for name in ("word/d
 
 
 @FUZZ
-@given(member=st.sampled_from(sorted(SEED_MEMBERS)), cuts=st.lists(st.tuples(st.integers(0, 10**6), st.binary(max_size=40)), max_size=6),
-       command=st.sampled_from(["check", "audit", "import"]))
+@given(
+    member=st.sampled_from(sorted(SEED_MEMBERS)),
+    cuts=st.lists(st.tuples(st.integers(0, 10**6), st.binary(max_size=40)), max_size=6),
+    command=st.sampled_from(["check", "audit", "import"]),
+)
 def test_fuzz_damaged_word_files(tmp_path_factory, member, cuts, command):
     """The seed .docx with random bytes spliced into its document or styles."""
     data = bytearray(SEED_MEMBERS[member])
     for at, junk in cuts:
         at %= len(data)
-        data[at: at + len(junk)] = junk
+        data[at : at + len(junk)] = junk
 
     def argv(folder: Path) -> list[str]:
         path = folder / "x.docx"
         path.write_bytes(hostile.repack(SEED_DOCX, {member: bytes(data)}))
         return [command, str(path)] + (["-o", str(folder / "x.yaml")] if command == "import" else [])
+
     _fuzz_run(tmp_path_factory.mktemp("docx"), argv)
 
 
@@ -139,15 +168,39 @@ def test_fuzz_damaged_word_files(tmp_path_factory, member, cuts, command):
 @given(data=st.binary(max_size=2000), command=st.sampled_from(["check", "audit", "import", "lint-template", "build"]))
 def test_fuzz_random_bytes(tmp_path_factory, data, command):
     """Any bytes given as a .docx or a plan file."""
+
     def argv(folder: Path) -> list[str]:
         path = folder / ("x.yaml" if command == "build" else "x.docx")
         path.write_bytes(data)
         return [command, str(path)] + (["-o", str(folder / "out")] if command in ("import", "build") else [])
+
     _fuzz_run(tmp_path_factory.mktemp("bytes"), argv)
 
 
-YAML_PIECES = st.sampled_from(["&a [1, 2]", "*a", "!!str x", "!!binary eA==", "{", "[", "'", '"\\u202e"', "1e999", "9" * 40,
-                               "-", ":", "? x", "<<: *a", "\u200b", "٥", "{=bien.x}", "=phu_luc_1.tong", "~", "\t"])
+YAML_PIECES = st.sampled_from(
+    [
+        "&a [1, 2]",
+        "*a",
+        "!!str x",
+        "!!binary eA==",
+        "{",
+        "[",
+        "'",
+        '"\\u202e"',
+        "1e999",
+        "9" * 40,
+        "-",
+        ":",
+        "? x",
+        "<<: *a",
+        "\u200b",
+        "٥",
+        "{=bien.x}",
+        "=phu_luc_1.tong",
+        "~",
+        "\t",
+    ]
+)
 
 
 @FUZZ
@@ -162,16 +215,23 @@ def test_fuzz_plan_files(tmp_path_factory, line, pieces):
         path = folder / "plan.yaml"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return ["build", str(path), "-o", str(folder / "out")]
+
     _fuzz_run(tmp_path_factory.mktemp("yaml"), argv)
 
 
 @FUZZ
-@given(cell=st.sampled_from(["B5", "C5", "D5", "E5", "G5", "H5", "B6", "D7"]),
-       value=st.one_of(st.integers(-10**30, 10**30), st.floats(allow_nan=True, allow_infinity=True),
-                       st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),  # what a cell can hold
-                       st.sampled_from(["{=phu_luc_1.tong}", "{='x'*99999}", "=1+1", "1e309", "٥٠٠"])))
+@given(
+    cell=st.sampled_from(["B5", "C5", "D5", "E5", "G5", "H5", "B6", "D7"]),
+    value=st.one_of(
+        st.integers(-(10**30), 10**30),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),  # what a cell can hold
+        st.sampled_from(["{=phu_luc_1.tong}", "{='x'*99999}", "=1+1", "1e309", "٥٠٠"]),
+    ),
+)
 def test_fuzz_workbook_cells(tmp_path_factory, cell, value):
     """An exported workbook with any value typed into a cell import-xlsx reads."""
+
     def argv(folder: Path) -> list[str]:
         from openpyxl import load_workbook
 
@@ -180,14 +240,55 @@ def test_fuzz_workbook_cells(tmp_path_factory, cell, value):
         wb["Bảng 1"][cell] = value
         wb.save(book)
         return ["import-xlsx", str(book), str(plan)]
+
     _fuzz_run(tmp_path_factory.mktemp("xlsx"), argv)
 
 
 # --- references: the language itself ---------------------------------------------------------------
 
-TOKENS = st.sampled_from(["bien.a", "bien.t", "phu_luc_1.tong", "phu_luc_1", "9", "10", "'x'", "'ab'", "1.5", "**", "*", "+", "-",
-                          "/", "//", "%", "(", ")", "|", "string", "upper", "abs", "center(9)", "==", "<", "and", "not", "if",
-                          "else", "[", "]", "'a'", ".", "__class__", "lipsum", "()", "1e308", ",", "~"])
+TOKENS = st.sampled_from(
+    [
+        "bien.a",
+        "bien.t",
+        "phu_luc_1.tong",
+        "phu_luc_1",
+        "9",
+        "10",
+        "'x'",
+        "'ab'",
+        "1.5",
+        "**",
+        "*",
+        "+",
+        "-",
+        "/",
+        "//",
+        "%",
+        "(",
+        ")",
+        "|",
+        "string",
+        "upper",
+        "abs",
+        "center(9)",
+        "==",
+        "<",
+        "and",
+        "not",
+        "if",
+        "else",
+        "[",
+        "]",
+        "'a'",
+        ".",
+        "__class__",
+        "lipsum",
+        "()",
+        "1e308",
+        ",",
+        "~",
+    ]
+)
 NAMES = {"bien": {"a": 3, "t": "chữ"}, "phu_luc_1": {"tong": 127, "ten": "Phụ lục I"}}
 
 
@@ -209,38 +310,52 @@ def test_fuzz_reference_expressions(tokens):
         assert abs(value) <= expr.MAX_NUMBER
 
 
-@pytest.mark.parametrize(("source", "kind", "words"), [
-    ("'x'*(10**9)", expr.Invalid, "chữ dài quá"),
-    ("'x' * 1000 + 'y' * 1001", expr.Invalid, "chữ dài quá"),
-    ("9**(9**9)", expr.Invalid, "lũy thừa"),
-    ("10**19", expr.Invalid, "vượt giới hạn"),
-    ("1e309", expr.Invalid, "vượt giới hạn"),
-    ("lipsum(100000)", expr.Blocked, "không được gọi hàm"),
-    ("'x'|center(1000000000)", expr.Blocked, "bộ lọc"),
-    ("phu_luc_1|string", expr.Invalid, "nhóm số liệu"),
-    ("phu_luc_1.field('tong')()", expr.Blocked, "không được gọi hàm"),
-    ("''.__class__.__mro__", expr.Blocked, "__mro__"),
-    ("bien.t.upper", expr.Blocked, "chỉ lấy được trường của một tên"),
-    ("bien._x", expr.Blocked, "'_x'"),
-    ("[1, 2]", expr.Blocked, "List"),
-    ("lambda: 1", expr.Blocked, "Lambda"),
-    ("(" * 300 + "1" + ")" * 300, expr.Invalid, "dài quá"),
-    ("1 +" * 150 + " 1", expr.Invalid, "phức tạp"),
-    ("bien.khong_co", expr.Undefined, "'khong_co'"),
-    ("bien.a / 0", expr.Invalid, "chia cho 0"),
-])
+@pytest.mark.parametrize(
+    ("source", "kind", "words"),
+    [
+        ("'x'*(10**9)", expr.Invalid, "chữ dài quá"),
+        ("'x' * 1000 + 'y' * 1001", expr.Invalid, "chữ dài quá"),
+        ("9**(9**9)", expr.Invalid, "lũy thừa"),
+        ("10**19", expr.Invalid, "vượt giới hạn"),
+        ("1e309", expr.Invalid, "vượt giới hạn"),
+        ("lipsum(100000)", expr.Blocked, "không được gọi hàm"),
+        ("'x'|center(1000000000)", expr.Blocked, "bộ lọc"),
+        ("phu_luc_1|string", expr.Invalid, "nhóm số liệu"),
+        ("phu_luc_1.field('tong')()", expr.Blocked, "không được gọi hàm"),
+        ("''.__class__.__mro__", expr.Blocked, "__mro__"),
+        ("bien.t.upper", expr.Blocked, "chỉ lấy được trường của một tên"),
+        ("bien._x", expr.Blocked, "'_x'"),
+        ("[1, 2]", expr.Blocked, "List"),
+        ("lambda: 1", expr.Blocked, "Lambda"),
+        ("(" * 300 + "1" + ")" * 300, expr.Invalid, "dài quá"),
+        ("1 +" * 150 + " 1", expr.Invalid, "phức tạp"),
+        ("bien.khong_co", expr.Undefined, "'khong_co'"),
+        ("bien.a / 0", expr.Invalid, "chia cho 0"),
+    ],
+)
 def test_references_outside_the_limits_are_refused(source, kind, words):
     with pytest.raises(kind) as info:
         expr.evaluate(source, NAMES)
     assert words in str(info.value)
 
 
-@pytest.mark.parametrize(("source", "value"), [
-    ("phu_luc_1.tong", 127), ("bien.a + bien.a * 2", 9), ("phu_luc_1.tong / 2", 63.5), ("phu_luc_1.tong // 2", 63),
-    ("bien['t']", "chữ"), ("bien.t | upper", "CHỮ"), ("bien.a | string", "3"), ("-bien.a | abs", 3),
-    ("bien.a if bien.a > 2 else 0", 3), ("phu_luc_1.ten + ' kèm theo'", "Phụ lục I kèm theo"), ("10**18", 10**18),
-    ("bien.a == 3 and not false", True),
-])
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        ("phu_luc_1.tong", 127),
+        ("bien.a + bien.a * 2", 9),
+        ("phu_luc_1.tong / 2", 63.5),
+        ("phu_luc_1.tong // 2", 63),
+        ("bien['t']", "chữ"),
+        ("bien.t | upper", "CHỮ"),
+        ("bien.a | string", "3"),
+        ("-bien.a | abs", 3),
+        ("bien.a if bien.a > 2 else 0", 3),
+        ("phu_luc_1.ten + ' kèm theo'", "Phụ lục I kèm theo"),
+        ("10**18", 10**18),
+        ("bien.a == 3 and not false", True),
+    ],
+)
 def test_references_in_the_language_give_their_value(source, value):
     assert expr.evaluate(source, NAMES) == value
 
@@ -263,6 +378,7 @@ def test_import_refuses_a_hostile_reference_in_the_document(tmp_path, capsys):
 
 # --- limits that a YAML file cannot reach (the node budget comes first) -----------------------------
 
+
 def _plan_data() -> dict:
     from ruamel.yaml import YAML
 
@@ -272,7 +388,9 @@ def _plan_data() -> dict:
 def test_more_mucs_or_groups_than_roman_numerals_are_refused():
     data = _plan_data()
     data["muc"] = [{"tieu_de": f"Mục {i}", "noi_dung": ["Nội dung."]} for i in range(MAX_ROMAN + 1)]
-    data["phu_luc_1"]["nhom"] = [{"ten": f"Nhóm {i}", "thanh_vien": [{"ten": "A", "so_luong": 1}]} for i in range(MAX_ROMAN + 1)]
+    data["phu_luc_1"]["nhom"] = [
+        {"ten": f"Nhóm {i}", "thanh_vien": [{"ten": "A", "so_luong": 1}]} for i in range(MAX_ROMAN + 1)
+    ]
     with pytest.raises(PlanError) as info:
         validate_data(data)
     messages = {str(p.path): p.message for p in info.value.problems}
@@ -297,7 +415,9 @@ def test_units_file_alias_bomb_in_ghi_de_is_refused(tmp_path):
     source = REPO / "data" / "units"
     text = (source / "kien-tuong.yaml").read_text(encoding="utf-8")
     (tmp_path / "ke-hoach-don-vi.yaml").write_bytes((source / "ke-hoach-don-vi.yaml").read_bytes())
-    bomb = "x0: &x0 [a, a, a, a, a, a, a, a, a]\n" + "".join(f"x{i}: &x{i} [{', '.join([f'*x{i - 1}'] * 9)}]\n" for i in range(1, 9))
+    bomb = "x0: &x0 [a, a, a, a, a, a, a, a, a]\n" + "".join(
+        f"x{i}: &x{i} [{', '.join([f'*x{i - 1}'] * 9)}]\n" for i in range(1, 9)
+    )
     units = tmp_path / "don-vi.yaml"
     units.write_text(bomb + text, encoding="utf-8")
     before = limits.snapshot(tmp_path)
@@ -325,6 +445,7 @@ def test_many_problems_are_capped(tmp_path):
 
 # --- the guard and the console ---------------------------------------------------------------------
 
+
 def test_an_unexpected_exception_is_exit_3_with_a_report(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     monkeypatch.setattr("generator.build.load_plan", lambda path: 1 / 0)
@@ -344,11 +465,14 @@ def test_any_console_encoding_prints_the_report(tmp_path, encoding, command):
     UTF-8 and the exit code is the command's (1: findings), not a crash."""
     env = {**os.environ, "PYTHONIOENCODING": encoding, "PYTHONUTF8": "0"}
     with open(tmp_path / "out.txt", "wb") as out, open(tmp_path / "err.txt", "wb") as err:
-        code = subprocess.call([sys.executable, "-m", "generator", command, str(SEED_DOCX)], stdout=out, stderr=err, env=env,
-                               cwd=REPO)
+        code = subprocess.call(
+            [sys.executable, "-m", "generator", command, str(SEED_DOCX)], stdout=out, stderr=err, env=env, cwd=REPO
+        )
     text = (tmp_path / "out.txt").read_bytes().decode("utf-8")
     assert code == 1, (tmp_path / "err.txt").read_bytes().decode("utf-8", "replace")
-    assert ("LỖI" if command == "audit" else "cần:") in text and "Traceback" not in (tmp_path / "err.txt").read_text("utf-8", "replace")
+    assert ("LỖI" if command == "audit" else "cần:") in text and "Traceback" not in (tmp_path / "err.txt").read_text(
+        "utf-8", "replace"
+    )
 
 
 def test_only_regular_files_are_read(tmp_path):

@@ -15,9 +15,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+import limits
 import pytest
 
-import limits
 from conftest import PLAN, REPO
 from generator.cli import main
 from generator.files import ASIDE, JOURNAL, STAGING_PREFIX, clean_stale
@@ -113,7 +113,9 @@ def tmpfs(where: Path, size: str):
     if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("cần quyền root và lệnh mount để gắn một tmpfs nhỏ (mô phỏng ổ đầy, điểm gắn)")
     where.mkdir(parents=True, exist_ok=True)
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True).returncode:
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True
+    ).returncode:
         pytest.skip("không gắn được tmpfs ở máy này (container không cho phép mount)")
     try:
         yield where
@@ -136,8 +138,14 @@ def _fill(folder: Path, leave: int) -> None:
 
 
 def _run(*args: object, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator", *map(str, args)], capture_output=True, text=True,
-                          encoding="utf-8", cwd=REPO, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        **kwargs,
+    )
 
 
 def test_a_full_disk_leaves_the_previous_build_and_batch(tmp_path):
@@ -150,8 +158,10 @@ def test_a_full_disk_leaves_the_previous_build_and_batch(tmp_path):
         assert _run("batch", PLAN, "--units", units, "-o", batch, "-j", "1").returncode in (0, 1)
         _fill(disk, 40_000)
         before = limits.snapshot(disk)
-        for argv in (["build", changed_plan(tmp_path), "-o", build],
-                     ["batch", changed_plan(tmp_path), "--units", units, "-o", batch, "-j", "1"]):
+        for argv in (
+            ["build", changed_plan(tmp_path), "-o", build],
+            ["batch", changed_plan(tmp_path), "--units", units, "-o", batch, "-j", "1"],
+        ):
             result = _run(*argv)
             assert result.returncode == 2, result.stderr
             assert "Không ghi được kết quả" in result.stderr and "Exception ignored" not in result.stderr, result.stderr
@@ -166,9 +176,10 @@ def copy_units(folder: Path, count: int = 0) -> Path:
     text = (UNITS / "kien-tuong.yaml").read_text(encoding="utf-8")
     if count:
         start = text.index("  - ten: Phường 1\n")
-        block = text[start: text.index("\n\n", start) + 2]
-        text += "\n" + "".join(block.replace("Phường 1", f"Phường Thêm {i}").replace("PHƯỜNG 1", f"PHƯỜNG THÊM {i}")
-                                for i in range(count))
+        block = text[start : text.index("\n\n", start) + 2]
+        text += "\n" + "".join(
+            block.replace("Phường 1", f"Phường Thêm {i}").replace("PHƯỜNG 1", f"PHƯỜNG THÊM {i}") for i in range(count)
+        )
     path = folder / "don-vi.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -183,8 +194,24 @@ def test_a_batch_killed_half_way_leaves_the_previous_result(tmp_path):
     units, out = copy_units(tmp_path, 400), tmp_path / "out"
     assert _run("batch", PLAN, "--units", copy_units(tmp_path / "few"), "-o", out, "-j", "1").returncode in (0, 1)
     before = limits.snapshot(out)
-    process = subprocess.Popen([sys.executable, "-m", "generator", "batch", str(changed_plan(tmp_path)), "--units", str(units),
-                                "-o", str(out), "-j", "2"], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "batch",
+            str(changed_plan(tmp_path)),
+            "--units",
+            str(units),
+            "-o",
+            str(out),
+            "-j",
+            "2",
+        ],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         written = list(out.glob(f"{STAGING_PREFIX}*/don-vi/*"))

@@ -17,16 +17,18 @@ from docx import Document
 from ruamel.yaml import YAML
 
 from docx_factory_audit import P, budget_table, fmt, write_docx
-from generator.build import build
 from generator.analysis.audit import audit_document
+from generator.analysis.importer import import_document
+from generator.build import build
 from generator.cli import import_docx as import_cli
 from generator.compute.figures import compute
-from generator.analysis.importer import import_document
 from generator.model.loader import load_plan
 from generator.vi import amount_in_words
 
 REPO = Path(__file__).resolve().parents[1]
-PLAN = REPO / "tests" / "data" / "kien-tuong-2024-cu.yaml"  # the old shape (phu_luc_1/phu_luc_2), which every command reads
+PLAN = (
+    REPO / "tests" / "data" / "kien-tuong-2024-cu.yaml"
+)  # the old shape (phu_luc_1/phu_luc_2), which every command reads
 SEED = Path(__file__).resolve().parents[0] / "reference" / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.docx"
 ROMAN = {"1": "i", "2": "ii"}
 
@@ -75,14 +77,11 @@ CORRECTED = {
     "thành phần tham dự: khoảng 130 người, bao gồm: đại diện lãnh đạo sở thông tin và truyền thông tỉnh; "
     "lãnh đạo ubnd thị xã; đại diện các cơ quan, ban ngành thị xã; đại diện ủy ban mặt trận tổ quốc việt nam "
     "thị xã và các tổ chức chính trị - xã hội thị xã; đại diện ubnd các xã, phường; đại diện cá nhân tiêu biểu "
-    "tổ công nghệ số cộng đồng các xã, phường; các doanh nghiệp viễn thông":
-        "“khoảng 130” → 127, the total of Phụ lục I",
-    "phụ lục idanh sách thành phần tham dự hợp mặt(kèm theo kế hoạch số /kh-ubnd ngày / / của ubnd thị xã)":
-        "appendix heading, regenerated as three lines",
+    "tổ công nghệ số cộng đồng các xã, phường; các doanh nghiệp viễn thông": "“khoảng 130” → 127, the total of Phụ lục I",
+    "phụ lục idanh sách thành phần tham dự hợp mặt(kèm theo kế hoạch số /kh-ubnd ngày / / của ubnd thị xã)": "appendix heading, regenerated as three lines",
     "(kèm theo kế hoạch số /kh-ubnd ngày / / của ubnd thị xã)": "regenerated with the date and the body's full name",
     "tổng kinh phí hoạt động cho kế hoạch: 46.670.000 (bằng chữ: bốn mươi sáu triệu sáu trăm bảy mươi nghìn đồng). "
-    "trong đó vận động xã hội hóa: 23.400.000; chi từ ngân sách nhà nước: 23.270.000.":
-        "wrong grand total and split, replaced by the computed summary table",
+    "trong đó vận động xã hội hóa: 23.400.000; chi từ ngân sách nhà nước: 23.270.000.": "wrong grand total and split, replaced by the computed summary table",
     # table rows
     "iv | các doanh nghiệp viễn thông thị xã | 6": "group renumbered III",
     "tổng cộng: | 127": "printed “TỔNG CỘNG” without the colon",
@@ -134,8 +133,15 @@ def test_seed_import_comments_and_guesses(seed_import):
     assert "# Bản gốc đánh số nhóm này là “IV” (đúng: III)" in text
     assert "ten: [ỦY BAN NHÂN DÂN, THỊ XÃ KIẾN TƯỜNG]  # TODO: kiểm tra" in text
     data = YAML(typ="safe").load(text)
-    assert data["van_ban"] == {"loai": "ke_hoach", "so": None, "ngay": None, "thang": 9, "nam": 2024,
-                               "dia_danh": "Kiến Tường", "trich_yeu": data["van_ban"]["trich_yeu"]}
+    assert data["van_ban"] == {
+        "loai": "ke_hoach",
+        "so": None,
+        "ngay": None,
+        "thang": 9,
+        "nam": 2024,
+        "dia_danh": "Kiến Tường",
+        "trich_yeu": data["van_ban"]["trich_yeu"],
+    }
     assert data["luu"] == ["VT", "PVHTT"] and data["ky"]["chuc_vu"] == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
     assert data["ket_thuc"].endswith("**trước ngày 25/10/2024**")
     khoan_4 = data["muc"][2]["khoan"][3]["noi_dung"]
@@ -155,11 +161,13 @@ def test_own_document_imports_to_the_same_figures(tmp_path):
     b1, b2 = original.phu_luc_2, back.phu_luc_2
     assert b2.tong == b1.tong and [t.tong for t in b2.bang] == [t.tong for t in b1.bang]
     assert [(s.ten, n) for s, n in b2.theo_nguon] == [(s.ten, n) for s, n in b1.theo_nguon]
-    assert [[(d.noi_dung, d.so_luong, d.dong.don_gia, d.ghi_chu) for d in t.dong] for t in b2.bang] == \
-        [[(d.noi_dung, d.so_luong, d.dong.don_gia, d.ghi_chu) for d in t.dong] for t in b1.bang]
+    assert [[(d.noi_dung, d.so_luong, d.dong.don_gia, d.ghi_chu) for d in t.dong] for t in b2.bang] == [
+        [(d.noi_dung, d.so_luong, d.dong.don_gia, d.ghi_chu) for d in t.dong] for t in b1.bang
+    ]
     a1, a2 = original.phu_luc_1, back.phu_luc_1
-    assert [(g.ten, g.tong, [(m.ten, m.so_luong) for m in g.thanh_vien]) for g in a2.nhom] == \
-        [(g.ten, g.tong, [(m.ten, m.so_luong) for m in g.thanh_vien]) for g in a1.nhom]
+    assert [(g.ten, g.tong, [(m.ten, m.so_luong) for m in g.thanh_vien]) for g in a2.nhom] == [
+        (g.ten, g.tong, [(m.ten, m.so_luong) for m in g.thanh_vien]) for g in a1.nhom
+    ]
     assert back.than == original.than and back.mo_dau == original.mo_dau and back.ket_thuc == original.ket_thuc
     p1, p2 = original.plan, back.plan
     assert (p2.co_quan, p2.van_ban, p2.noi_nhan, p2.luu, p2.ky) == (p1.co_quan, p1.van_ban, p1.noi_nhan, p1.luu, p1.ky)
@@ -168,8 +176,12 @@ def test_own_document_imports_to_the_same_figures(tmp_path):
 # --- documents made in the tests ------------------------------------------------------------------
 
 PLAN_DOC = [
-    P([("ỦY BAN NHÂN DÂN", "b")]), P([("HUYỆN TÂN AN", "b")]), "Số: 12/KH-UBND", "Tân An, ngày 05 tháng 02 năm 2025",
-    P([("KẾ HOẠCH", "b")]), P([("Tổ chức hội thi tin học", "b")]),
+    P([("ỦY BAN NHÂN DÂN", "b")]),
+    P([("HUYỆN TÂN AN", "b")]),
+    "Số: 12/KH-UBND",
+    "Tân An, ngày 05 tháng 02 năm 2025",
+    P([("KẾ HOẠCH", "b")]),
+    P([("Tổ chức hội thi tin học", "b")]),
     "Căn cứ Kế hoạch số 1/KH-UBND của UBND tỉnh.",
     P([("I. MỤC ĐÍCH", "b")]),
     P([("1. Mục đích", "b")]),
@@ -181,8 +193,12 @@ PLAN_DOC = [
     P([("II. TỔ CHỨC", "b")]),
     "Đoạn trực tiếp của mục.",
     P([("Trên đây là kế hoạch ", ""), ("trước ngày 1/3./.", "b")]),
-    P([("Nơi nhận:", "b")]), "- UBND tỉnh;", "- Lưu: VT, VP.",
-    P([("TM. ỦY BAN NHÂN DÂN", "b")]), "CHỦ TỊCH", P([("Nguyễn Văn An", "b")]),
+    P([("Nơi nhận:", "b")]),
+    "- UBND tỉnh;",
+    "- Lưu: VT, VP.",
+    P([("TM. ỦY BAN NHÂN DÂN", "b")]),
+    "CHỦ TỊCH",
+    P([("Nguyễn Văn An", "b")]),
 ]
 
 
@@ -190,17 +206,37 @@ def test_structure_and_markup(tmp_path):
     result = import_document(write_docx(tmp_path / "a.docx", PLAN_DOC))
     assert result.problems == []
     data = YAML(typ="safe").load(result.yaml_text)
-    assert data["co_quan"] == {"ten": ["ỦY BAN NHÂN DÂN", "HUYỆN TÂN AN"], "ten_day_du": "Ủy ban nhân dân huyện Tân An",
-                               "viet_tat": "UBND"}
-    assert data["van_ban"] == {"loai": "ke_hoach", "so": 12, "ngay": 5, "thang": 2, "nam": 2025, "dia_danh": "Tân An",
-                               "trich_yeu": "Tổ chức hội thi tin học"}
+    assert data["co_quan"] == {
+        "ten": ["ỦY BAN NHÂN DÂN", "HUYỆN TÂN AN"],
+        "ten_day_du": "Ủy ban nhân dân huyện Tân An",
+        "viet_tat": "UBND",
+    }
+    assert data["van_ban"] == {
+        "loai": "ke_hoach",
+        "so": 12,
+        "ngay": 5,
+        "thang": 2,
+        "nam": 2025,
+        "dia_danh": "Tân An",
+        "trich_yeu": "Tổ chức hội thi tin học",
+    }
     assert data["mo_dau"] == ["Căn cứ Kế hoạch số 1/KH-UBND của UBND tỉnh."]
     assert data["muc"] == [
-        {"tieu_de": "MỤC ĐÍCH", "khoan": [
-            {"tieu_de": "Mục đích", "noi_dung": [
-                {"gach": "Xin **chào bạn** và *tạm biệt*."}, {"cong": "Một **hai** ba\\*"}, {"diem": "Điểm một;"},
-                "Đoạn thường."]},
-            {"van_ban": "Chủ đề: nội dung"}]},
+        {
+            "tieu_de": "MỤC ĐÍCH",
+            "khoan": [
+                {
+                    "tieu_de": "Mục đích",
+                    "noi_dung": [
+                        {"gach": "Xin **chào bạn** và *tạm biệt*."},
+                        {"cong": "Một **hai** ba\\*"},
+                        {"diem": "Điểm một;"},
+                        "Đoạn thường.",
+                    ],
+                },
+                {"van_ban": "Chủ đề: nội dung"},
+            ],
+        },
         {"tieu_de": "TỔ CHỨC", "noi_dung": ["Đoạn trực tiếp của mục."]},
     ]
     assert data["ket_thuc"] == "Trên đây là kế hoạch **trước ngày 1/3**"
@@ -212,12 +248,21 @@ def test_structure_and_markup(tmp_path):
 
 def test_text_that_cannot_be_placed_is_kept_and_listed(tmp_path):
     total = 3 * 100_000
-    doc = write_docx(tmp_path / "a.docx", PLAN_DOC + [
-        "Phụ lục", "DỰ TRÙ KINH PHÍ", "1. Hội thi",
-        budget_table([(1, "Giải thưởng", "Giải", "03", "100.000", fmt(total), "Xã hội hóa")], total=total,
-                     words=amount_in_words(total)),
-        "Giá trên là giá tạm tính.",
-    ])
+    doc = write_docx(
+        tmp_path / "a.docx",
+        PLAN_DOC
+        + [
+            "Phụ lục",
+            "DỰ TRÙ KINH PHÍ",
+            "1. Hội thi",
+            budget_table(
+                [(1, "Giải thưởng", "Giải", "03", "100.000", fmt(total), "Xã hội hóa")],
+                total=total,
+                words=amount_in_words(total),
+            ),
+            "Giá trên là giá tạm tính.",
+        ],
+    )
     result = import_document(doc)
     assert result.problems == []
     assert len(result.unplaced) == 1 and "Giá trên là giá tạm tính." in result.unplaced[0]
@@ -225,12 +270,20 @@ def test_text_that_cannot_be_placed_is_kept_and_listed(tmp_path):
     data = YAML(typ="safe").load(result.yaml_text)
     p2 = data["phu_luc_2"]
     assert p2["tieu_de"] == "DỰ TRÙ KINH PHÍ"
-    assert p2["bang"] == [{"tieu_de": "Hội thi", "nguon": "xa_hoi_hoa", "dong": [
-        {"noi_dung": "Giải thưởng", "don_vi_tinh": "Giải", "so_luong": 3, "don_gia": 100_000}]}]
-    assert [s["id"] for s in p2["nguon_kinh_phi"]] == ["ngan_sach", "xa_hoi_hoa"] and p2["nguon_mac_dinh"] == "ngan_sach"
+    assert p2["bang"] == [
+        {
+            "tieu_de": "Hội thi",
+            "nguon": "xa_hoi_hoa",
+            "dong": [{"noi_dung": "Giải thưởng", "don_vi_tinh": "Giải", "so_luong": 3, "don_gia": 100_000}],
+        }
+    ]
+    assert [s["id"] for s in p2["nguon_kinh_phi"]] == ["ngan_sach", "xa_hoi_hoa"] and p2[
+        "nguon_mac_dinh"
+    ] == "ngan_sach"
 
 
 # --- the command ----------------------------------------------------------------------------------
+
 
 def run_cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="vanban")

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import docx
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from generator.analysis.audit import audit_document
@@ -52,7 +53,8 @@ def build(tmp_path: Path, source: str, name: str = "plan") -> tuple[int, Path]:
 def issued(source: str) -> str:
     """The bundled example with the plan and every paper numbered and dated."""
     source = source.replace("  so:            # để trống", "  so: 125        # để trống").replace(
-        "  ngay:          # ngày ký", "  ngay: 12       # ngày ký")
+        "  ngay:          # ngày ký", "  ngay: 12       # ngày ký"
+    )
     counter = iter(range(30, 99))
     return re.sub(r"van_ban: \{so: , ngay: , ", lambda m: f"van_ban: {{so: {next(counter)}, ngay: 20, ", source)
 
@@ -91,8 +93,11 @@ def test_total_words_and_split_equal_the_budget_appendix(built, state, paper):
     total, words, split = budget_readback(folder)
     plan = data()
     members = sum(m["so_luong"] for g in plan["phu_luc_1"]["nhom"] for m in g["thanh_vien"])
-    expected = sum((members if str(d["so_luong"]).startswith("=") else d["so_luong"]) * d["don_gia"]
-                   for b in plan["phu_luc_2"]["bang"] for d in b["dong"])
+    expected = sum(
+        (members if str(d["so_luong"]).startswith("=") else d["so_luong"]) * d["don_gia"]
+        for b in plan["phu_luc_2"]["bang"]
+        for d in b["dong"]
+    )
     assert total == f"{expected:,}".replace(",", ".") == "49.750.000"
     assert words == amount_in_words(expected) == bundled_facts().bang_chu
     text = text_of(folder / f"{paper}.docx")
@@ -154,7 +159,9 @@ def test_one_giay_moi_per_invited_body_with_name_and_time(built):
 
 def test_a_body_invited_twice_gets_one_letter(tmp_path):
     source = DATA.read_text(encoding="utf-8").replace(
-        '        - {ten: "VNPT", so_luong: 2}', '        - {ten: "VNPT", so_luong: 2}\n        - {ten: "Sở Thông tin và Truyền thông", so_luong: 2}')
+        '        - {ten: "VNPT", so_luong: 2}',
+        '        - {ten: "VNPT", so_luong: 2}\n        - {ten: "Sở Thông tin và Truyền thông", so_luong: 2}',
+    )
     code, out = build(tmp_path, source)
     assert code == 0
     letters = [p for p in out.glob("giay-moi-*.docx") if "kính mời: Sở Thông tin và Truyền thông" in text_of(p)]
@@ -182,7 +189,11 @@ def test_bao_cao_targets_results_and_spending(built):
 
 def test_every_paper_passes_check_and_audit(built):
     for state, folder in built.items():
-        papers = [p for p in folder.glob("*.docx") if p.name not in ("ke-hoach.docx", "phu-luc-1.docx", "phu-luc-2.docx", "ho-so.docx")]
+        papers = [
+            p
+            for p in folder.glob("*.docx")
+            if p.name not in ("ke-hoach.docx", "phu-luc-1.docx", "phu-luc-2.docx", "ho-so.docx")
+        ]
         assert len(papers) == 21
         for path in papers:
             report = check_document(path)
@@ -214,17 +225,20 @@ def _without_attendees(source: str) -> str:
     return source.replace("=phu_luc_1.tong", "127").replace("{=phu_luc_1.ten}", "danh sách").replace("{127}", "127")
 
 
-@pytest.mark.parametrize("case, needle", [
-    ("no_members", "thanh_vien"),
-    ("no_attendees", "phu_luc_1"),
-    ("no_time", "thoi_gian"),
-    ("unknown_result", "nuoc_uongg"),
-])
+@pytest.mark.parametrize(
+    "case, needle",
+    [
+        ("no_members", "thanh_vien"),
+        ("no_attendees", "phu_luc_1"),
+        ("no_time", "thoi_gian"),
+        ("unknown_result", "nuoc_uongg"),
+    ],
+)
 def test_missing_data_is_exit_2_and_nothing_written(tmp_path, capsys, case, needle):
     source = DATA.read_text(encoding="utf-8")
     if case == "no_members":
         start = source.index("    thanh_vien:\n      - {ho_ten: Bà")
-        source = source[:start] + source[source.index("    nhiem_vu:\n      - gach: \"Chỉ đạo"):]
+        source = source[:start] + source[source.index('    nhiem_vu:\n      - gach: "Chỉ đạo') :]
     elif case == "no_attendees":
         source = _without_attendees(source)
     elif case == "no_time":
@@ -244,7 +258,9 @@ def test_without_bo_ho_so_the_papers_are_not_made_but_checked(tmp_path, capsys):
     plan.write_text(DATA.read_text(encoding="utf-8"), encoding="utf-8")
     assert main(["build", str(plan), "-o", str(tmp_path / "a")]) == 0
     assert not list((tmp_path / "a").glob("to-trinh*"))
-    plan.write_text(DATA.read_text(encoding="utf-8").replace("    kinh_gui: Ủy ban", "    kinh_guii: Ủy ban", 1), encoding="utf-8")
+    plan.write_text(
+        DATA.read_text(encoding="utf-8").replace("    kinh_gui: Ủy ban", "    kinh_guii: Ủy ban", 1), encoding="utf-8"
+    )
     assert main(["build", str(plan), "-o", str(tmp_path / "b")]) == 2
     assert "kinh_guii" in capsys.readouterr().err
 
@@ -280,9 +296,20 @@ FAULTS = [
     ("to-trinh", lambda d: _replace(d, "/TTr-PVHTT", "/TTR-PVHTT"), {"HD-17"}),
     ("quyet-dinh", lambda d: _replace(d, "Điều 3.", "Điều 4."), {"HG-12"}),
     ("quyet-dinh", lambda d: _not_italic(d, "Căn cứ Luật Ngân sách"), {"BD-07"}),
-    ("quyet-dinh", lambda d: _replace(d, "Căn cứ Luật Ngân sách nhà nước ngày 25 tháng 6 năm 2015;",
-                                      "Căn cứ Luật Ngân sách nhà nước ngày 25 tháng 6 năm 2015"), {"BD-07"}),
-    ("giay-moi-01-so-thong-tin-va-truyen-thong", lambda d: _replace(d, "Thời gian:", "Kính gửi: Sở; Thời gian:"), {"NN-05"}),
+    (
+        "quyet-dinh",
+        lambda d: _replace(
+            d,
+            "Căn cứ Luật Ngân sách nhà nước ngày 25 tháng 6 năm 2015;",
+            "Căn cứ Luật Ngân sách nhà nước ngày 25 tháng 6 năm 2015",
+        ),
+        {"BD-07"},
+    ),
+    (
+        "giay-moi-01-so-thong-tin-va-truyen-thong",
+        lambda d: _replace(d, "Thời gian:", "Kính gửi: Sở; Thời gian:"),
+        {"NN-05"},
+    ),
 ]
 
 
@@ -333,7 +360,7 @@ def test_issued_giay_moi_cites_the_plan(built):
 
 def test_bo_ho_so_without_giay_to_is_exit_2(tmp_path, capsys):
     source = DATA.read_text(encoding="utf-8")
-    code, out = build(tmp_path, source[:source.index("\ngiay_to:")])
+    code, out = build(tmp_path, source[: source.index("\ngiay_to:")])
     assert code == 2 and "giay_to" in capsys.readouterr().err and not out.exists()
 
 
@@ -357,7 +384,9 @@ def spelling(draw):
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.tuples(spelling(), st.integers(1, 50)), min_size=1, max_size=5), min_size=1, max_size=4))
 def test_one_invitee_per_body_with_counts_added(groups):
-    facts = types_facts([Group(str(i), f"NHÓM {i}", 0, tuple(Member(n, c) for n, c in g)) for i, g in enumerate(groups)])
+    facts = types_facts(
+        [Group(str(i), f"NHÓM {i}", 0, tuple(Member(n, c) for n, c in g)) for i, g in enumerate(groups)]
+    )
     invited = contexts.invitees(facts, contexts.GiayMoi())
     expected: dict[str, int] = {}
     for g in groups:
@@ -401,7 +430,9 @@ def test_pdf_page_counts_go_into_the_metadata(tmp_path, capsys):
         yaml.dump(plan, handle)
     out = tmp_path / "out"
     assert main(["build", str(source), "--bo-ho-so", "-o", str(out)]) == 0
-    estimates = {p.stem: json.loads(p.read_text(encoding="utf-8"))["so_trang"] for p in out.glob("*.json") if p.stem != "so-lieu"}
+    estimates = {
+        p.stem: json.loads(p.read_text(encoding="utf-8"))["so_trang"] for p in out.glob("*.json") if p.stem != "so-lieu"
+    }
     assert main(["build", str(source), "--bo-ho-so", "-o", str(out), "--pdf"]) == 0
     for name, estimate in estimates.items():
         meta = json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
@@ -409,7 +440,10 @@ def test_pdf_page_counts_go_into_the_metadata(tmp_path, capsys):
         pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
         assert (meta["so_trang"], meta["so_trang_theo"]) == (pages, "PDF"), name
         assert abs(estimate - pages) <= 1, (name, estimate, pages)
-    print("ước tính / PDF:", {n: (e, json.loads((out / f"{n}.json").read_text(encoding="utf-8"))["so_trang"]) for n, e in estimates.items()})
+    print(
+        "ước tính / PDF:",
+        {n: (e, json.loads((out / f"{n}.json").read_text(encoding="utf-8"))["so_trang"]) for n, e in estimates.items()},
+    )
 
 
 def test_rebuild_removes_letters_no_longer_asked_for_and_reports_no_change(tmp_path, capsys):
@@ -418,8 +452,10 @@ def test_rebuild_removes_letters_no_longer_asked_for_and_reports_no_change(tmp_p
     assert code == 0 and len(list(out.glob("giay-moi-*.docx"))) == 15
     (out / "ghi-chu.docx").write_bytes(b"not ours")
     capsys.readouterr()
-    fewer = source.replace("khong_moi: [Lãnh đạo UBND thị xã, Phòng Văn hóa và Thông tin]",
-                           "khong_moi: [Lãnh đạo UBND thị xã, Phòng Văn hóa và Thông tin, VNPT, Viettel]")
+    fewer = source.replace(
+        "khong_moi: [Lãnh đạo UBND thị xã, Phòng Văn hóa và Thông tin]",
+        "khong_moi: [Lãnh đạo UBND thị xã, Phòng Văn hóa và Thông tin, VNPT, Viettel]",
+    )
     code, out = build(tmp_path, fewer)
     assert code == 0
     letters = sorted(p.name for p in out.glob("giay-moi-*"))
@@ -433,8 +469,10 @@ def test_rebuild_removes_letters_no_longer_asked_for_and_reports_no_change(tmp_p
 def test_general_papers_insert_the_plan_citation(built):
     """Công văn and Thông báo text can insert the plan's citation ({=bien.ke_hoach}, {=bien.ke_hoach_so})."""
     cv = text_of(built["issued"] / "cong-van-de-nghi-ho-tro.docx")
-    assert ("Thực hiện Kế hoạch số 125/KH-UBND ngày 12 tháng 9 năm 2024 của Ủy ban nhân dân thị xã Kiến Tường về "
-            "tổ chức các hoạt động") in cv
+    assert (
+        "Thực hiện Kế hoạch số 125/KH-UBND ngày 12 tháng 9 năm 2024 của Ủy ban nhân dân thị xã Kiến Tường về "
+        "tổ chức các hoạt động"
+    ) in cv
     assert "tổng kinh phí 9.000.000 đồng" in cv  # {=it_xanh.tong}
     assert "V/v đề nghị hỗ trợ" in cv and "Số: " in cv and "/UBND-VHTT" in cv
     assert "Thực hiện Kế hoạch số 125/KH-UBND, " in text_of(built["issued"] / "thong-bao-lich-ra-quan.docx")

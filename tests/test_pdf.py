@@ -52,7 +52,9 @@ def test_build_with_pdf(tmp_path, monkeypatch, capsys):
     counts = {name: pages(tmp_path / f"{name}.pdf") for name in DOCUMENTS}
     assert all(count >= 1 for count in counts.values()) and counts["ke-hoach"] > 1
     assert counts["ho-so"] == counts["ke-hoach"] + counts["phu-luc-1"] + counts["phu-luc-2"]
-    text = subprocess.run(["pdftotext", str(tmp_path / "phu-luc-2.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "phu-luc-2.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     text = " ".join(text.split())
     plan = load_plan(DATA).plan
     total = compute(plan).phu_luc_2.tong
@@ -83,7 +85,11 @@ def need_libreoffice(*tools: str) -> None:
 
 
 def pdf_text(path: Path) -> str:
-    return " ".join(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    return " ".join(
+        subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
 
 
 def test_batch_with_pdf_runs_one_libreoffice_per_instance_and_zips_the_pdfs(tmp_path, monkeypatch, capsys):
@@ -147,13 +153,17 @@ def test_build_without_pdf_removes_the_pdfs_it_made_stale(tmp_path, monkeypatch,
     assert run(monkeypatch, capsys, "build", plan, "-o", out, "--pdf")[0] == 0
     assert format_number(new_total) in pdf_text(out / "phu-luc-2.pdf")
     assert set(json.loads((out / "so-lieu.json").read_text(encoding="utf-8"))["tệp"]) == {
-        f"{name}.{ext}" for name in DOCUMENTS for ext in ("docx", "pdf")}
+        f"{name}.{ext}" for name in DOCUMENTS for ext in ("docx", "pdf")
+    }
 
 
 def test_build_without_pdf_keeps_only_pdfs_of_unchanged_word_files(tmp_path, monkeypatch, capsys):
     """Without LibreOffice at all: a fake PDF set recorded in so-lieu.json, then a change to one appendix."""
-    monkeypatch.setattr(generator.render.pdf, "convert_documents",
-                        lambda files, **_: {f"{Path(n).stem}.pdf": b"%PDF " + hashlib.sha256(b).digest() for n, b in files.items()})
+    monkeypatch.setattr(
+        generator.render.pdf,
+        "convert_documents",
+        lambda files, **_: {f"{Path(n).stem}.pdf": b"%PDF " + hashlib.sha256(b).digest() for n, b in files.items()},
+    )
     plan, out = tmp_path / "plan.yaml", tmp_path / "out"
     text = DATA.read_text(encoding="utf-8")
     plan.write_text(text, encoding="utf-8")
@@ -229,8 +239,14 @@ def sources(folder: Path, contents: list[bytes]) -> list[Path]:
 def test_instances_share_the_files_each_with_its_profile(tmp_path, fake_soffice):
     files = sources(tmp_path / "in", [f"doc {i}".encode() for i in range(20)])
     started = []
-    result = generator.render.pdf.convert_many(fake_soffice, files, tmp_path / "work", instances=3, chunk=2,
-                                               on_start=lambda k, process: started.append((k, process.args)))
+    result = generator.render.pdf.convert_many(
+        fake_soffice,
+        files,
+        tmp_path / "work",
+        instances=3,
+        chunk=2,
+        on_start=lambda k, process: started.append((k, process.args)),
+    )
     assert not result.failed and sorted(result.pdfs) == list(range(20))
     assert all(result.pdfs[i].read_bytes().startswith(f"%PDF doc {i}\n".encode()) for i in range(20))
     assert {k for k, _ in started} == {0, 1, 2} and result.runs == 10
@@ -288,8 +304,15 @@ def test_an_instance_killed_mid_batch_has_its_files_retried(tmp_path):
             killed.append(process.pid)
             threading.Timer(2.0, os.killpg, (process.pid, signal.SIGKILL)).start()  # LibreOffice dies mid-run
 
-    result = generator.render.pdf.convert_many(shutil.which("soffice") or shutil.which("libreoffice"), files,
-                                               tmp_path / "work", instances=2, chunk=3, on_start=kill_first, timeout=150)
+    result = generator.render.pdf.convert_many(
+        shutil.which("soffice") or shutil.which("libreoffice"),
+        files,
+        tmp_path / "work",
+        instances=2,
+        chunk=3,
+        on_start=kill_first,
+        timeout=150,
+    )
     assert killed and not result.failed
     assert sorted(result.pdfs) == list(range(len(files)))
     assert all(pages(pdf) >= 1 for pdf in result.pdfs.values())
@@ -297,6 +320,7 @@ def test_an_instance_killed_mid_batch_has_its_files_retried(tmp_path):
 
 
 # --- Windows: where LibreOffice is -----------------------------------------------------------------------
+
 
 class FakeRegistry:
     HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER = "HKLM", "HKCU"
@@ -320,7 +344,10 @@ def test_windows_lookup_program_files_then_registry(tmp_path, monkeypatch):
     for path in (x86, custom):
         path.parent.mkdir(parents=True)
         path.write_bytes(b"MZ")
-    environ = {"ProgramFiles": str(tmp_path / "Program Files"), "ProgramFiles(x86)": str(tmp_path / "Program Files (x86)")}
+    environ = {
+        "ProgramFiles": str(tmp_path / "Program Files"),
+        "ProgramFiles(x86)": str(tmp_path / "Program Files (x86)"),
+    }
     registry = FakeRegistry({("HKLM", r"SOFTWARE\LibreOffice\UNO\InstallPath"): str(custom.parent)})
     find = generator.render.pdf.find_soffice
     assert find(environ=environ, windows=True, registry=registry) == str(x86)
@@ -340,7 +367,9 @@ def test_libreoffice_failing_writes_the_word_files_without_stale_pdfs(tmp_path, 
     (out / "phu-luc-2.pdf").write_bytes(b"%PDF old")
 
     def failing(files, **_):
-        raise generator.render.pdf.PdfError("LibreOffice không chuyển được sang PDF (đã thử lại một lần): phu-luc-2.docx")
+        raise generator.render.pdf.PdfError(
+            "LibreOffice không chuyển được sang PDF (đã thử lại một lần): phu-luc-2.docx"
+        )
 
     monkeypatch.setattr(generator.render.pdf, "convert_documents", failing)
     code, _, err = run(monkeypatch, capsys, "build", DATA, "-o", out, "--pdf")

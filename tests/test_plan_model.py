@@ -6,7 +6,6 @@ JSON Schema. Figures are computed here independently and read back from the writ
 from __future__ import annotations
 
 import copy
-import io
 import json
 import shutil
 import zipfile
@@ -20,7 +19,12 @@ from conftest import PLAN, REPO, figure, norm, table_rows
 from generator.cli import main
 
 DATA = REPO / "data"
-MODEL_PLANS = ["kien-tuong-2024.yaml", "giai-the-thao-2026.yaml", "tap-huan-chuyen-doi-so-2026.yaml", "du-toan-trang-tri-2026.yaml"]
+MODEL_PLANS = [
+    "kien-tuong-2024.yaml",
+    "giai-the-thao-2026.yaml",
+    "tap-huan-chuyen-doi-so-2026.yaml",
+    "du-toan-trang-tri-2026.yaml",
+]
 
 BASE = {
     "co_quan": {"ten": ["ỦY BAN NHÂN DÂN", "XÃ AN BÌNH"], "ten_day_du": "Ủy ban nhân dân xã An Bình"},
@@ -68,22 +72,60 @@ def words_of(amount: int) -> str:
 
 # --- appendices: numbering, references by id ----------------------------------------------------
 
-PERSONS = {"id": "ds", "loai": "danh_sach_nguoi", "tieu_de": "DANH SÁCH", "nhom": [
-    {"id": "nhom_a", "ten": "NHÓM A", "nguoi": [{"ho_ten": "Lê Văn B", "chuc_vu": "Trưởng ấp", "don_vi": "Ấp 1"},
-                                                 {"ho_ten": "Trần Thị C", "chuc_vu": "Phó ấp", "don_vi": "Ấp 1"}]},
-    {"id": "nhom_b", "ten": "NHÓM B", "nguoi": [{"ho_ten": "Phạm D", "don_vi": "Ấp 2", "ghi_chu": "dự bị"}]},
-]}
-TEXT = {"id": "lich", "loai": "van_ban", "tieu_de": "LỊCH", "noi_dung": [{"gach": "Sáng: khai mạc."}, {"diem": "Chiều"}]}
+PERSONS = {
+    "id": "ds",
+    "loai": "danh_sach_nguoi",
+    "tieu_de": "DANH SÁCH",
+    "nhom": [
+        {
+            "id": "nhom_a",
+            "ten": "NHÓM A",
+            "nguoi": [
+                {"ho_ten": "Lê Văn B", "chuc_vu": "Trưởng ấp", "don_vi": "Ấp 1"},
+                {"ho_ten": "Trần Thị C", "chuc_vu": "Phó ấp", "don_vi": "Ấp 1"},
+            ],
+        },
+        {"id": "nhom_b", "ten": "NHÓM B", "nguoi": [{"ho_ten": "Phạm D", "don_vi": "Ấp 2", "ghi_chu": "dự bị"}]},
+    ],
+}
+TEXT = {
+    "id": "lich",
+    "loai": "van_ban",
+    "tieu_de": "LỊCH",
+    "noi_dung": [{"gach": "Sáng: khai mạc."}, {"diem": "Chiều"}],
+}
 
 
 def test_three_appendices_numbered_by_position_and_referred_by_id(tmp_path, capsys):
-    budget = {"id": "kinh_phi", "loai": "du_toan", "tieu_de": "DỰ TOÁN", "nguon_kinh_phi": [{"id": "ns", "ten": "Ngân sách xã"}],
-              "nguon_mac_dinh": "ns", "bang": [{"tieu_de": "Chi", "dong": [
-                  {"noi_dung": "Nước", "don_vi_tinh": "Người", "so_luong": "=ds.tong", "don_gia": 20000}]}]}
-    body = [{"tieu_de": "Nội dung", "noi_dung": [
-        "Gồm {=ds.tong} người ({=nhom_a.tong} + {=nhom_b.tong}), xem {=ds.ten}; lịch tại {=lich.ten}; kinh phí {=kinh_phi.tong} đồng ({=kinh_phi.ten})."]}]
+    budget = {
+        "id": "kinh_phi",
+        "loai": "du_toan",
+        "tieu_de": "DỰ TOÁN",
+        "nguon_kinh_phi": [{"id": "ns", "ten": "Ngân sách xã"}],
+        "nguon_mac_dinh": "ns",
+        "bang": [
+            {
+                "tieu_de": "Chi",
+                "dong": [{"noi_dung": "Nước", "don_vi_tinh": "Người", "so_luong": "=ds.tong", "don_gia": 20000}],
+            }
+        ],
+    }
+    body = [
+        {
+            "tieu_de": "Nội dung",
+            "noi_dung": [
+                "Gồm {=ds.tong} người ({=nhom_a.tong} + {=nhom_b.tong}), xem {=ds.ten}; lịch tại {=lich.ten}; kinh phí {=kinh_phi.tong} đồng ({=kinh_phi.ten})."
+            ],
+        }
+    ]
     out, _ = build(tmp_path, plan_with(muc=body, phu_luc=[TEXT, PERSONS, budget]), capsys)
-    assert sorted(p.name for p in out.glob("*.docx")) == ["ho-so.docx", "ke-hoach.docx", "phu-luc-1.docx", "phu-luc-2.docx", "phu-luc-3.docx"]
+    assert sorted(p.name for p in out.glob("*.docx")) == [
+        "ho-so.docx",
+        "ke-hoach.docx",
+        "phu-luc-1.docx",
+        "phu-luc-2.docx",
+        "phu-luc-3.docx",
+    ]
     text = " ".join(paragraphs(out / "ke-hoach.docx"))
     assert "Gồm 3 người (2 + 1), xem Phụ lục II; lịch tại Phụ lục I; kinh phí 60.000 đồng (Phụ lục III)." in text
     for n, title in ((1, "LỊCH"), (2, "DANH SÁCH"), (3, "DỰ TOÁN")):
@@ -91,7 +133,11 @@ def test_three_appendices_numbered_by_position_and_referred_by_id(tmp_path, caps
         assert heading[0] == f"Phụ lục {'I' * n if n < 4 else 'IV'}" and heading[1] == title
 
     # reordering the list renumbers; the references follow the ids
-    out2, _ = build(tmp_path / "b", plan_with(muc=body, phu_luc=[budget, PERSONS, TEXT]), capsys) if (tmp_path / "b").mkdir() is None else None
+    out2, _ = (
+        build(tmp_path / "b", plan_with(muc=body, phu_luc=[budget, PERSONS, TEXT]), capsys)
+        if (tmp_path / "b").mkdir() is None
+        else None
+    )
     text = " ".join(paragraphs(out2 / "ke-hoach.docx"))
     assert "xem Phụ lục II; lịch tại Phụ lục III; kinh phí 60.000 đồng (Phụ lục I)." in text
 
@@ -110,16 +156,27 @@ def test_persons_list_columns_groups_and_counts(tmp_path, capsys):
     assert "danh sách 3 người" in stdout
     assert paragraphs(out / "phu-luc-1.docx")[0] == "Phụ lục"  # the only appendix (NĐ 30 AP-02)
 
-    flat = {"id": "ds", "loai": "danh_sach_nguoi", "tieu_de": "DS", "nguoi": [{"ho_ten": f"Người {i}"} for i in range(1, 6)]}
-    out, _ = build(tmp_path / "flat", plan_with(phu_luc=[flat]), capsys) if (tmp_path / "flat").mkdir() is None else None
+    flat = {
+        "id": "ds",
+        "loai": "danh_sach_nguoi",
+        "tieu_de": "DS",
+        "nguoi": [{"ho_ten": f"Người {i}"} for i in range(1, 6)],
+    }
+    out, _ = (
+        build(tmp_path / "flat", plan_with(phu_luc=[flat]), capsys) if (tmp_path / "flat").mkdir() is None else None
+    )
     rows = tables(out / "phu-luc-1.docx")[0]
     assert [r[0] for r in rows[1:-1]] == ["1", "2", "3", "4", "5"] and rows[-1] == ["Tổng cộng: 5 người"]
 
 
 def test_danh_sach_column_titles_set_by_the_plan(tmp_path, capsys):
-    athletes = {"id": "vdv", "loai": "danh_sach", "tieu_de": "VẬN ĐỘNG VIÊN",
-                "cot": {"so_luong": "Số lượng vận động viên"},
-                "nhom": [{"ten": "CÁC ẤP", "thanh_vien": [{"ten": "Ấp 1", "so_luong": 12}, {"ten": "Ấp 2", "so_luong": 9}]}]}
+    athletes = {
+        "id": "vdv",
+        "loai": "danh_sach",
+        "tieu_de": "VẬN ĐỘNG VIÊN",
+        "cot": {"so_luong": "Số lượng vận động viên"},
+        "nhom": [{"ten": "CÁC ẤP", "thanh_vien": [{"ten": "Ấp 1", "so_luong": 12}, {"ten": "Ấp 2", "so_luong": 9}]}],
+    }
     out, _ = build(tmp_path, plan_with(phu_luc=[athletes]), capsys)
     rows = tables(out / "phu-luc-1.docx")[0]
     assert rows[0] == ["TT", "Đơn vị", "Số lượng vận động viên"]
@@ -128,10 +185,16 @@ def test_danh_sach_column_titles_set_by_the_plan(tmp_path, capsys):
 
 # --- du_toan ----------------------------------------------------------------------------------
 
+
 def budget_of(*tables_, sources=None, default="ns") -> dict:
-    return {"id": "dt", "loai": "du_toan", "tieu_de": "DỰ TOÁN",
-            "nguon_kinh_phi": sources or [{"id": "ns", "ten": "Ngân sách xã"}, {"id": "xhh", "ten": "Xã hội hóa"}],
-            "nguon_mac_dinh": default, "bang": list(tables_)}
+    return {
+        "id": "dt",
+        "loai": "du_toan",
+        "tieu_de": "DỰ TOÁN",
+        "nguon_kinh_phi": sources or [{"id": "ns", "ten": "Ngân sách xã"}, {"id": "xhh", "ten": "Xã hội hóa"}],
+        "nguon_mac_dinh": default,
+        "bang": list(tables_),
+    }
 
 
 def half_up(value: Decimal) -> int:
@@ -139,15 +202,48 @@ def half_up(value: Decimal) -> int:
 
 
 def test_multipliers_decimals_lump_sums_groups_and_split(tmp_path, capsys):
-    table1 = {"tieu_de": "Tập huấn", "he_so": [{"id": "so_ngay", "ten": "Số ngày"}, {"id": "so_buoi", "ten": "Số buổi"}], "dong": [
-        {"noi_dung": "Bồi dưỡng", "don_vi_tinh": "Người", "so_luong": 3, "he_so": {"so_ngay": 2, "so_buoi": 2}, "don_gia": 150000},
-        {"noi_dung": "Bạt", "don_vi_tinh": "m²", "so_luong": "12,5", "he_so": {"so_ngay": 1, "so_buoi": 1}, "don_gia": 85001},
-        {"noi_dung": "Xe", "don_vi_tinh": "Chuyến", "khoan_gon": 2500000, "ghi_chu": "Đưa đón 14 đại biểu", "nguon": "xhh"},
-    ]}
-    table2 = {"tieu_de": "Trang trí", "nguon": "xhh", "bang_chu": False, "nhom": [
-        {"ten": "Trụ sở", "dong": [{"noi_dung": "Cờ", "so_luong": 20, "don_gia": 45000}, {"noi_dung": "Đèn", "so_luong": "0,5", "don_gia": 1}]},
-        {"ten": "Đường", "dong": [{"noi_dung": "Băng rôn", "so_luong": "37,3", "don_gia": 55555, "nguon": "ns"}]},
-    ]}
+    table1 = {
+        "tieu_de": "Tập huấn",
+        "he_so": [{"id": "so_ngay", "ten": "Số ngày"}, {"id": "so_buoi", "ten": "Số buổi"}],
+        "dong": [
+            {
+                "noi_dung": "Bồi dưỡng",
+                "don_vi_tinh": "Người",
+                "so_luong": 3,
+                "he_so": {"so_ngay": 2, "so_buoi": 2},
+                "don_gia": 150000,
+            },
+            {
+                "noi_dung": "Bạt",
+                "don_vi_tinh": "m²",
+                "so_luong": "12,5",
+                "he_so": {"so_ngay": 1, "so_buoi": 1},
+                "don_gia": 85001,
+            },
+            {
+                "noi_dung": "Xe",
+                "don_vi_tinh": "Chuyến",
+                "khoan_gon": 2500000,
+                "ghi_chu": "Đưa đón 14 đại biểu",
+                "nguon": "xhh",
+            },
+        ],
+    }
+    table2 = {
+        "tieu_de": "Trang trí",
+        "nguon": "xhh",
+        "bang_chu": False,
+        "nhom": [
+            {
+                "ten": "Trụ sở",
+                "dong": [
+                    {"noi_dung": "Cờ", "so_luong": 20, "don_gia": 45000},
+                    {"noi_dung": "Đèn", "so_luong": "0,5", "don_gia": 1},
+                ],
+            },
+            {"ten": "Đường", "dong": [{"noi_dung": "Băng rôn", "so_luong": "37,3", "don_gia": 55555, "nguon": "ns"}]},
+        ],
+    }
     out, stdout = build(tmp_path, plan_with(phu_luc=[budget_of(table1, table2)]), capsys)
     # independently: 3 × 2 × 2 × 150.000; 12,5 × 85.001 = 1.062.512,5 → 1.062.513 (half up)
     a1, a2, a3 = 3 * 2 * 2 * 150000, half_up(Decimal("12.5") * 85001), 2500000
@@ -158,7 +254,17 @@ def test_multipliers_decimals_lump_sums_groups_and_split(tmp_path, capsys):
     t1, t2 = a1 + a2 + a3, g1 + g2
     doc = out / "phu-luc-1.docx"
     rows1, rows2, summary = tables(doc)
-    assert rows1[0] == ["STT", "Nội dung", "Đơn vị tính", "Số lượng", "Số ngày", "Số buổi", "Đơn giá (đồng)", "Thành tiền (đồng)", "Ghi chú"]
+    assert rows1[0] == [
+        "STT",
+        "Nội dung",
+        "Đơn vị tính",
+        "Số lượng",
+        "Số ngày",
+        "Số buổi",
+        "Đơn giá (đồng)",
+        "Thành tiền (đồng)",
+        "Ghi chú",
+    ]
     assert rows1[1][3:8] == ["3", "2", "2", "150.000", "1.800.000"]
     assert rows1[2][3] == "12,5" and figure(rows1[2][7]) == a2
     assert rows1[3][3:7] == ["", "", "", ""] and figure(rows1[3][7]) == a3
@@ -182,7 +288,12 @@ def test_multipliers_decimals_lump_sums_groups_and_split(tmp_path, capsys):
 
 
 def test_classic_budget_with_lump_sum_keeps_its_layout(tmp_path, capsys):
-    table = {"tieu_de": "Xe", "dong": [{"noi_dung": "Tiền xe", "don_vi_tinh": "Chuyến", "khoan_gon": 3500000, "ghi_chu": "Đưa đón 25 đại biểu"}]}
+    table = {
+        "tieu_de": "Xe",
+        "dong": [
+            {"noi_dung": "Tiền xe", "don_vi_tinh": "Chuyến", "khoan_gon": 3500000, "ghi_chu": "Đưa đón 25 đại biểu"}
+        ],
+    }
     out, _ = build(tmp_path, plan_with(phu_luc=[budget_of(table)]), capsys)
     rows = tables(out / "phu-luc-1.docx")[0]
     assert rows[0][:4] == ["STT", "Nội dung", "Đơn vị tính", "Số lượng"] and len(rows[0]) == 7
@@ -193,7 +304,14 @@ def test_bundled_2024_plan_bus_lines_are_lump_sums(tmp_path, capsys):
     from generator.model.loader import load_plan
 
     plan = load_plan(DATA / "kien-tuong-2024.yaml").plan
-    buses = [d for _, _, a in plan.appendices if a.__class__.__name__ == "DuToan" for b in a.bang for d in b.dong if d.khoan_gon]
+    buses = [
+        d
+        for _, _, a in plan.appendices
+        if a.__class__.__name__ == "DuToan"
+        for b in a.bang
+        for d in b.dong
+        if d.khoan_gon
+    ]
     assert [d.khoan_gon for d in buses] == [2500000, 3500000]
     out = tmp_path / "out"
     assert main(["build", str(DATA / "kien-tuong-2024.yaml"), "-o", str(out)]) == 0
@@ -204,20 +322,39 @@ def test_bundled_2024_plan_bus_lines_are_lump_sums(tmp_path, capsys):
 
 # --- bang ----------------------------------------------------------------------------------------
 
+
 def test_general_table_types_formula_and_totals(tmp_path, capsys):
-    table = {"id": "chi", "loai": "bang", "tieu_de": "BẢNG CHI", "bang_chu": True, "cot": [
-        {"id": "ngay", "ten": "Ngày", "kieu": "ngay"},
-        {"id": "gio", "ten": "Giờ", "kieu": "gio"},
-        {"id": "viec", "ten": "Việc", "kieu": "chu"},
-        {"id": "so_nguoi", "ten": "Số người", "kieu": "so_nguyen", "tong": True},
-        {"id": "he_so", "ten": "Hệ số", "kieu": "so_thap_phan"},
-        {"id": "muc_chi", "ten": "Mức chi", "kieu": "tien"},
-        {"id": "thanh_tien", "ten": "Thành tiền", "kieu": "tien", "cong_thuc": "so_nguoi * he_so * muc_chi", "tong": True},
-    ], "dong": [
-        {"ngay": "5/3/2026", "gio": "7h30", "viec": "Họp", "so_nguoi": 10, "he_so": "1,5", "muc_chi": 33333},
-        {"ngay": "6/3/2026", "gio": "14:00", "viec": "Tập", "so_nguoi": 7, "he_so": 2, "muc_chi": "100.000"},
-    ]}
-    body = [{"tieu_de": "Kinh phí", "noi_dung": ["Cộng {=chi.thanh_tien} đồng cho {=chi.so_nguoi} lượt; {=chi.so_dong} dòng."]}]
+    table = {
+        "id": "chi",
+        "loai": "bang",
+        "tieu_de": "BẢNG CHI",
+        "bang_chu": True,
+        "cot": [
+            {"id": "ngay", "ten": "Ngày", "kieu": "ngay"},
+            {"id": "gio", "ten": "Giờ", "kieu": "gio"},
+            {"id": "viec", "ten": "Việc", "kieu": "chu"},
+            {"id": "so_nguoi", "ten": "Số người", "kieu": "so_nguyen", "tong": True},
+            {"id": "he_so", "ten": "Hệ số", "kieu": "so_thap_phan"},
+            {"id": "muc_chi", "ten": "Mức chi", "kieu": "tien"},
+            {
+                "id": "thanh_tien",
+                "ten": "Thành tiền",
+                "kieu": "tien",
+                "cong_thuc": "so_nguoi * he_so * muc_chi",
+                "tong": True,
+            },
+        ],
+        "dong": [
+            {"ngay": "5/3/2026", "gio": "7h30", "viec": "Họp", "so_nguoi": 10, "he_so": "1,5", "muc_chi": 33333},
+            {"ngay": "6/3/2026", "gio": "14:00", "viec": "Tập", "so_nguoi": 7, "he_so": 2, "muc_chi": "100.000"},
+        ],
+    }
+    body = [
+        {
+            "tieu_de": "Kinh phí",
+            "noi_dung": ["Cộng {=chi.thanh_tien} đồng cho {=chi.so_nguoi} lượt; {=chi.so_dong} dòng."],
+        }
+    ]
     out, _ = build(tmp_path, plan_with(muc=body, phu_luc=[table]), capsys)
     r1 = half_up(Decimal(10) * Decimal("1.5") * 33333)  # 499.995
     r2 = 7 * 2 * 100000
@@ -233,27 +370,57 @@ def test_general_table_types_formula_and_totals(tmp_path, capsys):
 
 # --- body depth ----------------------------------------------------------------------------------
 
+
 def test_body_parts_sub_khoan_and_diem(tmp_path, capsys):
     phan = [
-        {"tieu_de": "Kết quả", "muc": [{"tieu_de": "Công tác chỉ đạo", "khoan": [
-            {"tieu_de": "Tuyên truyền", "khoan": [
-                {"tieu_de": "Trên báo chí", "noi_dung": [{"diem": "Báo in"}, {"gach": "mỗi tháng"}, {"diem": "Báo điện tử"}],
-                 "khoan": [{"van_ban": "Tin bài: 12."}, {"van_ban": "Phóng sự: 2."}]},
-                {"van_ban": "Trên loa truyền thanh."},
-            ]},
-            {"van_ban": "Kiểm tra."},
-        ]}]},
+        {
+            "tieu_de": "Kết quả",
+            "muc": [
+                {
+                    "tieu_de": "Công tác chỉ đạo",
+                    "khoan": [
+                        {
+                            "tieu_de": "Tuyên truyền",
+                            "khoan": [
+                                {
+                                    "tieu_de": "Trên báo chí",
+                                    "noi_dung": [{"diem": "Báo in"}, {"gach": "mỗi tháng"}, {"diem": "Báo điện tử"}],
+                                    "khoan": [{"van_ban": "Tin bài: 12."}, {"van_ban": "Phóng sự: 2."}],
+                                },
+                                {"van_ban": "Trên loa truyền thanh."},
+                            ],
+                        },
+                        {"van_ban": "Kiểm tra."},
+                    ],
+                }
+            ],
+        },
         {"tieu_de": "Phương hướng", "muc": [{"tieu_de": "Nhiệm vụ", "noi_dung": ["Tiếp tục."]}]},
     ]
     data = plan_with(phan=phan)
     del data["muc"]
     out, _ = build(tmp_path, data, capsys)
     text = paragraphs(out / "ke-hoach.docx")
-    expected = ["Phần I", "KẾT QUẢ", "I. CÔNG TÁC CHỈ ĐẠO", "1. Tuyên truyền", "1.1. Trên báo chí", "a) Báo in", "- mỗi tháng",
-                "b) Báo điện tử", "1.1.1. Tin bài: 12.", "1.1.2. Phóng sự: 2.", "1.2. Trên loa truyền thanh.", "2. Kiểm tra.",
-                "Phần II", "PHƯƠNG HƯỚNG", "I. NHIỆM VỤ", "Tiếp tục."]
+    expected = [
+        "Phần I",
+        "KẾT QUẢ",
+        "I. CÔNG TÁC CHỈ ĐẠO",
+        "1. Tuyên truyền",
+        "1.1. Trên báo chí",
+        "a) Báo in",
+        "- mỗi tháng",
+        "b) Báo điện tử",
+        "1.1.1. Tin bài: 12.",
+        "1.1.2. Phóng sự: 2.",
+        "1.2. Trên loa truyền thanh.",
+        "2. Kiểm tra.",
+        "Phần II",
+        "PHƯƠNG HƯỚNG",
+        "I. NHIỆM VỤ",
+        "Tiếp tục.",
+    ]
     start = text.index("Phần I")
-    assert text[start:start + len(expected)] == expected
+    assert text[start : start + len(expected)] == expected
     document = Document(str(out / "ke-hoach.docx"))
     heading = next(p for p in document.paragraphs if p.text == "Phần I")
     assert heading.style.name == "VB Phan" and heading.style.font.bold and heading.style.paragraph_format.alignment == 1
@@ -262,12 +429,15 @@ def test_body_parts_sub_khoan_and_diem(tmp_path, capsys):
 def test_khoan_deeper_than_three_levels_is_refused(tmp_path, capsys):
     deep = {"tieu_de": "a", "khoan": [{"tieu_de": "b", "khoan": [{"tieu_de": "c", "khoan": [{"van_ban": "d"}]}]}]}
     plan = tmp_path / "plan.yaml"
-    plan.write_text(json.dumps(plan_with(muc=[{"tieu_de": "M", "khoan": [deep]}]), ensure_ascii=False), encoding="utf-8")
+    plan.write_text(
+        json.dumps(plan_with(muc=[{"tieu_de": "M", "khoan": [deep]}]), ensure_ascii=False), encoding="utf-8"
+    )
     assert main(["build", str(plan), "-o", str(tmp_path / "out")]) == 2
     assert "khoản lồng quá 3 cấp" in capsys.readouterr().err and not (tmp_path / "out").exists()
 
 
 # --- old files -----------------------------------------------------------------------------------
+
 
 def test_upgrade_keeps_comments_and_builds_the_same_documents(tmp_path, capsys):
     old = tmp_path / "ke-hoach.yaml"
@@ -292,7 +462,9 @@ def test_upgrade_keeps_comments_and_builds_the_same_documents(tmp_path, capsys):
 
 
 def test_old_and_new_keys_together_are_refused(tmp_path, capsys):
-    text = PLAN.read_text(encoding="utf-8") + '\nphu_luc:\n  - {id: lich, loai: van_ban, tieu_de: LỊCH, noi_dung: ["x"]}\n'
+    text = (
+        PLAN.read_text(encoding="utf-8") + '\nphu_luc:\n  - {id: lich, loai: van_ban, tieu_de: LỊCH, noi_dung: ["x"]}\n'
+    )
     plan = tmp_path / "plan.yaml"
     plan.write_text(text, encoding="utf-8")
     assert main(["build", str(plan), "-o", str(tmp_path / "out")]) == 2
@@ -300,6 +472,7 @@ def test_old_and_new_keys_together_are_refused(tmp_path, capsys):
 
 
 # --- own template sets ---------------------------------------------------------------------------
+
 
 def test_own_template_set_from_plan_or_option(tmp_path, capsys):
     own = tmp_path / "mau-xa"
@@ -310,7 +483,9 @@ def test_own_template_set_from_plan_or_option(tmp_path, capsys):
     with zipfile.ZipFile(letterhead, "w") as archive:
         for name, data in entries:
             if name == "word/document.xml":
-                data = data.replace("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".encode(), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM ★".encode())
+                data = data.replace(
+                    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".encode(), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM ★".encode()
+                )
             archive.writestr(name, data)
     data = plan_with(mau="mau-xa")
     out, _ = build(tmp_path, data, capsys)
@@ -323,6 +498,7 @@ def test_own_template_set_from_plan_or_option(tmp_path, capsys):
 
 
 # --- model plans ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", MODEL_PLANS)
 def test_model_plan_builds_checks_and_audits_clean(tmp_path, capsys, name):
@@ -350,13 +526,17 @@ def test_model_training_plan_figures(tmp_path, capsys):
 
 # --- JSON Schema ---------------------------------------------------------------------------------
 
+
 def test_schema_is_vietnamese_and_describes_every_kind(tmp_path, capsys):
     target = tmp_path / "vanban.schema.json"
     assert main(["schema", "-o", str(target)]) == 0
     schema = json.loads(target.read_text(encoding="utf-8"))
     assert schema["title"] == "Kế hoạch"
-    kinds = {d["properties"]["loai"]["const"] for d in schema["$defs"].values() if "loai" in d.get("properties", {})
-             and "const" in d["properties"]["loai"]} - {"ke_hoach"}
+    kinds = {
+        d["properties"]["loai"]["const"]
+        for d in schema["$defs"].values()
+        if "loai" in d.get("properties", {}) and "const" in d["properties"]["loai"]
+    } - {"ke_hoach"}
     assert kinds == {"danh_sach", "danh_sach_nguoi", "du_toan", "bang", "van_ban"}
     assert schema["$defs"]["Dong"]["properties"]["khoan_gon"]["title"] == "Số tiền khoán gọn"
     for definition in schema["$defs"].values():

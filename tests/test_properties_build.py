@@ -38,9 +38,13 @@ def tagged(text: str, tag: str) -> str:
 @st.composite
 def plans(draw):
     groups = [
-        {"ten": tagged(draw(phrase), f"n{g}"),
-         "thanh_vien": [{"ten": tagged(draw(phrase), f"n{g}t{m}"), "so_luong": draw(st.integers(1, 500))}
-                        for m in range(draw(st.integers(1, 6)))]}
+        {
+            "ten": tagged(draw(phrase), f"n{g}"),
+            "thanh_vien": [
+                {"ten": tagged(draw(phrase), f"n{g}t{m}"), "so_luong": draw(st.integers(1, 500))}
+                for m in range(draw(st.integers(1, 6)))
+            ],
+        }
         for g in range(draw(st.integers(1, 4)))
     ]
     budget_left = MAX
@@ -55,17 +59,32 @@ def plans(draw):
         tables.append({"tieu_de": tagged(draw(phrase), f"b{t}"), "dong": lines})
     return {
         "co_quan": {"ten": ["ỦY BAN NHÂN DÂN", draw(phrase).upper() or "X"], "ten_day_du": draw(phrase)},
-        "van_ban": {"so": draw(st.one_of(st.none(), st.integers(1, 999))), "thang": 9, "nam": 2024, "ngay": 15,
-                    "dia_danh": draw(phrase), "trich_yeu": tagged(draw(phrase), "ty")},
+        "van_ban": {
+            "so": draw(st.one_of(st.none(), st.integers(1, 999))),
+            "thang": 9,
+            "nam": 2024,
+            "ngay": 15,
+            "dia_danh": draw(phrase),
+            "trich_yeu": tagged(draw(phrase), "ty"),
+        },
         "mo_dau": [tagged(draw(phrase), "md")],
-        "muc": [{"tieu_de": draw(phrase), "khoan": [{"tieu_de": draw(phrase), "noi_dung": [{"gach": tagged(draw(phrase), "g")}]}]}],
+        "muc": [
+            {
+                "tieu_de": draw(phrase),
+                "khoan": [{"tieu_de": draw(phrase), "noi_dung": [{"gach": tagged(draw(phrase), "g")}]}],
+            }
+        ],
         "ket_thuc": tagged(draw(phrase), "kt"),
         "noi_nhan": [tagged(draw(phrase), f"nn{i}") for i in range(draw(st.integers(1, 4)))],
         "luu": ["VT", "VP"],
         "ky": {"chuc_vu": ["CHỦ TỊCH"], "ho_ten": tagged(draw(phrase), "ky")},
         "phu_luc_1": {"tieu_de": "DANH SÁCH", "nhom": groups},
-        "phu_luc_2": {"tieu_de": "DỰ TRÙ", "nguon_kinh_phi": [{"id": "ns", "ten": "Ngân sách"}], "nguon_mac_dinh": "ns",
-                      "bang": tables},
+        "phu_luc_2": {
+            "tieu_de": "DỰ TRÙ",
+            "nguon_kinh_phi": [{"id": "ns", "ten": "Ngân sách"}],
+            "nguon_mac_dinh": "ns",
+            "bang": tables,
+        },
     }
 
 
@@ -74,12 +93,18 @@ def cells_text(doc) -> list[str]:
 
 
 def paragraphs_text(doc) -> list[str]:
-    return [p.text for p in doc.paragraphs] + [p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    return [p.text for p in doc.paragraphs] + [
+        p.text for t in doc.tables for r in t.rows for c in r.cells for p in c.paragraphs
+    ]
 
 
 @pytest.mark.slow
-@settings(max_examples=EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
 @given(plans())
 def test_random_plans_build_and_add_up(data):
     files = RENDERER.render_plan(compute(validate_data(data).plan)).files

@@ -15,13 +15,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_plan_model import BASE
 
 from conftest import figure, norm, table_rows
 from generator.compute.figures import compute
 from generator.model.loader import validate_data
 from generator.render.renderer import Renderer
 from generator.vi import amount_in_words
-from test_plan_model import BASE
 
 EXAMPLES = int(os.environ.get("VANBAN_MODEL_EXAMPLES", "25"))
 RENDERER = Renderer()
@@ -48,7 +48,7 @@ def budget(draw, n: int):
     sources = [f"ns{n}", f"xh{n}"]
     expected_tables = []
     tables = []
-    for t in range(draw(st.integers(1, 3))):
+    for _ in range(draw(st.integers(1, 3))):
         declared = [{"id": f"h{k}", "ten": f"Số ngày {k}"} for k in range(multipliers)]
         table_source = draw(st.sampled_from([None, *sources]))
 
@@ -90,8 +90,14 @@ def budget(draw, n: int):
             lines.append([m[1:] for m in members])
         tables.append(table)
         expected_tables.append((lines, table["bang_chu"], grouped))
-    appendix = {"id": f"pl{n}", "loai": "du_toan", "tieu_de": draw(text),
-                "nguon_kinh_phi": [{"id": s, "ten": f"Nguồn {s}"} for s in sources], "nguon_mac_dinh": sources[0], "bang": tables}
+    appendix = {
+        "id": f"pl{n}",
+        "loai": "du_toan",
+        "tieu_de": draw(text),
+        "nguon_kinh_phi": [{"id": s, "ten": f"Nguồn {s}"} for s in sources],
+        "nguon_mac_dinh": sources[0],
+        "bang": tables,
+    }
     return appendix, ("du_toan", expected_tables)
 
 
@@ -108,11 +114,18 @@ def persons(draw, n: int):
 @st.composite
 def general(draw, n: int):
     rows = [(draw(st.integers(0, 1000)), draw(st.integers(0, 5_000_000))) for _ in range(draw(st.integers(1, 4)))]
-    table = {"id": f"pl{n}", "loai": "bang", "tieu_de": draw(text), "bang_chu": True, "cot": [
-        {"id": "sl", "ten": "Số lượng", "kieu": "so_nguyen", "tong": True},
-        {"id": "muc", "ten": "Mức", "kieu": "tien"},
-        {"id": "tien", "ten": "Thành tiền", "kieu": "tien", "cong_thuc": "sl * muc", "tong": True},
-    ], "dong": [{"sl": a, "muc": b} for a, b in rows]}
+    table = {
+        "id": f"pl{n}",
+        "loai": "bang",
+        "tieu_de": draw(text),
+        "bang_chu": True,
+        "cot": [
+            {"id": "sl", "ten": "Số lượng", "kieu": "so_nguyen", "tong": True},
+            {"id": "muc", "ten": "Mức", "kieu": "tien"},
+            {"id": "tien", "ten": "Thành tiền", "kieu": "tien", "cong_thuc": "sl * muc", "tong": True},
+        ],
+        "dong": [{"sl": a, "muc": b} for a, b in rows],
+    }
     return table, ("bang", sum(a for a, _ in rows), sum(a * b for a, b in rows))
 
 
@@ -120,7 +133,10 @@ def general(draw, n: int):
 def attendees(draw, n: int):
     counts = draw(st.lists(st.lists(st.integers(1, 300), min_size=1, max_size=3), min_size=1, max_size=3))
     nhom = [{"ten": draw(text), "thanh_vien": [{"ten": draw(text), "so_luong": c} for c in group]} for group in counts]
-    return {"id": f"pl{n}", "loai": "danh_sach", "tieu_de": draw(text), "nhom": nhom}, ("danh_sach", sum(map(sum, counts)))
+    return {"id": f"pl{n}", "loai": "danh_sach", "tieu_de": draw(text), "nhom": nhom}, (
+        "danh_sach",
+        sum(map(sum, counts)),
+    )
 
 
 @st.composite
@@ -140,7 +156,9 @@ def khoan(draw, depth: int):
 
 @st.composite
 def plans(draw):
-    kinds = draw(st.lists(st.sampled_from([budget, persons, general, attendees, text_appendix]), min_size=1, max_size=4))
+    kinds = draw(
+        st.lists(st.sampled_from([budget, persons, general, attendees, text_appendix]), min_size=1, max_size=4)
+    )
     appendices, expected = [], []
     for n, kind in enumerate(kinds):
         data, facts = draw(kind(n))
@@ -156,7 +174,9 @@ def plans(draw):
     return plan, expected
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(plans())
 def test_random_plans_of_the_new_shapes(case):
     data, expected = case

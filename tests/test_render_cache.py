@@ -22,12 +22,13 @@ from docxtpl import DocxTemplate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from test_properties_build import ALPHABET, plans
 
 from conftest import PLAN, REPO
-from generator.render import oxml
 from generator.build import compute_loaded
 from generator.compute.figures import compute
 from generator.model.loader import load_plan, validate_data
+from generator.render import oxml
 from generator.render.oxml import DEFLATE_LEVEL, write_zip
 from generator.render.renderer import (
     TEMPLATES,
@@ -43,7 +44,6 @@ from generator.render.renderer import (
 from generator.units.unitplan import unit_plans
 from generator.units.unitsfile import load_units
 from generator.vi import CANONICAL
-from test_properties_build import ALPHABET, plans
 
 UNITS = REPO / "data" / "units" / "kien-tuong.yaml"
 CONTEXTS = {"ke-hoach.docx": plan_context, "phu-luc-1.docx": attendees_context, "phu-luc-2.docx": budget_context}
@@ -59,7 +59,11 @@ def docxtpl_parts(template: Path, context: dict, convention) -> dict[str, bytes]
     out = io.BytesIO()
     doc.save(out)
     with zipfile.ZipFile(out) as archive:
-        return {n: archive.read(n) for n in archive.namelist() if n == "word/document.xml" or n.startswith(("word/header", "word/footer"))}
+        return {
+            n: archive.read(n)
+            for n in archive.namelist()
+            if n == "word/document.xml" or n.startswith(("word/header", "word/footer"))
+        }
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +124,11 @@ def test_cached_docx_equals_plain_zip_of_parts(town):
 
 
 def test_write_zip_is_what_zipfile_writes():
-    entries = [("[Content_Types].xml", b"<Types/>"), ("word/document.xml", "<w:document>Kế hoạch</w:document>".encode() * 50),
-               ("word/tệp.xml", b"")]
+    entries = [
+        ("[Content_Types].xml", b"<Types/>"),
+        ("word/document.xml", "<w:document>Kế hoạch</w:document>".encode() * 50),
+        ("word/tệp.xml", b""),
+    ]
     reference = io.BytesIO()
     with zipfile.ZipFile(reference, "w") as archive:
         for name, data in entries:
@@ -167,8 +174,12 @@ def tricky_plans(draw):
 
 
 @pytest.mark.slow
-@settings(max_examples=EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
 @given(tricky_plans())
 def test_random_plans_render_as_docxtpl_does(data):
     figures = compute(validate_data(data).plan)
@@ -188,13 +199,20 @@ def test_random_plans_render_as_docxtpl_does(data):
 
 # --- the text path's table check against docxtpl's fix_tables ----------------------------------
 
+
 def table_xml(columns: int, rows: list[list[int]]) -> str:
     """A table with `columns` grid columns and rows of cells spanning the given numbers of columns."""
+
     def cell(span: int) -> str:
         merged = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
         return f'<w:tc><w:tcPr><w:tcW w:w="900" w:type="dxa"/>{merged}</w:tcPr><w:p/></w:tc>'
+
     grid = '<w:gridCol w:w="900"/>' * columns
-    return f"<w:tbl><w:tblPr/><w:tblGrid>{grid}</w:tblGrid>" + "".join(f"<w:tr>{''.join(map(cell, r))}</w:tr>" for r in rows) + "</w:tbl>"
+    return (
+        f"<w:tbl><w:tblPr/><w:tblGrid>{grid}</w:tblGrid>"
+        + "".join(f"<w:tr>{''.join(map(cell, r))}</w:tr>" for r in rows)
+        + "</w:tbl>"
+    )
 
 
 shapes = st.tuples(st.integers(1, 5), st.lists(st.lists(st.integers(1, 3), min_size=1, max_size=5), max_size=4))
@@ -223,8 +241,14 @@ def test_text_path_leaves_intricate_documents_to_the_tree():
     plain = f'<w:document xmlns:w="{oxml.W}"><w:body><w:p><w:r><w:t>{{{{ a }}}}</w:t></w:r></w:p><w:sectPr/></w:body></w:document>'
     filling = oxml.text_filling(plain)
     assert filling == oxml.TextFilling(frozenset({"w:t"}), tables_vary=False)
-    for inserted in ("<w:txbxContent/>", "<w:sdt><w:sdtContent/></w:sdt>", "<w:pPrChange/>", "<!-- x -->", "{{ a|safe }}",
-                     '<w:p w:rsidR="{{ a }}"/>'):
+    for inserted in (
+        "<w:txbxContent/>",
+        "<w:sdt><w:sdtContent/></w:sdt>",
+        "<w:pPrChange/>",
+        "<!-- x -->",
+        "{{ a|safe }}",
+        '<w:p w:rsidR="{{ a }}"/>',
+    ):
         assert oxml.text_filling(plain.replace("<w:sectPr/>", inserted + "<w:sectPr/>")) is None, inserted
     filled = plain.replace("{{ a }}", "a")
     assert oxml.as_saved(filled, filling, sized=True) == filled
@@ -240,36 +264,65 @@ def test_templates_whose_filling_changes_tables_are_checked_per_document():
     row = '<w:tr><w:tc><w:tcPr><w:tcW w:w="900" w:type="dxa"/></w:tcPr><w:p><w:r><w:t>{{ x }}</w:t></w:r></w:p></w:tc></w:tr>'
     table = f'<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w="900"/></w:tblGrid>{row}</w:tbl>'
     loop = f"{{% for x in y %}}{row}{{% endfor %}}"
-    for body, vary in ((table, False), (table.replace(row, loop), True), (table.replace(row, row + loop), False),
-                       (table.replace(row, row + loop.replace("</w:tr>{% endfor %}", "{% endfor %}</w:tr>")), True),
-                       (table.replace("<w:tc>", "{% if a %}<w:tc>"), True), (table.replace("</w:tblGrid>", '<w:gridCol w:w="9"/></w:tblGrid>'), True)):
+    for body, vary in (
+        (table, False),
+        (table.replace(row, loop), True),
+        (table.replace(row, row + loop), False),
+        (table.replace(row, row + loop.replace("</w:tr>{% endfor %}", "{% endfor %}</w:tr>")), True),
+        (table.replace("<w:tc>", "{% if a %}<w:tc>"), True),
+        (table.replace("</w:tblGrid>", '<w:gridCol w:w="9"/></w:tblGrid>'), True),
+    ):
         source = f'<w:document xmlns:w="{oxml.W}"><w:body>{body}<w:sectPr/></w:body></w:document>'
         assert oxml.text_filling(source).tables_vary is vary, body
 
 
-ROW_WRAPS = st.sampled_from([
-    "{}", "{{% for i in range(n) %}}{}{{% endfor %}}", "{{% if a %}}{}{{% endif %}}", "{{% if a %}}{{% else %}}{}{{% endif %}}",
-])
+ROW_WRAPS = st.sampled_from(
+    [
+        "{}",
+        "{{% for i in range(n) %}}{}{{% endfor %}}",
+        "{{% if a %}}{}{{% endif %}}",
+        "{{% if a %}}{{% else %}}{}{{% endif %}}",
+    ]
+)
 #: Statements where filling may change a table's cells or grid, not only repeat its rows.
-MISPLACED = st.sampled_from([
-    lambda t: t.replace("<w:tc>", "{% if a %}<w:tc>", 1).replace("</w:tc>", "</w:tc>{% endif %}", 1),  # a cell left out
-    lambda t: t.replace("<w:gridCol ", "{% for i in range(n) %}<w:gridCol ", 1).replace("</w:tblGrid>", "{% endfor %}</w:tblGrid>"),
-    lambda t: t.replace("<w:tr>", "{% if a %}<w:tr>", 1).replace("<w:p/></w:tc>", "<w:p/>{% endif %}</w:tc>", 1),  # row → cell
-    lambda t: t.replace("<w:tr>", "{{ n }}<w:tr>", 1),  # a value between rows
-])
+MISPLACED = st.sampled_from(
+    [
+        lambda t: t.replace("<w:tc>", "{% if a %}<w:tc>", 1).replace(
+            "</w:tc>", "</w:tc>{% endif %}", 1
+        ),  # a cell left out
+        lambda t: t.replace("<w:gridCol ", "{% for i in range(n) %}<w:gridCol ", 1).replace(
+            "</w:tblGrid>", "{% endfor %}</w:tblGrid>"
+        ),
+        lambda t: t.replace("<w:tr>", "{% if a %}<w:tr>", 1).replace(
+            "<w:p/></w:tc>", "<w:p/>{% endif %}</w:tc>", 1
+        ),  # row → cell
+        lambda t: t.replace("<w:tr>", "{{ n }}<w:tr>", 1),  # a value between rows
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None, database=None)
-@given(st.integers(1, 4), st.booleans(), st.lists(st.tuples(st.lists(st.integers(1, 3), min_size=1, max_size=4), ROW_WRAPS), min_size=1, max_size=4),
-       st.none() | MISPLACED, st.lists(st.tuples(st.booleans(), st.integers(0, 2)), min_size=1, max_size=4))
+@given(
+    st.integers(1, 4),
+    st.booleans(),
+    st.lists(st.tuples(st.lists(st.integers(1, 3), min_size=1, max_size=4), ROW_WRAPS), min_size=1, max_size=4),
+    st.none() | MISPLACED,
+    st.lists(st.tuples(st.booleans(), st.integers(0, 2)), min_size=1, max_size=4),
+)
 def test_tables_said_fixed_need_no_fixing_whatever_the_filling(columns, full_row, rows, misplaced, fillings):
     """A template whose tables `text_filling` says cannot vary fills to tables fix_tables leaves
     as they are, whatever its statements around rows do (repeated, left out, one branch or the other).
     Rows have at most as many cells as the grid has columns (most tables are then regular), and
     the first may be a row of one cell per column, outside any statement."""
     one = table_xml(columns, [[1]]).split("<w:tr>", 1)[0]
-    rows = [([1] * columns, "{}")] * full_row + [([min(span, columns) for span in spans][:columns], wrap) for spans, wrap in rows]
-    table = one + "".join(wrap.format(table_xml(columns, [spans])[len(one):-len("</w:tbl>")]) for spans, wrap in rows) + "</w:tbl>"
+    rows = [([1] * columns, "{}")] * full_row + [
+        ([min(span, columns) for span in spans][:columns], wrap) for spans, wrap in rows
+    ]
+    table = (
+        one
+        + "".join(wrap.format(table_xml(columns, [spans])[len(one) : -len("</w:tbl>")]) for spans, wrap in rows)
+        + "</w:tbl>"
+    )
     table = misplaced(table) if misplaced else table
     source = f'<w:document xmlns:w="{oxml.W}"><w:body>{table}<w:sectPr/></w:body></w:document>'
     filling = oxml.text_filling(source)
@@ -279,7 +332,11 @@ def test_tables_said_fixed_need_no_fixing_whatever_the_filling(columns, full_row
     for a, n in fillings:
         filled = template.render(a=a, n=n)
         body = etree.tostring(etree.fromstring(filled).find(f"{{{oxml.W}}}body"), encoding="unicode")
-        assert etree.tostring(DocxTemplate.fix_tables(None, body)) == etree.tostring(etree.fromstring(body)), (source, a, n)
+        assert etree.tostring(DocxTemplate.fix_tables(None, body)) == etree.tostring(etree.fromstring(body)), (
+            source,
+            a,
+            n,
+        )
 
 
 def test_joined_texts_are_what_compose_makes(town, ward):

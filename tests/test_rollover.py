@@ -24,9 +24,14 @@ def cited_spans(text: str) -> list[tuple[int, int]]:
     for match in CITED.finditer(text):
         end, depth = len(text), 0
         for position in range(match.end(), len(text)):
-            char, rest = text[position], text[position:position + 3]
+            char, rest = text[position], text[position : position + 3]
             depth += {"(": 1, ")": -1}.get(char, 0)
-            if depth < 0 or char == ";" or re.match(r"[.,] [A-ZĐỦ]", rest) or (char == "." and position == len(text) - 1):
+            if (
+                depth < 0
+                or char == ";"
+                or re.match(r"[.,] [A-ZĐỦ]", rest)
+                or (char == "." and position == len(text) - 1)
+            ):
                 end = position
                 break
         spans.append((match.start(), end))
@@ -43,7 +48,9 @@ def run(monkeypatch, capsys, *argv: str) -> tuple[int, str, str]:
 def signed_copy(tmp_path: Path) -> Path:
     """The bundled plan with a number and a signing day (as if it had been issued)."""
     text = DATA.read_text(encoding="utf-8")
-    signed = text.replace("  so:            #", "  so: 2663       #").replace("  ngay:          #", "  ngay: 20       #")
+    signed = text.replace("  so:            #", "  so: 2663       #").replace(
+        "  ngay:          #", "  ngay: 20       #"
+    )
     assert signed.count("2663       #") == 1 and signed.count("ngay: 20       #") == 1
     path = tmp_path / "kien-tuong-2024.yaml"
     path.write_text(signed, encoding="utf-8")
@@ -76,7 +83,7 @@ def test_dates_and_years_move_except_cited_documents(rolled):
         expected, position = "", 0
         for match in re.finditer("2024", text):
             if not any(a <= match.start() < b for a, b in keep):
-                expected += text[position:match.start()] + "2025"
+                expected += text[position : match.start()] + "2025"
                 position = match.end()
                 moved += 1
         expected += text[position:]
@@ -97,19 +104,25 @@ CITING = """\
 def test_cited_document_text_never_edited(tmp_path, monkeypatch, capsys):
     """The reported case: the year in a cited document's subject was changed."""
     source = tmp_path / "hoi-2026.yaml"
-    source.write_text(MINIMAL.replace("2024", "2026").replace('mo_dau:\n  - "Tổ chức ngày hội vào ngày 29/02/2026 và tổng kết ngày 15/3/2026."\n',
-                                                              "mo_dau:\n" + CITING), encoding="utf-8")
+    source.write_text(
+        MINIMAL.replace("2024", "2026").replace(
+            'mo_dau:\n  - "Tổ chức ngày hội vào ngày 29/02/2026 và tổng kết ngày 15/3/2026."\n', "mo_dau:\n" + CITING
+        ),
+        encoding="utf-8",
+    )
     code, out, err = run(monkeypatch, capsys, "new", source, "--year", "2027", "-o", tmp_path / "hoi-2027.yaml")
     assert code == 0, err
     opening = load_plan(tmp_path / "hoi-2027.yaml").plan.mo_dau[0].text
-    assert opening.startswith("Căn cứ Kế hoạch số 45/KH-UBND ngày 15/01/2026 của UBND tỉnh Tây Ninh về tổ chức Ngày "
-                              "Chuyển đổi số quốc gia năm 2026; ")
+    assert opening.startswith(
+        "Căn cứ Kế hoạch số 45/KH-UBND ngày 15/01/2026 của UBND tỉnh Tây Ninh về tổ chức Ngày "
+        "Chuyển đổi số quốc gia năm 2026; "
+    )
     assert opening.endswith("ban hành Kế hoạch năm 2027 như sau:")
 
 
 def test_every_move_printed_with_field_and_line(rolled):
     source, target, out = rolled
-    moved = out[out.index("Đã chuyển"):out.index("Cần xem lại")].splitlines()
+    moved = out[out.index("Đã chuyển") : out.index("Cần xem lại")].splitlines()
     count = int(re.search(r"Đã chuyển (\d+) chỗ", moved[0]).group(1))
     entries = [line.strip() for line in moved[1:] if "→" in line]
     assert len(entries) == count
@@ -128,11 +141,15 @@ def test_moved_dates_on_weekends_and_holidays_flagged(tmp_path, monkeypatch, cap
     """2025: 20/9 is a Saturday; 2027: 02/9 is Quốc khánh, 10/3 âm lịch (Giỗ Tổ) is 16/4, Tết is 06/02."""
     source = tmp_path / "hoi-2026.yaml"
     events = "Họp ngày 16/4/2026, ngày 02/9/2026, ngày 06/02/2026, ngày 05/5/2026 và ngày 20/9/2026."
-    source.write_text(MINIMAL.replace("2024", "2026").replace("Tổ chức ngày hội vào ngày 29/02/2026 và tổng kết ngày 15/3/2026.", events),
-                      encoding="utf-8")
+    source.write_text(
+        MINIMAL.replace("2024", "2026").replace(
+            "Tổ chức ngày hội vào ngày 29/02/2026 và tổng kết ngày 15/3/2026.", events
+        ),
+        encoding="utf-8",
+    )
     code, out, err = run(monkeypatch, capsys, "new", source, "--year", "2027", "-o", tmp_path / "hoi-2027.yaml")
     assert code == 0, err
-    review = out[out.index("Cần xem lại"):]
+    review = out[out.index("Cần xem lại") :]
     assert "«16/4/2027»" in review and "Giỗ Tổ Hùng Vương" in review
     assert "«02/9/2027»" in review and "Quốc khánh" in review
     assert "«06/02/2027»" in review and "Tết Nguyên Đán" in review and "Thứ Bảy" in review
@@ -140,9 +157,12 @@ def test_moved_dates_on_weekends_and_holidays_flagged(tmp_path, monkeypatch, cap
     assert "«20/9/2027»" not in review  # a Monday
 
 
-@pytest.mark.parametrize("year, tet", [(2025, "2025-01-29"), (2026, "2026-02-17"), (2027, "2027-02-06"), (2028, "2028-01-26")])
+@pytest.mark.parametrize(
+    "year, tet", [(2025, "2025-01-29"), (2026, "2026-02-17"), (2027, "2027-02-06"), (2028, "2028-01-26")]
+)
 def test_tet_from_the_lunar_calendar_library(year, tet):
-    from generator.vi.days_off import day_off, tet as tet_of
+    from generator.vi.days_off import day_off
+    from generator.vi.days_off import tet as tet_of
 
     assert tet_of(year).isoformat() == tet
     assert "Tết Nguyên Đán" in day_off(tet_of(year))
@@ -182,13 +202,13 @@ def test_comments_kept(rolled):
     old = comments(source.read_text(encoding="utf-8"))
     assert len(old) > 20
     assert comments(target.read_text(encoding="utf-8")) == old
-    assert "# bản gốc in đơn giá \"7.00.000\"" in target.read_text(encoding="utf-8")
+    assert '# bản gốc in đơn giá "7.00.000"' in target.read_text(encoding="utf-8")
 
 
 def test_review_list_names_citations_theme_and_slogan_with_lines(rolled):
     _, target, out = rolled
     lines = target.read_text(encoding="utf-8").splitlines()
-    review = out[out.index("Cần xem lại"):].splitlines()[1:]
+    review = out[out.index("Cần xem lại") :].splitlines()[1:]
     expected = {
         "mo_dau[0]": "Kế hoạch số 2663/KH-UBND ngày 09/9/2024",
         "muc[2].khoan[3].noi_dung[4].gach": "Công văn số 855/UBND-VHXH ngày 09/02/2023",
@@ -219,8 +239,10 @@ def test_new_plan_builds_and_passes_the_checker(rolled, tmp_path):
     new_errors, old_errors = errors(result.docx), errors(baseline.docx)
     assert new_errors <= old_errors, f"lỗi mới sau khi chuyển năm: {sorted(new_errors - old_errors)}"
     if old_errors:
-        pytest.skip(f"kế hoạch 2024 đã có {len(old_errors)} lỗi NĐ 30 (ví dụ {sorted(old_errors)[0]}); "
-                    "chuyển năm không thêm lỗi nào, nhưng chưa đạt 0 lỗi")
+        pytest.skip(
+            f"kế hoạch 2024 đã có {len(old_errors)} lỗi NĐ 30 (ví dụ {sorted(old_errors)[0]}); "
+            "chuyển năm không thêm lỗi nào, nhưng chưa đạt 0 lỗi"
+        )
     assert not new_errors
 
 
@@ -264,20 +286,35 @@ def test_29_february_reported_not_changed(tmp_path, monkeypatch, capsys):
 
 def test_set_changes_nested_fields_and_keeps_the_line_comment(tmp_path, monkeypatch, capsys):
     target = tmp_path / "x-2025.yaml"
-    code, _, err = run(monkeypatch, capsys, "new", DATA, "--year", "2025", "-o", target,
-                       "--set", "phu_luc_2.bang[0].dong[2].don_gia=250000", "--set", "co_quan.ten[1]=XÃ X",
-                       "--set", "co_quan.ten_day_du=Ủy ban nhân dân xã X")
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "new",
+        DATA,
+        "--year",
+        "2025",
+        "-o",
+        target,
+        "--set",
+        "phu_luc_2.bang[0].dong[2].don_gia=250000",
+        "--set",
+        "co_quan.ten[1]=XÃ X",
+        "--set",
+        "co_quan.ten_day_du=Ủy ban nhân dân xã X",
+    )
     assert code == 0, err
     plan = load_plan(target).plan
     assert plan.phu_luc_2.bang[0].dong[2].don_gia == 250000
     assert plan.co_quan.ten == ["ỦY BAN NHÂN DÂN", "XÃ X"] and plan.co_quan.ten_day_du == "Ủy ban nhân dân xã X"
-    line = next(l for l in target.read_text(encoding="utf-8").splitlines() if '"Bảng tên"' in l)
+    line = next(x for x in target.read_text(encoding="utf-8").splitlines() if '"Bảng tên"' in x)
     assert "don_gia: 250000" in line and "# bản gốc in thành tiền 200.000" in line
 
 
 def test_set_rejects_an_unknown_field_naming_the_nearest(tmp_path, monkeypatch, capsys):
     target = tmp_path / "x-2025.yaml"
-    code, _, err = run(monkeypatch, capsys, "new", DATA, "--year", "2025", "-o", target, "--set", "co_quan.ten_day_duu=X")
+    code, _, err = run(
+        monkeypatch, capsys, "new", DATA, "--year", "2025", "-o", target, "--set", "co_quan.ten_day_duu=X"
+    )
     assert code == 2
     assert "'ten_day_duu'" in err and "'ten_day_du'" in err
     code, _, err = run(monkeypatch, capsys, "new", DATA, "--year", "2025", "-o", target, "--set", "co_quan.ten[7]=X")

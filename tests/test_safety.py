@@ -15,8 +15,8 @@ from conftest import PLAN, norm
 from generator.build import build
 from generator.cli import main
 from generator.compute.figures import compute
-from generator.render.lint import lint_template
 from generator.model.loader import load_plan
+from generator.render.lint import lint_template
 from generator.render.renderer import TEMPLATES, Renderer, TemplateProblem
 
 

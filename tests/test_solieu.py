@@ -15,8 +15,10 @@ from generator.vi import amount_in_words, format_number
 DATA = Path(__file__).resolve().parent / "data" / "kien-tuong-2024-cu.yaml"  # the old shape
 EDITS = (
     ('{ten: "Phòng Văn hóa và Thông tin", so_luong: 4}', '{ten: "Phòng Văn hóa và Thông tin", so_luong: 6}'),
-    ('{noi_dung: "Bảng tên", don_vi_tinh: Cái, so_luong: 8, don_gia: 200000}',
-     '{noi_dung: "Bảng tên", don_vi_tinh: Cái, so_luong: 8, don_gia: 250000}'),
+    (
+        '{noi_dung: "Bảng tên", don_vi_tinh: Cái, so_luong: 8, don_gia: 200000}',
+        '{noi_dung: "Bảng tên", don_vi_tinh: Cái, so_luong: 8, don_gia: 250000}',
+    ),
     ("Thời gian: Dự kiến giữa tháng 10 năm 2024.", "Thời gian: Dự kiến cuối tháng 10 năm 2024."),
 )
 
@@ -40,7 +42,7 @@ def edited_copy(path: Path) -> Path:
 def changes_printed(out: str) -> list[str]:
     lines = out.splitlines()
     start = lines.index("Thay đổi so với lần soạn trước:")
-    return [line.strip() for line in lines[start + 1:] if line.startswith("  ")]
+    return [line.strip() for line in lines[start + 1 :] if line.startswith("  ")]
 
 
 @pytest.fixture
@@ -52,6 +54,7 @@ def figures_before_after(tmp_path):
 
 def expected_changes(before, after) -> set[str]:
     """The figures the two edits move, labelled as so-lieu.json labels them, values from compute()."""
+
     def line(old: int, new: int) -> str:
         return f"{format_number(old)} → {format_number(new)}"
 
@@ -67,9 +70,13 @@ def expected_changes(before, after) -> set[str]:
         f"Phụ lục II, tổng cộng: {line(p2b.tong, p2a.tong)}",
     }
     for d, old_line in enumerate(table.dong):
-        if old_line.thanh_tien != p2a.bang[0].dong[d].thanh_tien:  # Nước uống, Hỗ trợ tiền ăn (=phu_luc_1.tong), Bảng tên
-            expected.add(f"Phụ lục II, bảng 1, {old_line.noi_dung}, thành tiền: "
-                         f"{line(old_line.thanh_tien, p2a.bang[0].dong[d].thanh_tien)}")
+        if (
+            old_line.thanh_tien != p2a.bang[0].dong[d].thanh_tien
+        ):  # Nước uống, Hỗ trợ tiền ăn (=phu_luc_1.tong), Bảng tên
+            expected.add(
+                f"Phụ lục II, bảng 1, {old_line.noi_dung}, thành tiền: "
+                f"{line(old_line.thanh_tien, p2a.bang[0].dong[d].thanh_tien)}"
+            )
     for (source, old), (_, new) in zip(p2b.theo_nguon, p2a.theo_nguon):
         if old != new:
             expected.add(f"Phụ lục II, nguồn {source.ten}: {line(old, new)}")
@@ -120,11 +127,15 @@ def test_diff_command_lists_figures_and_changed_text(tmp_path, monkeypatch, caps
     assert code == 0, err
     printed = [line.strip() for line in out.splitlines()[1:]]
     # a member's count is an input itself: shown once, as the input "số lượng 4 → 6"
-    expected = {line for line in expected_changes(*figures_before_after) if "Phòng Văn hóa và Thông tin: 4 → 6" not in line}
+    expected = {
+        line for line in expected_changes(*figures_before_after) if "Phòng Văn hóa và Thông tin: 4 → 6" not in line
+    }
     assert expected <= set(printed)
-    inputs = {"Phụ lục I, nhóm II, Phòng Văn hóa và Thông tin: số lượng 4 → 6",
-              "Phụ lục II, bảng 1, Bảng tên: đơn giá 200.000 → 250.000",
-              "Số liệu khác thay đổi theo (tham chiếu, tổng cộng):"}
+    inputs = {
+        "Phụ lục I, nhóm II, Phòng Văn hóa và Thông tin: số lượng 4 → 6",
+        "Phụ lục II, bảng 1, Bảng tên: đơn giá 200.000 → 250.000",
+        "Số liệu khác thay đổi theo (tham chiếu, tổng cộng):",
+    }
     assert inputs <= set(printed)
     text_changes = [line for line in printed if line not in expected | inputs]
     assert len(text_changes) == 1
@@ -151,12 +162,17 @@ def test_diff_shows_each_input_change_with_the_figures_it_moved(tmp_path, monkey
         f"Phụ lục II, tổng cộng: {format_number(before.tong)} → {format_number(after.tong)}",
     ]
     assert after.tong == before.tong + 400000
-    under = [l.strip() for l in lines[start + 1:] if l.startswith("    ")]
+    under = [x.strip() for x in lines[start + 1 :] if x.startswith("    ")]
     assert set(caused) <= set(under)
     # a line added and one removed, with what was typed
-    edited.write_text(old.replace(line, '- {noi_dung: "Hoa tươi", don_vi_tinh: Lẵng, so_luong: 2, don_gia: 300000}'), encoding="utf-8")
+    edited.write_text(
+        old.replace(line, '- {noi_dung: "Hoa tươi", don_vi_tinh: Lẵng, so_luong: 2, don_gia: 300000}'), encoding="utf-8"
+    )
     code, out, _ = run(monkeypatch, capsys, "diff", DATA, edited)
-    assert "Phụ lục II, bảng 1, Hoa tươi: thêm (số lượng 2; đơn giá 300.000; nguồn Ngân sách thị xã; đơn vị tính Lẵng)" in out
+    assert (
+        "Phụ lục II, bảng 1, Hoa tươi: thêm (số lượng 2; đơn giá 300.000; nguồn Ngân sách thị xã; đơn vị tính Lẵng)"
+        in out
+    )
     assert "Phụ lục II, bảng 1, Bảng tên: đã bỏ (trước đây số lượng 8; đơn giá 200.000" in out
 
 

@@ -101,7 +101,10 @@ def test_typed_attendee_count(tmp_path, capsys, typed, refused):
 def test_typed_source_split(tmp_path, capsys):
     plan = load_plan(DATA).plan
     figures = compute(plan)
-    parts = "; ".join(f"{s.ten}: {format_number(a + (1000 if i == 0 else 0))}" for i, (s, a) in enumerate(figures.phu_luc_2.theo_nguon))
+    parts = "; ".join(
+        f"{s.ten}: {format_number(a + (1000 if i == 0 else 0))}"
+        for i, (s, a) in enumerate(figures.phu_luc_2.theo_nguon)
+    )
     typed = f"Tổng kinh phí: {format_number(figures.phu_luc_2.tong + 1000)} đồng. Trong đó {parts}."
     text = GOOD.replace(FUNDING, f'      - "{typed}"\n{FUNDING}', 1)
     code, err = build(tmp_path, capsys, text, tmp_path / "out")

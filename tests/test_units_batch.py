@@ -13,13 +13,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, norm
 from docx import Document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from ruamel.yaml import YAML
 
+from conftest import REPO, norm
 from generator.cli import main
 from generator.units.unitsfile import MAX_SLUG, WINDOWS_RESERVED, load_units, slug
 
@@ -42,7 +42,11 @@ def paragraphs(path: Path) -> list[str]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} if folder.exists() else {}
+    return (
+        {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+        if folder.exists()
+        else {}
+    )
 
 
 def line_of(text: str, needle: str) -> int:
@@ -74,6 +78,7 @@ def edit_unit(text: str, k: int, old: str, new: str) -> str:
 
 # --- the Tây Ninh data set ---------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def tay_ninh(tmp_path_factory):
     out = tmp_path_factory.mktemp("tay-ninh") / "out"
@@ -90,9 +95,20 @@ def province_figures() -> dict[str, int]:
     plan = read_yaml(PROVINCE)
     members = {m["id"]: m["so_luong"] for g in plan["phu_luc_1"]["nhom"] for m in g["thanh_vien"] if "id" in m}
     lines = {d["id"]: d for b in plan["phu_luc_2"]["bang"] for d in b["dong"] if "id" in d}
-    own = sum(d["so_luong"] * d["don_gia"] for b in plan["phu_luc_2"]["bang"] for d in b["dong"] if d.get("nguon") == "tu_chu_xa")
-    return {"bang_ron": lines["bang_ron_xa"]["so_luong"], "tu_chu": own, "price": lines["bang_ron_xa"]["don_gia"],
-            "lanh_dao": members["lanh_dao_xa"], "cong_chuc_cds": members["cong_chuc_cds_xa"], "dai_dien_to": members["to_cnsc_xa"]}
+    own = sum(
+        d["so_luong"] * d["don_gia"]
+        for b in plan["phu_luc_2"]["bang"]
+        for d in b["dong"]
+        if d.get("nguon") == "tu_chu_xa"
+    )
+    return {
+        "bang_ron": lines["bang_ron_xa"]["so_luong"],
+        "tu_chu": own,
+        "price": lines["bang_ron_xa"]["don_gia"],
+        "lanh_dao": members["lanh_dao_xa"],
+        "cong_chuc_cds": members["cong_chuc_cds_xa"],
+        "dai_dien_to": members["to_cnsc_xa"],
+    }
 
 
 def test_all_96_communes_are_built_and_reconcile_with_the_province_plan(tay_ninh):
@@ -101,15 +117,28 @@ def test_all_96_communes_are_built_and_reconcile_with_the_province_plan(tay_ninh
     units = read_yaml(UNITS)["don_vi"]
     assert len(units) == 96 and len(list((out / "don-vi").iterdir())) == 96
     figures = province_figures()
-    sums = {name: sum(u["giao"][name] for u in units) for name in ("bang_ron", "lanh_dao", "cong_chuc_cds", "dai_dien_to")}
+    sums = {
+        name: sum(u["giao"][name] for u in units) for name in ("bang_ron", "lanh_dao", "cong_chuc_cds", "dai_dien_to")
+    }
     assert sums == {name: figures[name] for name in sums}  # the data set adds up, computed here
     rows = [list(r) for r in load_workbook(out / "tong-hop-don-vi.xlsx").active.iter_rows(values_only=True)]
     assert rows[0][0] == "TỔNG HỢP KẾ HOẠCH CỦA UBND CÁC XÃ, PHƯỜNG VÀ ĐỐI CHIẾU VỚI KẾ HOẠCH CỦA UBND TỈNH TÂY NINH"
     total = next(r for r in rows if r[1] == "Cộng các đơn vị")
     higher = next(r for r in rows if r[1] == "Kế hoạch của UBND tỉnh Tây Ninh")
-    expected = [sums["bang_ron"], sums["bang_ron"] * figures["price"], sums["lanh_dao"], sums["cong_chuc_cds"], sums["dai_dien_to"]]
-    assert total[3:8] == expected and higher[3:8] == [figures["bang_ron"], figures["tu_chu"], figures["lanh_dao"],
-                                                     figures["cong_chuc_cds"], figures["dai_dien_to"]]
+    expected = [
+        sums["bang_ron"],
+        sums["bang_ron"] * figures["price"],
+        sums["lanh_dao"],
+        sums["cong_chuc_cds"],
+        sums["dai_dien_to"],
+    ]
+    assert total[3:8] == expected and higher[3:8] == [
+        figures["bang_ron"],
+        figures["tu_chu"],
+        figures["lanh_dao"],
+        figures["cong_chuc_cds"],
+        figures["dai_dien_to"],
+    ]
     assert next(r for r in rows if r[1] == "Chênh lệch")[-1] == "Khớp"
     assert "Đối chiếu với Kế hoạch của UBND tỉnh Tây Ninh" in stdout and "thị xã" not in stdout + stderr
     assert "Đã soạn Kế hoạch của UBND 96/96 xã, phường" in stdout
@@ -131,7 +160,10 @@ def test_tay_ninh_documents_name_each_commune_and_pass_check(tay_ninh):
         assert all(line in plan for line in unit["tieu_de"])
         assert any(p.startswith(f"{unit['dia_danh']}, ngày") for p in plan)
         assert "của Ủy ban nhân dân tỉnh Tây Ninh về việc tổ chức" in text
-        assert f"Treo {unit['giao']['bang_ron']} tấm băng rôn" in text and f"địa điểm: {unit['giao']['diem_ra_quan']}" in text
+        assert (
+            f"Treo {unit['giao']['bang_ron']} tấm băng rôn" in text
+            and f"địa điểm: {unit['giao']['diem_ra_quan']}" in text
+        )
 
 
 # --- any event: the skeleton declares the assignments -------------------------------------------
@@ -158,11 +190,16 @@ def custom_event(tmp_path: Path) -> Path:
     skeleton = re.sub(r"doi_chieu:\n(  - .*\n)+", "", skeleton)
     (tmp_path / SKELETON.name).write_text(skeleton, encoding="utf-8")
     text = units.read_text(encoding="utf-8")
-    text = text.replace("\ndon_vi:", "\ndoi_chieu:\n  - {ten: Thí sinh, don_vi: bien.thi_sinh, cap_tren: pano_tinh.so_luong}\n\ndon_vi:")
+    text = text.replace(
+        "\ndon_vi:", "\ndoi_chieu:\n  - {ten: Thí sinh, don_vi: bien.thi_sinh, cap_tren: pano_tinh.so_luong}\n\ndon_vi:"
+    )
     for k, value in enumerate((3, 3, 4)):
         start, end = unit_entry(text, k)
-        entry = re.sub(r"giao: \{.*\}", f"giao: {{thi_sinh: {value}{', giai_thuong: Bằng khen' if k == 2 else ''}}}",
-                       text[start:end])
+        entry = re.sub(
+            r"giao: \{.*\}",
+            f"giao: {{thi_sinh: {value}{', giai_thuong: Bằng khen' if k == 2 else ''}}}",
+            text[start:end],
+        )
         text = text[:start] + entry + text[end:]
     units.write_text(text, encoding="utf-8")
     return units
@@ -201,13 +238,14 @@ def test_the_issue_example_misnamed_assignment_writes_nothing(tmp_path, capsys):
 
 # --- the bad-input catalogue of units files ----------------------------------------------------
 
+
 def _tag(text: str) -> str:
     return edit_unit(text, 0, "dia_danh: ", "dia_danh: !!python/object/apply:os.system [echo]\n    x_: ")
 
 
 def _alias_bomb(text: str) -> str:
     """7 levels of 9 aliases in a unit's ghi_de: under 1 KB, 43 million values once copied out."""
-    bomb = '    ghi_de:\n      a0: &a0 [l, l, l, l, l, l, l, l, l]\n'
+    bomb = "    ghi_de:\n      a0: &a0 [l, l, l, l, l, l, l, l, l]\n"
     bomb += "".join(f"      a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 8))
     end = unit_entry(text, 0)[1]
     return text[:end].rstrip("\n") + "\n" + bomb + text[end:]
@@ -218,26 +256,68 @@ BAD_UNITS = {
     # name: (edit of the 3-unit file, edit of the skeleton or None, text expected in the message, line marker)
     "python tag": (_tag, None, "thẻ YAML (tag:yaml.org,2002:python/object/apply:os.system)", "!!python"),
     "local tag": (lambda t: edit_unit(t, 2, "giao: {", "giao: !vanban {"), None, "thẻ YAML (!vanban)", "!vanban"),
-    "missing assignment": (lambda t: edit_unit(t, 0, "bang_ron: 2, ", ""), lambda s: s.replace(
-        'bang_ron: {kieu: so, mac_dinh: 2,', 'bang_ron: {kieu: so,'), "thiếu trường bắt buộc", None),
-    "misnamed assignment": (lambda t: edit_unit(t, 2, "lanh_dao:", "lanh_dao_x:"), None, "có phải ý bạn là 'lanh_dao'?", "lanh_dao_x"),
-    "no giao at all": (lambda t: edit_unit(t, 1, "    giao: {", "    giao_: {"), lambda s: s.replace(
-        'lanh_dao: {kieu: so, mac_dinh: 1,', 'lanh_dao: {kieu: so,'), "giao", None),
-    "bad declaration": (lambda t: t, lambda s: s.replace("bang_ron: {kieu: so,", "bang_ron: {kieu: so_thuc,"),
-                        "cần {kieu: so} hoặc {kieu: chu}", None),
-    "assignment named like a fact": (lambda t: t, lambda s: s.replace("  lanh_dao: {kieu: so,", "  ten: {kieu: so,"),
-                                     "tên 'ten' không dùng được", None),
-    "default of another kind": (lambda t: t, lambda s: s.replace("bang_ron: {kieu: so, mac_dinh: 2,", "bang_ron: {kieu: so, mac_dinh: hai,"),
-                                "mac_dinh phải là số nguyên ≥ 0, thấy 'hai'", None),
-    "unknown bien in skeleton": (lambda t: t, lambda s: s.replace("{=bien.cap}.", "{=bien.cap_xa}."), "bien.cap_xa", None),
-    "reconciliation names nothing": (lambda t: t, lambda s: s.replace("cap_tren: bang_ron_xa.so_luong", "cap_tren: bang_ron_x.so_luong"),
-                                     "Kế hoạch của UBND tỉnh Tây Ninh không có số liệu 'bang_ron_x.so_luong'", None),
+    "missing assignment": (
+        lambda t: edit_unit(t, 0, "bang_ron: 2, ", ""),
+        lambda s: s.replace("bang_ron: {kieu: so, mac_dinh: 2,", "bang_ron: {kieu: so,"),
+        "thiếu trường bắt buộc",
+        None,
+    ),
+    "misnamed assignment": (
+        lambda t: edit_unit(t, 2, "lanh_dao:", "lanh_dao_x:"),
+        None,
+        "có phải ý bạn là 'lanh_dao'?",
+        "lanh_dao_x",
+    ),
+    "no giao at all": (
+        lambda t: edit_unit(t, 1, "    giao: {", "    giao_: {"),
+        lambda s: s.replace("lanh_dao: {kieu: so, mac_dinh: 1,", "lanh_dao: {kieu: so,"),
+        "giao",
+        None,
+    ),
+    "bad declaration": (
+        lambda t: t,
+        lambda s: s.replace("bang_ron: {kieu: so,", "bang_ron: {kieu: so_thuc,"),
+        "cần {kieu: so} hoặc {kieu: chu}",
+        None,
+    ),
+    "assignment named like a fact": (
+        lambda t: t,
+        lambda s: s.replace("  lanh_dao: {kieu: so,", "  ten: {kieu: so,"),
+        "tên 'ten' không dùng được",
+        None,
+    ),
+    "default of another kind": (
+        lambda t: t,
+        lambda s: s.replace("bang_ron: {kieu: so, mac_dinh: 2,", "bang_ron: {kieu: so, mac_dinh: hai,"),
+        "mac_dinh phải là số nguyên ≥ 0, thấy 'hai'",
+        None,
+    ),
+    "unknown bien in skeleton": (
+        lambda t: t,
+        lambda s: s.replace("{=bien.cap}.", "{=bien.cap_xa}."),
+        "bien.cap_xa",
+        None,
+    ),
+    "reconciliation names nothing": (
+        lambda t: t,
+        lambda s: s.replace("cap_tren: bang_ron_xa.so_luong", "cap_tren: bang_ron_x.so_luong"),
+        "Kế hoạch của UBND tỉnh Tây Ninh không có số liệu 'bang_ron_x.so_luong'",
+        None,
+    ),
     "syntax error": (lambda t: edit_unit(t, 1, "tieu_de: [", "tieu_de: [[["), None, "lỗi cú pháp YAML", None),
-    "every unit invalid": (lambda t: t.replace("loai: xa", "loai: thi_tran").replace("loai: phuong", "loai: thi_tran"), None,
-                           "chỉ nhận: phuong (phường), xa (xã), dac_khu (đặc khu)", "thi_tran"),
+    "every unit invalid": (
+        lambda t: t.replace("loai: xa", "loai: thi_tran").replace("loai: phuong", "loai: thi_tran"),
+        None,
+        "chỉ nhận: phuong (phường), xa (xã), dac_khu (đặc khu)",
+        "thi_tran",
+    ),
     "no units": (lambda t: t[: t.index("\n  - ten:")] + " []\n", None, "không được để trống", None),
-    "skeleton missing": (lambda t: t.replace("ke_hoach: ke-hoach-xa-tay-ninh-2026.yaml", "ke_hoach: khong-co.yaml"), None,
-                         "khong-co.yaml", "khong-co"),
+    "skeleton missing": (
+        lambda t: t.replace("ke_hoach: ke-hoach-xa-tay-ninh-2026.yaml", "ke_hoach: khong-co.yaml"),
+        None,
+        "khong-co.yaml",
+        "khong-co",
+    ),
     "not a mapping": (lambda t: "- mot\n- hai\n", None, "", None),
 }
 
@@ -247,7 +327,9 @@ def previous(tmp_path_factory) -> Path:
     """A previous good batch of the 3 units: every bad file must leave it as it was."""
     base = tmp_path_factory.mktemp("previous")
     units = three_units(base)
-    assert main(["batch", str(PROVINCE), "--units", str(units), "-o", str(base / "out"), "-j", "1"]) == 1  # 3 of 96: mismatch
+    assert (
+        main(["batch", str(PROVINCE), "--units", str(units), "-o", str(base / "out"), "-j", "1"]) == 1
+    )  # 3 of 96: mismatch
     return base / "out"
 
 
@@ -296,7 +378,11 @@ def test_one_bad_unit_does_not_stop_the_others(tmp_path, capsys, monkeypatch):
     out = tmp_path / "out"
     assert main(["batch", str(PROVINCE), "--units", str(units), "-o", str(out), "-j", "1"]) == 2
     stdout, err = capsys.readouterr()
-    assert f"{units}:{line_of(text, 'thi_tran')}:" in err and "loại đơn vị 'thi_tran' không hợp lệ" in err and " or " not in err
+    assert (
+        f"{units}:{line_of(text, 'thi_tran')}:" in err
+        and "loại đơn vị 'thi_tran' không hợp lệ" in err
+        and " or " not in err
+    )
     assert names[0] in err and names[1] in err and "lỗi nội bộ" in err and "Traceback" not in err
     assert [p.name for p in (out / "don-vi").iterdir()] == [slug(names[2])]
     assert "1/3" in stdout
@@ -310,6 +396,7 @@ def test_the_2024_town_batch_keeps_its_wording(tmp_path, capsys):
 
 # --- folder names Windows opens ----------------------------------------------------------------
 
+
 def test_reserved_device_names_and_long_names_give_folders_windows_opens(tmp_path, capsys):
     for name in ("CON", "prn", "Aux", "NUL", "COM1", "lpt1"):
         assert slug(name) == f"{name.lower()}-dv"
@@ -321,7 +408,9 @@ def test_reserved_device_names_and_long_names_give_folders_windows_opens(tmp_pat
     text = edit_unit(text, 1, "- ten: phường Bình Minh", f"- ten: {long_a}")
     units.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["batch", str(PROVINCE), "--units", str(units), "-o", str(out), "-j", "1"]) == 1  # written (3 of 96: mismatch)
+    assert (
+        main(["batch", str(PROVINCE), "--units", str(units), "-o", str(out), "-j", "1"]) == 1
+    )  # written (3 of 96: mismatch)
     folders = sorted(p.name for p in (out / "don-vi").iterdir())
     assert "con-dv" in folders and slug(long_a) in folders
     longest = max(len(str(p.relative_to(out))) for p in out.rglob("*"))
@@ -352,13 +441,32 @@ def test_a_special_zone_is_a_unit_kind(tmp_path, capsys):
     wording ("UBND các xã, đặc khu") as its kind is."""
     shutil.copy(SKELETON, tmp_path / SKELETON.name)
     units = tmp_path / "an-giang.yaml"
-    assert main(["don-vi", "An Giang", "--xa", "Phú Quốc", "--xa", "Kiên Hải", "--xa", "Mỹ Hòa Hưng",
-                 "--khung", str(tmp_path / SKELETON.name), "-o", str(units)]) == 0
+    assert (
+        main(
+            [
+                "don-vi",
+                "An Giang",
+                "--xa",
+                "Phú Quốc",
+                "--xa",
+                "Kiên Hải",
+                "--xa",
+                "Mỹ Hòa Hưng",
+                "--khung",
+                str(tmp_path / SKELETON.name),
+                "-o",
+                str(units),
+            ]
+        )
+        == 0
+    )
     entries = read_yaml(units)["don_vi"]
     assert [u["loai"] for u in entries] == ["dac_khu", "dac_khu", "xa"]
     out = tmp_path / "out"
     capsys.readouterr()
-    assert main(["batch", str(PROVINCE), "--units", str(units), "-o", str(out), "-j", "1"]) == 1  # 3 units against 96: mismatch
+    assert (
+        main(["batch", str(PROVINCE), "--units", str(units), "-o", str(out), "-j", "1"]) == 1
+    )  # 3 units against 96: mismatch
     stdout = capsys.readouterr().out
     assert "Đã soạn Kế hoạch của UBND 3/3 xã, đặc khu" in stdout
     plan = paragraphs(out / "don-vi" / "dac-khu-phu-quoc" / "ke-hoach.docx")

@@ -16,11 +16,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from conftest import REPO
 from generator.cli import main
 from generator.units import dvhc
 
@@ -39,9 +39,14 @@ KNOWN = [
 ]
 #: The 8 units of the 2024 plan (thị xã Kiến Tường, tỉnh Long An) → the commune each became (source: converter_2025.json).
 KIEN_TUONG_BECAME = {
-    "Phường 1": "Phường Kiến Tường", "Phường 2": "Phường Kiến Tường", "Phường 3": "Phường Kiến Tường",
-    "xã Thạnh Trị": "Xã Bình Hiệp", "xã Bình Hiệp": "Xã Bình Hiệp", "xã Bình Tân": "Xã Bình Hiệp",
-    "xã Tuyên Thạnh": "Xã Tuyên Thạnh", "xã Thạnh Hưng": "Xã Tuyên Thạnh",
+    "Phường 1": "Phường Kiến Tường",
+    "Phường 2": "Phường Kiến Tường",
+    "Phường 3": "Phường Kiến Tường",
+    "xã Thạnh Trị": "Xã Bình Hiệp",
+    "xã Bình Hiệp": "Xã Bình Hiệp",
+    "xã Bình Tân": "Xã Bình Hiệp",
+    "xã Tuyên Thạnh": "Xã Tuyên Thạnh",
+    "xã Thạnh Hưng": "Xã Tuyên Thạnh",
 }
 
 
@@ -114,9 +119,19 @@ def test_a_newer_data_file_can_be_pointed_at(tmp_path, monkeypatch, capsys):
 def test_names_match_in_any_case_with_or_without_diacritics(draw):
     data = dvhc.load()
     province = draw.draw(st.sampled_from(data.provinces))
-    short = province.name.split(" ", 1)[1] if province.name.startswith("Tỉnh") else province.name[len("Thành phố "):]
-    variant = draw.draw(st.sampled_from([short, short.upper(), short.lower(), plain(short), plain(short).upper(),
-                                         f"tỉnh {short}" if province.name.startswith("Tỉnh") else f"thành phố {short}"]))
+    short = province.name.split(" ", 1)[1] if province.name.startswith("Tỉnh") else province.name[len("Thành phố ") :]
+    variant = draw.draw(
+        st.sampled_from(
+            [
+                short,
+                short.upper(),
+                short.lower(),
+                plain(short),
+                plain(short).upper(),
+                f"tỉnh {short}" if province.name.startswith("Tỉnh") else f"thành phố {short}",
+            ]
+        )
+    )
     assert data.province(variant) == province
     commune = draw.draw(st.sampled_from(data.communes_of(province)))
     assert data.commune(province, commune.name.upper()) == commune
@@ -178,29 +193,76 @@ def test_units_file_written_from_the_data(tmp_path, capsys):
     by_code = {u["ma"]: u for u in units["don_vi"]}
     kt = by_code["27787"]
     assert kt["ten"] == "phường Kiến Tường" and kt["loai"] == "phuong" and kt["dia_danh"] == "Kiến Tường"
-    assert kt["tieu_de"] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG KIẾN TƯỜNG"] and kt["ten_day_du"] == "Ủy ban nhân dân phường Kiến Tường"
-    assert kt["giao"] == {"bang_ron": 2, "lanh_dao": 1, "cong_chuc_cds": 1, "dai_dien_to": 1, "diem_ra_quan": "trụ sở Ủy ban nhân dân"}
+    assert (
+        kt["tieu_de"] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG KIẾN TƯỜNG"]
+        and kt["ten_day_du"] == "Ủy ban nhân dân phường Kiến Tường"
+    )
+    assert kt["giao"] == {
+        "bang_ron": 2,
+        "lanh_dao": 1,
+        "cong_chuc_cds": 1,
+        "dai_dien_to": 1,
+        "diem_ra_quan": "trụ sở Ủy ban nhân dân",
+    }
     assert Counter(u["loai"] for u in units["don_vi"]) == {"xa": 82, "phuong": 14}
     assert main(["don-vi", "tây ninh", "-o", str(out)]) == 2  # not overwritten without --force
     assert "--force" in capsys.readouterr().err
 
     picked = tmp_path / "units" / "ba.yaml"
-    assert main(["don-vi", "Tây Ninh", "--xa", "kien tuong", "--xa", "Xã Bình Hiệp", "--xa", "27817",
-                 "--khung", str(TAY_NINH_SKELETON), "-o", str(picked)]) == 0
+    assert (
+        main(
+            [
+                "don-vi",
+                "Tây Ninh",
+                "--xa",
+                "kien tuong",
+                "--xa",
+                "Xã Bình Hiệp",
+                "--xa",
+                "27817",
+                "--khung",
+                str(TAY_NINH_SKELETON),
+                "-o",
+                str(picked),
+            ]
+        )
+        == 0
+    )
     chosen = YAML(typ="safe").load(picked.read_text(encoding="utf-8"))["don_vi"]
     assert [u["ma"] for u in chosen] == ["27787", "27793", "27817"]
     from generator.units.unitsfile import load_units
 
     old = tmp_path / "units" / "cu.yaml"  # old addresses: the communes they became, each once, said so
     capsys.readouterr()
-    assert main(["don-vi", "Tây Ninh", "--xa", "Phường 1, thị xã Kiến Tường, Long An", "--xa", "Phường 2, TX Kiến Tường, Long An",
-                 "--xa", "xa thanh tri, thi xa kien tuong, long an", "--khung", str(TAY_NINH_SKELETON), "-o", str(old)]) == 0
+    assert (
+        main(
+            [
+                "don-vi",
+                "Tây Ninh",
+                "--xa",
+                "Phường 1, thị xã Kiến Tường, Long An",
+                "--xa",
+                "Phường 2, TX Kiến Tường, Long An",
+                "--xa",
+                "xa thanh tri, thi xa kien tuong, long an",
+                "--khung",
+                str(TAY_NINH_SKELETON),
+                "-o",
+                str(old),
+            ]
+        )
+        == 0
+    )
     said = capsys.readouterr().out
     assert "Phường 2, Thị xã Kiến Tường, Tỉnh Long An (trước 1/7/2025) nay là Phường Kiến Tường (mã 27787)" in said
     assert [u["ma"] for u in YAML(typ="safe").load(old.read_text(encoding="utf-8"))["don_vi"]] == ["27787", "27793"]
 
     loaded = load_units(picked)
-    assert not loaded.problems and [u.slug for u in loaded.units] == ["phuong-kien-tuong", "xa-binh-hiep", "xa-tuyen-thanh"]
+    assert not loaded.problems and [u.slug for u in loaded.units] == [
+        "phuong-kien-tuong",
+        "xa-binh-hiep",
+        "xa-tuyen-thanh",
+    ]
 
 
 def test_special_zone_header_and_place():
@@ -214,7 +276,14 @@ def test_the_bundled_units_file_is_what_the_command_makes(tmp_path, monkeypatch)
     """data/units/tay-ninh.yaml is the command's output, byte for byte (run as its header says)."""
     bundled = REPO / "data" / "units" / "tay-ninh.yaml"
     monkeypatch.chdir(tmp_path)
-    command = ["don-vi", "Tây Ninh", "-o", "data/units/tay-ninh.yaml", "--khung", "data/units/ke-hoach-xa-tay-ninh-2026.yaml"]
+    command = [
+        "don-vi",
+        "Tây Ninh",
+        "-o",
+        "data/units/tay-ninh.yaml",
+        "--khung",
+        "data/units/ke-hoach-xa-tay-ninh-2026.yaml",
+    ]
     assert main(command) == 2  # no such skeleton here: exit 2, nothing written
     assert not Path("data").exists()
     Path("data/units").mkdir(parents=True)
@@ -226,7 +295,12 @@ def test_the_bundled_units_file_is_what_the_command_makes(tmp_path, monkeypatch)
 def test_new_tells_which_body_now_issues_the_2024_town_plan(tmp_path, capsys):
     """`vanban new` of the 2024 town plan: the town no longer exists; the province issues the plan,
     and its 8 old units became 3 communes (each named with the old units, as the source maps them)."""
-    assert main(["new", str(REPO / "data" / "kien-tuong-2024.yaml"), "--year", "2026", "-o", str(tmp_path / "kt-2026.yaml")]) == 0
+    assert (
+        main(
+            ["new", str(REPO / "data" / "kien-tuong-2024.yaml"), "--year", "2026", "-o", str(tmp_path / "kt-2026.yaml")]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Từ 1/7/2025 không còn Thị xã Kiến Tường, Tỉnh Long An" in out
     assert "nay do UBND tỉnh Tây Ninh ban hành" in out and "8 đơn vị cũ nay thuộc 3 đơn vị của tỉnh Tây Ninh" in out
@@ -238,14 +312,19 @@ def test_new_tells_which_body_now_issues_the_2024_town_plan(tmp_path, capsys):
         assert sorted(line.split(": ", 1)[1].split(" (và")[0].split(", ")) == sorted(olds)
     assert 'vanban don-vi "Tây Ninh" --xa 27787 --xa 27793 --xa 27817' in out
     # a current body: nothing said
-    assert main(["new", str(REPO / "data" / "tay-ninh-2026.yaml"), "--year", "2027", "-o", str(tmp_path / "tn-2027.yaml")]) == 0
+    assert (
+        main(["new", str(REPO / "data" / "tay-ninh-2026.yaml"), "--year", "2027", "-o", str(tmp_path / "tn-2027.yaml")])
+        == 0
+    )
     assert "không còn" not in capsys.readouterr().out
 
 
 def test_an_old_district_tells_what_it_became(capsys):
     assert main(["don-vi", "thi xa Kien Tuong, Long An"]) == 0
     out = capsys.readouterr().out
-    assert "không còn Thị xã Kiến Tường, Tỉnh Long An" in out and "8 đơn vị cũ nay thuộc 3 đơn vị của tỉnh Tây Ninh" in out
+    assert (
+        "không còn Thị xã Kiến Tường, Tỉnh Long An" in out and "8 đơn vị cũ nay thuộc 3 đơn vị của tỉnh Tây Ninh" in out
+    )
 
 
 def test_the_converter_reads_the_packages_wheel(tmp_path):
@@ -258,30 +337,72 @@ def test_the_converter_reads_the_packages_wheel(tmp_path):
     db = tmp_path / "dataset.db"
     with sqlite3.connect(db) as c:
         c.execute("CREATE TABLE admin_units (province, provinceCode, provinceKey, ward, wardType, wardCode, wardKey)")
-        c.executemany("INSERT INTO admin_units VALUES (?,?,?,?,?,?,?)", [
-            ("Tỉnh Tây Ninh", "80", "tinhtayninh", "Phường Kiến Tường", "Phường", "27787", "phuongkientuong"),
-            ("Tỉnh Tây Ninh", "80", "tinhtayninh", "Xã Tân Thạnh", "Xã", "27826", "xãtânthạnh"),
-            ("Tỉnh Tây Ninh", "80", "tinhtayninh", "Đặc khu Thử", "Đặc khu", "99999", "dackhuthu"),
-        ])
-        c.execute("CREATE TABLE admin_units_legacy (province, provinceCode, provinceKey, district, districtCode, districtKey,"
-                  " ward, wardCode, wardKey)")
-        c.executemany("INSERT INTO admin_units_legacy VALUES (?,?,?,?,?,?,?,?,?)", [
-            ("Tỉnh Long An", "80", "tinhlongan", "Thị xã Kiến Tường", "796", "thixakientuong", "Phường 1", "27787", "phuong1"),
-            ("Tỉnh Long An", "80", "tinhlongan", "Thị xã Kiến Tường", "796", "thixakientuong", "Xã Thạnh Hưng", "27817", "xathanhhung"),
-            ("Tỉnh Long An", "80", "tinhlongan", "Huyện Đảo", "797", "huyendao", None, None, None),
-        ])
+        c.executemany(
+            "INSERT INTO admin_units VALUES (?,?,?,?,?,?,?)",
+            [
+                ("Tỉnh Tây Ninh", "80", "tinhtayninh", "Phường Kiến Tường", "Phường", "27787", "phuongkientuong"),
+                ("Tỉnh Tây Ninh", "80", "tinhtayninh", "Xã Tân Thạnh", "Xã", "27826", "xãtânthạnh"),
+                ("Tỉnh Tây Ninh", "80", "tinhtayninh", "Đặc khu Thử", "Đặc khu", "99999", "dackhuthu"),
+            ],
+        )
+        c.execute(
+            "CREATE TABLE admin_units_legacy (province, provinceCode, provinceKey, district, districtCode, districtKey,"
+            " ward, wardCode, wardKey)"
+        )
+        c.executemany(
+            "INSERT INTO admin_units_legacy VALUES (?,?,?,?,?,?,?,?,?)",
+            [
+                (
+                    "Tỉnh Long An",
+                    "80",
+                    "tinhlongan",
+                    "Thị xã Kiến Tường",
+                    "796",
+                    "thixakientuong",
+                    "Phường 1",
+                    "27787",
+                    "phuong1",
+                ),
+                (
+                    "Tỉnh Long An",
+                    "80",
+                    "tinhlongan",
+                    "Thị xã Kiến Tường",
+                    "796",
+                    "thixakientuong",
+                    "Xã Thạnh Hưng",
+                    "27817",
+                    "xathanhhung",
+                ),
+                ("Tỉnh Long An", "80", "tinhlongan", "Huyện Đảo", "797", "huyendao", None, None, None),
+            ],
+        )
     mapping = {
         "DICT_PROVINCE": {"tinhtayninh": ["tinhtayninh", "tinhlongan"]},
-        "DICT_PROVINCE_WARD_NO_DIVIDED": {"tinhtayninh": {"phuongkientuong": ["tinhlongan_thixakientuong_phuong1"],
-                                                          "dackhuthu": ["tinhlongan_huyendao_"]}},
-        "DICT_PROVINCE_WARD_DIVIDED": {"tinhtayninh": {"tinhlongan_thixakientuong_xathanhhung": [
-            {"newWardKey": "phuongkientuong", "isDefaultNewWard": False}, {"newWardKey": "xãtânthạnh", "isDefaultNewWard": True}]}},
+        "DICT_PROVINCE_WARD_NO_DIVIDED": {
+            "tinhtayninh": {
+                "phuongkientuong": ["tinhlongan_thixakientuong_phuong1"],
+                "dackhuthu": ["tinhlongan_huyendao_"],
+            }
+        },
+        "DICT_PROVINCE_WARD_DIVIDED": {
+            "tinhtayninh": {
+                "tinhlongan_thixakientuong_xathanhhung": [
+                    {"newWardKey": "phuongkientuong", "isDefaultNewWard": False},
+                    {"newWardKey": "xãtânthạnh", "isDefaultNewWard": True},
+                ]
+            }
+        },
     }
     wheel = tmp_path / "vietnamadminunits-9.0-py3-none-any.whl"
     with zipfile.ZipFile(wheel, "w") as archive:
-        archive.writestr("vietnamadminunits-9.0.dist-info/METADATA",
-                         "Metadata-Version: 2.4\nName: vietnamadminunits\nVersion: 9.0\nHome-page: https://example.org/vau\n")
-        archive.writestr("vietnamadminunits-9.0.dist-info/licenses/LICENSE", "MIT License\n\nCopyright (c) 2025 Tác Giả\n")
+        archive.writestr(
+            "vietnamadminunits-9.0.dist-info/METADATA",
+            "Metadata-Version: 2.4\nName: vietnamadminunits\nVersion: 9.0\nHome-page: https://example.org/vau\n",
+        )
+        archive.writestr(
+            "vietnamadminunits-9.0.dist-info/licenses/LICENSE", "MIT License\n\nCopyright (c) 2025 Tác Giả\n"
+        )
         archive.writestr("vietnamadminunits/data/converter_2025.json", json.dumps(mapping, ensure_ascii=False))
         archive.write(db, "vietnamadminunits/data/dataset.db")
     spec = importlib.util.spec_from_file_location("dvhc_convert", REPO / "tools" / "dvhc_convert.py")
@@ -292,8 +413,11 @@ def test_the_converter_reads_the_packages_wheel(tmp_path):
     assert tool.main([str(wheel), "-o", str(out)]) == 0
     raw = json.loads(gzip.decompress(out.read_bytes()))
     assert raw["nguon"]["phien_ban"] == "9.0" and raw["nguon"]["ban_quyen"] == "Copyright (c) 2025 Tác Giả"
-    assert raw["xa"] == [["27787", "Phường Kiến Tường", "phuong", "80"], ["27826", "Xã Tân Thạnh", "xa", "80"],
-                         ["99999", "Đặc khu Thử", "dac_khu", "80"]]
+    assert raw["xa"] == [
+        ["27787", "Phường Kiến Tường", "phuong", "80"],
+        ["27826", "Xã Tân Thạnh", "xa", "80"],
+        ["99999", "Đặc khu Thử", "dac_khu", "80"],
+    ]
     assert "Tác Giả" in out.with_name("LICENSE-vietnamadminunits.txt").read_text(encoding="utf-8")
     data = dvhc.load(out)
     split = data.old_commune("Xã Thạnh Hưng, thị xã Kiến Tường, Long An")

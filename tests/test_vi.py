@@ -274,7 +274,10 @@ def test_num2words_key_gives_our_readings(amount_rows):
     assert num2words(Decimal("1015"), lang="vi_vanban") == "một nghìn không trăm mười lăm"
     assert num2words(2024, lang="vi_vanban", to="year") == "hai nghìn không trăm hai mươi tư"
     assert [num2words(n, lang="vi_vanban", to="ordinal") for n in (1, 2, 4, 14)] == [
-        "thứ nhất", "thứ hai", "thứ tư", "thứ mười bốn"
+        "thứ nhất",
+        "thứ hai",
+        "thứ tư",
+        "thứ mười bốn",
     ]
 
 
@@ -401,8 +404,19 @@ def test_format_number_rejects_nan():
 
 @pytest.mark.parametrize(
     ("n", "text"),
-    [(1, "I"), (2, "II"), (4, "IV"), (9, "IX"), (14, "XIV"), (40, "XL"), (90, "XC"), (400, "CD"),
-     (1994, "MCMXCIV"), (2024, "MMXXIV"), (3999, "MMMCMXCIX")],
+    [
+        (1, "I"),
+        (2, "II"),
+        (4, "IV"),
+        (9, "IX"),
+        (14, "XIV"),
+        (40, "XL"),
+        (90, "XC"),
+        (400, "CD"),
+        (1994, "MCMXCIV"),
+        (2024, "MMXXIV"),
+        (3999, "MMMCMXCIX"),
+    ],
 )
 def test_roman(n, text):
     assert roman(n) == text
@@ -468,8 +482,11 @@ def test_format_date_hd23(d, text):
 def test_every_day_of_a_leap_year_matches_the_hd23_regex():
     pattern = re.compile(r"^.+, ngày (0[1-9]|[12][0-9]|3[01]) tháng (01|02|[3-9]|1[0-2]) năm [0-9]{4}$")
     first = date(2024, 1, 1).toordinal()
-    bad = [d for d in map(date.fromordinal, range(first, first + 366))
-           if not pattern.match(f"Kiến Tường, {format_date(d)}")]
+    bad = [
+        d
+        for d in map(date.fromordinal, range(first, first + 366))
+        if not pattern.match(f"Kiến Tường, {format_date(d)}")
+    ]
     assert not bad
 
 
@@ -482,8 +499,14 @@ def test_format_date_draft_blanks():
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"day": 31, "month": 2, "year": 2024}, {"day": 5, "year": 2024}, {"month": 13, "year": 2024},
-     {"month": 9}, {}, {"day": 5, "month": 2, "year": 24}],
+    [
+        {"day": 31, "month": 2, "year": 2024},
+        {"day": 5, "year": 2024},
+        {"month": 13, "year": 2024},
+        {"month": 9},
+        {},
+        {"day": 5, "month": 2, "year": 24},
+    ],
 )
 def test_format_date_rejects(kwargs):
     with pytest.raises(ValueError):
@@ -499,16 +522,29 @@ def test_format_date_rejects_date_and_keywords_together():
 
 @pytest.mark.parametrize(
     ("d", "text"),
-    [(date(2024, 10, 10), "10/10/2024"), (date(2024, 10, 8), "08/10/2024"), (date(2024, 9, 9), "09/9/2024"),
-     (date(2024, 2, 5), "05/02/2024"), (date(2022, 1, 18), "18/01/2022"), (date(2024, 3, 1), "01/3/2024")],
+    [
+        (date(2024, 10, 10), "10/10/2024"),
+        (date(2024, 10, 8), "08/10/2024"),
+        (date(2024, 9, 9), "09/9/2024"),
+        (date(2024, 2, 5), "05/02/2024"),
+        (date(2022, 1, 18), "18/01/2022"),
+        (date(2024, 3, 1), "01/3/2024"),
+    ],
 )
 def test_format_date_short(d, text):
     assert format_date_short(d) == text
     assert parse_date_short(text) == d
 
 
-@pytest.mark.parametrize(("text", "d"), [("9/9/2024", date(2024, 9, 9)), ("09/09/2024", date(2024, 9, 9)),
-                                         (" 10/10/2024 ", date(2024, 10, 10)), ("29/02/2024", date(2024, 2, 29))])
+@pytest.mark.parametrize(
+    ("text", "d"),
+    [
+        ("9/9/2024", date(2024, 9, 9)),
+        ("09/09/2024", date(2024, 9, 9)),
+        (" 10/10/2024 ", date(2024, 10, 10)),
+        ("29/02/2024", date(2024, 2, 29)),
+    ],
+)
 def test_parse_date_short_accepts(text, d):
     assert parse_date_short(text) == d
 

@@ -24,8 +24,38 @@ FAST = settings(max_examples=1000, deadline=None)
 
 # Groups of three digits, biased towards the shapes that exercise the rules (zero groups, 0x, 1x,
 # x1, x4, x5); five groups cover the range up to 999.999 tỷ.
-edge_groups = st.sampled_from([0, 0, 0, 1, 4, 5, 10, 11, 14, 15, 20, 21, 24, 25, 100, 101, 104, 105, 110, 111,
-                               114, 115, 121, 124, 125, 500, 505, 999])
+edge_groups = st.sampled_from(
+    [
+        0,
+        0,
+        0,
+        1,
+        4,
+        5,
+        10,
+        11,
+        14,
+        15,
+        20,
+        21,
+        24,
+        25,
+        100,
+        101,
+        104,
+        105,
+        110,
+        111,
+        114,
+        115,
+        121,
+        124,
+        125,
+        500,
+        505,
+        999,
+    ]
+)
 shaped = st.lists(st.one_of(edge_groups, st.integers(0, 999)), min_size=5, max_size=5).map(
     lambda groups: int("".join(f"{g:03d}" for g in groups))
 )
@@ -40,8 +70,32 @@ conventions = st.builds(
     tu=st.sampled_from(["tư", "bốn"]),
     chan=st.booleans(),
 )
-VOCABULARY = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "mươi", "mốt", "tư",
-              "lăm", "linh", "lẻ", "trăm", "nghìn", "ngàn", "triệu", "tỷ", "tỉ", "âm"]
+VOCABULARY = [
+    "không",
+    "một",
+    "hai",
+    "ba",
+    "bốn",
+    "năm",
+    "sáu",
+    "bảy",
+    "tám",
+    "chín",
+    "mười",
+    "mươi",
+    "mốt",
+    "tư",
+    "lăm",
+    "linh",
+    "lẻ",
+    "trăm",
+    "nghìn",
+    "ngàn",
+    "triệu",
+    "tỷ",
+    "tỉ",
+    "âm",
+]
 
 
 @FAST
@@ -60,8 +114,17 @@ def test_sentence_form(n, convention):
     assert sentence[0].isupper() and sentence[1:] == sentence[1:].lower()
     assert sentence.endswith(" đồng chẵn." if convention.chan else " đồng.")
     assert sentence == sentence.strip() and "  " not in sentence
-    for wrong in ("mươi một", "mười mốt", "mười tư", "linh tư", "linh lăm", "lẻ tư", "lẻ lăm", "một mươi",
-                  "không mươi"):
+    for wrong in (
+        "mươi một",
+        "mười mốt",
+        "mười tư",
+        "linh tư",
+        "linh lăm",
+        "lẻ tư",
+        "lẻ lăm",
+        "một mươi",
+        "không mươi",
+    ):
         assert wrong not in sentence.lower(), (wrong, sentence)
 
 

@@ -87,13 +87,18 @@ def changed(items, **values) -> list[tuple[str, str]]:
 
 
 def post(client, app, url: str, items, **kw):
-    return client.post(url, content=urlencode(items).encode(), headers={
-        **csrf(app), "content-type": "application/x-www-form-urlencoded", **kw.pop("headers", {})}, **kw)
+    return client.post(
+        url,
+        content=urlencode(items).encode(),
+        headers={**csrf(app), "content-type": "application/x-www-form-urlencoded", **kw.pop("headers", {})},
+        **kw,
+    )
 
 
 def expected_figures(path: Path) -> tuple[int, list[list[int]]]:
     """(attendees, line amounts per table) computed here from the file: so_luong × don_gia."""
     data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
     def at(path: str):
         node = data
         for step in path.split("."):
@@ -123,6 +128,7 @@ def oob(text: str, dom: str) -> str:
 
 # --- plans list and editor ---------------------------------------------------------------------
 
+
 def test_plans_list_shows_title_year_total_and_state(client, folder):
     page = client.get("/").text
     _, tables = expected_figures(folder / PLAN)
@@ -133,8 +139,16 @@ def test_plans_list_shows_title_year_total_and_state(client, folder):
 
 def test_editor_shows_every_part_of_the_plan_with_its_figures(client, folder):
     page = client.get("/sua", params={"tep": PLAN}).text
-    for field in ("d.co_quan.ten_day_du", "d.van_ban.trich_yeu", "d.ky.ho_ten", "d.noi_nhan.__dong",
-                  "d.muc.2.khoan.0.noi_dung.3.__van", BANNER, PRICE, f"d.{PEOPLE}.nhom.1.thanh_vien.6.so_luong"):
+    for field in (
+        "d.co_quan.ten_day_du",
+        "d.van_ban.trich_yeu",
+        "d.ky.ho_ten",
+        "d.noi_nhan.__dong",
+        "d.muc.2.khoan.0.noi_dung.3.__van",
+        BANNER,
+        PRICE,
+        f"d.{PEOPLE}.nhom.1.thanh_vien.6.so_luong",
+    ):
         assert f'name="{field}"' in page, field
     attendees, tables = expected_figures(folder / PLAN)
     assert f"Tổng kinh phí: {fmt(sum(map(sum, tables)))} đồng" in page
@@ -164,12 +178,15 @@ def test_a_reference_quantity_shows_its_value(client, app, folder):
     assert oob(text, f"c-{BUDGET_ID}-bang-0-dong-0-so_luong").strip() == f"= {fmt(attendees)}"
 
 
-@pytest.mark.parametrize("price, words", [
-    ("7.00.000", "nhóm chữ số sau dấu chấm phải có đúng 3 chữ số"),
-    ("abc", "Số không hợp lệ"),
-    ("-5", "đơn giá"),
-    ("1,5", ""),
-])
+@pytest.mark.parametrize(
+    "price, words",
+    [
+        ("7.00.000", "nhóm chữ số sau dấu chấm phải có đúng 3 chữ số"),
+        ("abc", "Số không hợp lệ"),
+        ("-5", "đơn giá"),
+        ("1,5", ""),
+    ],
+)
 def test_a_malformed_price_is_reported_at_its_cell_and_nothing_is_saved(client, app, folder, price, words):
     before = (folder / PLAN).read_bytes()
     items = changed(form_of(app), **{PRICE: price})
@@ -178,7 +195,9 @@ def test_a_malformed_price_is_reported_at_its_cell_and_nothing_is_saved(client, 
     assert f'"id": "{BUDGET_ID}-bang-2-dong-1-don_gia"' in errors
     saved = post(client, app, f"/sua/luu?tep={PLAN}", items)
     assert saved.status_code == 422 and "Chưa lưu" in saved.text
-    assert f"{BUDGET_CLI}.bang[2].dong[1].don_gia" in saved.text  # the command line's words: file:line:col: field: message
+    assert (
+        f"{BUDGET_CLI}.bang[2].dong[1].don_gia" in saved.text
+    )  # the command line's words: file:line:col: field: message
     assert re.search(rf"{PLAN}:\d+:\d+: {re.escape(BUDGET_CLI)}\.bang\[2\]\.dong\[1\]\.don_gia", saved.text)
     if words:
         assert words in saved.text.replace("&#34;", '"')
@@ -231,8 +250,11 @@ def test_a_cleared_field_keeps_its_comment(client, app, folder):
 
 # --- structure: add, remove, move, paste ---------------------------------------------------------
 
+
 def structure(client, app, items, action: str, path: str, index: int | None = None, extra=()):
-    url = f"/sua/bieu-mau?tep={PLAN}&hanh_dong={action}&duong_dan={path}" + (f"&vi_tri={index}" if index is not None else "")
+    url = f"/sua/bieu-mau?tep={PLAN}&hanh_dong={action}&duong_dan={path}" + (
+        f"&vi_tri={index}" if index is not None else ""
+    )
     response = post(client, app, url, list(items) + list(extra))
     assert response.status_code == 200, response.text[:500]
     return response
@@ -241,12 +263,13 @@ def structure(client, app, items, action: str, path: str, index: int | None = No
 def fields_in(page: str) -> list[tuple[str, str]]:
     """The fields of a rendered editor form, as the browser would send them."""
     out = []
-    for m in re.finditer(r'<(input|textarea|select)\b([^>]*)>(.*?)(?=<)', page, re.DOTALL):
+    for m in re.finditer(r"<(input|textarea|select)\b([^>]*)>(.*?)(?=<)", page, re.DOTALL):
         tag, attrs, body = m.groups()
         name = re.search(r'name="([^"]+)"', attrs)
         if not name:
             continue
         import html
+
         if tag == "input":
             value = re.search(r'value="([^"]*)"', attrs)
             out.append((name.group(1), html.unescape(value.group(1)) if value else ""))
@@ -266,8 +289,15 @@ def test_rows_move_with_their_comments_and_new_rows_are_added(client, app, folde
     added = structure(client, app, form, "them", f"{BUDGET}.bang.0.dong", 4)
     form = fields_in(added.text)
     assert f"d.{BUDGET}.bang.0.dong.5.noi_dung" in dict(form)
-    form = changed(form, **{f"d.{BUDGET}.bang.0.dong.5.noi_dung": "Hoa tươi", f"d.{BUDGET}.bang.0.dong.5.so_luong": "2",
-                            f"d.{BUDGET}.bang.0.dong.5.don_gia": "350.000", f"d.{BUDGET}.bang.0.dong.5.don_vi_tinh": "Lẵng"})
+    form = changed(
+        form,
+        **{
+            f"d.{BUDGET}.bang.0.dong.5.noi_dung": "Hoa tươi",
+            f"d.{BUDGET}.bang.0.dong.5.so_luong": "2",
+            f"d.{BUDGET}.bang.0.dong.5.don_gia": "350.000",
+            f"d.{BUDGET}.bang.0.dong.5.don_vi_tinh": "Lẵng",
+        },
+    )
     assert post(client, app, f"/sua/luu?tep={PLAN}", form).status_code == 200
     text = (folder / PLAN).read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -307,19 +337,31 @@ def test_a_structure_edit_on_a_path_outside_the_model_is_refused(client, app):
 
 # --- what is typed never becomes code ------------------------------------------------------------
 
+
 def test_typed_markup_and_template_syntax_stay_text(client, app, folder):
-    hostile = '<script>alert(1)</script> {{ 7*7 }} {% for x in y %}'
+    hostile = "<script>alert(1)</script> {{ 7*7 }} {% for x in y %}"
     items = changed(form_of(app), **{"d.ky.ho_ten": hostile})
     response = post(client, app, f"/sua/bieu-mau?tep={PLAN}", items)
     assert "<script>alert(1)</script>" not in response.text and "&lt;script&gt;" in response.text
     assert post(client, app, f"/sua/luu?tep={PLAN}", items).status_code == 200
     page = client.get("/sua", params={"tep": PLAN}).text
-    assert "<script>alert(1)" not in page and "{{ 7*7 }}" in page and "49" not in re.findall(r'name="d.ky.ho_ten"[^>]*', page)[0]
+    assert (
+        "<script>alert(1)" not in page
+        and "{{ 7*7 }}" in page
+        and "49" not in re.findall(r'name="d.ky.ho_ten"[^>]*', page)[0]
+    )
 
 
-@pytest.mark.parametrize("name", [
-    "d.__class__", "d.muc.99999.tieu_de", "d.co_quan.ten/../x", "d.." , "d.CO_QUAN.ten",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "d.__class__",
+        "d.muc.99999.tieu_de",
+        "d.co_quan.ten/../x",
+        "d..",
+        "d.CO_QUAN.ten",
+    ],
+)
 def test_form_fields_that_the_editor_does_not_make_are_refused(client, app, folder, name):
     before = (folder / PLAN).read_bytes()
     response = post(client, app, f"/sua/luu?tep={PLAN}", form_of(app) + [(name, "x")])
@@ -328,6 +370,7 @@ def test_form_fields_that_the_editor_does_not_make_are_refused(client, app, fold
 
 
 # --- security ------------------------------------------------------------------------------------
+
 
 def test_a_foreign_host_header_is_refused(app):
     rebinding = TestClient(app, base_url="http://attacker.example:8765")
@@ -346,10 +389,22 @@ def test_every_change_needs_the_csrf_token(client, app, folder):
     assert (folder / PLAN).read_bytes() == before
 
 
-@pytest.mark.parametrize("name", [
-    "../kien-tuong-2024.yaml", "/etc/passwd", "C:/Windows/win.ini", "..\\x.yaml", "units/../../x.yaml",
-    "con.yaml", "nul.yaml", ".vanban/lich-su/x.yaml", "khong-co.yaml", "a\x00.yaml", "ke-hoach.txt",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../kien-tuong-2024.yaml",
+        "/etc/passwd",
+        "C:/Windows/win.ini",
+        "..\\x.yaml",
+        "units/../../x.yaml",
+        "con.yaml",
+        "nul.yaml",
+        ".vanban/lich-su/x.yaml",
+        "khong-co.yaml",
+        "a\x00.yaml",
+        "ke-hoach.txt",
+    ],
+)
 def test_paths_outside_the_folder_or_not_plans_are_refused(client, name):
     response = client.get("/sua", params={"tep": name})
     assert response.status_code == 400
@@ -386,6 +441,7 @@ def test_security_headers(client):
 
 # --- uploads ---------------------------------------------------------------------------------------
 
+
 def upload(client, app, url: str, name: str, data: bytes, **fields):
     return client.post(url, files={"tep": (name, data, "application/octet-stream")}, data=fields, headers=csrf(app))
 
@@ -395,11 +451,14 @@ def test_an_upload_over_20_mb_is_refused_before_it_is_read(client, app):
     assert response.status_code == 413 and "20 MB" in response.text
 
 
-@pytest.mark.parametrize("name, data, words", [
-    ("a.pdf", b"%PDF-1.4", "Chỉ nhận tệp Word .docx"),
-    ("a.docx", b"not a zip at all", "không phải tệp Word"),
-    ("a.docx", b"", "không phải tệp Word"),
-])
+@pytest.mark.parametrize(
+    "name, data, words",
+    [
+        ("a.pdf", b"%PDF-1.4", "Chỉ nhận tệp Word .docx"),
+        ("a.docx", b"not a zip at all", "không phải tệp Word"),
+        ("a.docx", b"", "không phải tệp Word"),
+    ],
+)
 def test_uploads_that_are_not_word_files_are_refused(client, app, name, data, words):
     response = upload(client, app, "/kiem-tra", name, data)
     assert response.status_code == 400 and words in response.text
@@ -416,14 +475,18 @@ def test_a_zip_bomb_is_refused(client, app):
 
 
 def test_xml_entities_are_not_expanded(client, app):
-    laughs = ('<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
-              + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefgh", "bcdefghi"))
-              + ']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-              '<w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>')
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+        + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefgh", "bcdefghi"))
+        + ']><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>&i;</w:t></w:r></w:p></w:body></w:document>"
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(SEED) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for info in source.infolist():
-            archive.writestr(info.filename, laughs if info.filename == "word/document.xml" else source.read(info.filename))
+            archive.writestr(
+                info.filename, laughs if info.filename == "word/document.xml" else source.read(info.filename)
+            )
     started = time.monotonic()
     response = upload(client, app, "/kiem-tra", "thu.docx", buffer.getvalue())
     assert response.status_code == 400 and "hỏng" in response.text
@@ -443,6 +506,7 @@ def test_the_seed_document_is_checked_with_findings_in_context(client, app):
 
 # --- new plans ---------------------------------------------------------------------------------
 
+
 def test_new_plan_from_the_model_plan(client, app, folder):
     response = client.post("/moi/mau", data={"mau": PLAN, "ten": "moi/ke-hoach-2025"}, headers=csrf(app))
     assert response.status_code == 200
@@ -453,8 +517,9 @@ def test_new_plan_from_the_model_plan(client, app, folder):
 
 
 def test_new_plan_from_last_year_lists_what_to_review(client, app, folder):
-    response = client.post("/moi/nam-sau", data={"ke_hoach": PLAN, "nam": "2025", "ten": "kien-tuong-2025.yaml"},
-                           headers=csrf(app))
+    response = client.post(
+        "/moi/nam-sau", data={"ke_hoach": PLAN, "nam": "2025", "ten": "kien-tuong-2025.yaml"}, headers=csrf(app)
+    )
     assert response.status_code == 200
     new = (folder / "kien-tuong-2025.yaml").read_text(encoding="utf-8")
     assert "nam: 2025" in new and "10/10/2025" in new
@@ -473,16 +538,20 @@ def test_new_plan_from_a_word_file_shows_corrections_and_guesses(client, app, fo
 
 # --- build, downloads, history, units ------------------------------------------------------------
 
+
 def test_build_then_download_each_file_and_the_zip(client, app, folder):
     post(client, app, f"/sua/luu?tep={PLAN}", changed(form_of(app), **{BANNER: "17"}))
-    response = client.post(f"/soan?tep={PLAN}", headers={**csrf(app), "content-type": "application/x-www-form-urlencoded"},
-                           content=b"")
+    response = client.post(
+        f"/soan?tep={PLAN}", headers={**csrf(app), "content-type": "application/x-www-form-urlencoded"}, content=b""
+    )
     assert response.status_code == 200 and "ho-so.docx" in response.text
     one = client.get("/tai", params={"tep": PLAN, "ten": "phu-luc-2.docx"})
     assert one.status_code == 200 and one.content[:2] == b"PK"
     assert client.get("/tai", params={"tep": PLAN, "ten": "../kien-tuong-2024.yaml"}).status_code == 400
     archive = zipfile.ZipFile(io.BytesIO(client.get("/tai-zip", params={"tep": PLAN}).content))
-    assert {"ke-hoach.docx", "phu-luc-1.docx", "phu-luc-2.docx", "ho-so.docx", "so-lieu.json"} <= set(archive.namelist())
+    assert {"ke-hoach.docx", "phu-luc-1.docx", "phu-luc-2.docx", "ho-so.docx", "so-lieu.json"} <= set(
+        archive.namelist()
+    )
     document = docx.Document(io.BytesIO(archive.read("phu-luc-2.docx")))
     cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
     assert fmt(17 * 225000) in cells
@@ -499,11 +568,17 @@ def test_history_diff_and_restore(client, app, folder):
     assert "3.600.000 → 3.825.000" in diff
     assert client.get("/lich-su/so-sanh", params={"tep": PLAN, "a": "../../x", "b": "hien-tai"}).status_code == 400
     current = app.state.workspace.read(PLAN)[2]
-    restored = client.post(f"/lich-su/khoi-phuc?tep={PLAN}", data={"ban": version, "_phien_ban": current}, headers=csrf(app))
+    restored = client.post(
+        f"/lich-su/khoi-phuc?tep={PLAN}", data={"ban": version, "_phien_ban": current}, headers=csrf(app)
+    )
     assert restored.status_code == 200 and "Đã khôi phục" in restored.text
     assert (folder / PLAN).read_bytes() == original
-    assert len([p for p in (folder / ".vanban" / "lich-su").rglob("*.yaml") if p.is_file()]) == 2  # the restored-over version is kept too
-    stale = client.post(f"/lich-su/khoi-phuc?tep={PLAN}", data={"ban": version, "_phien_ban": current}, headers=csrf(app))
+    assert (
+        len([p for p in (folder / ".vanban" / "lich-su").rglob("*.yaml") if p.is_file()]) == 2
+    )  # the restored-over version is kept too
+    stale = client.post(
+        f"/lich-su/khoi-phuc?tep={PLAN}", data={"ban": version, "_phien_ban": current}, headers=csrf(app)
+    )
     assert stale.status_code == 409
 
 
@@ -533,7 +608,7 @@ def test_a_unit_with_bad_data_is_named_and_the_others_are_written(client, app, f
     units = folder / "units" / "kien-tuong.yaml"
     text = units.read_text(encoding="utf-8")
     first = re.search(r"(bang_ron|doan_vien): \d+", text)
-    units.write_text(text[: first.start()] + f"{first.group(1)}: nhiều" + text[first.end():], encoding="utf-8")
+    units.write_text(text[: first.start()] + f"{first.group(1)}: nhiều" + text[first.end() :], encoding="utf-8")
     started = client.post("/don-vi/chay", data={"ke_hoach": PLAN, "don_vi": "units/kien-tuong.yaml"}, headers=csrf(app))
     page = wait_for_batch(client, re.search(r"/don-vi/tien-do/([0-9a-f]{12})", started.text).group(1))
     assert "Xong: 7/8 đơn vị đã soạn" in page and "Có lỗi, chưa soạn đơn vị này" in page and "nhiều" in page
@@ -543,7 +618,8 @@ def test_a_unit_with_bad_data_is_named_and_the_others_are_written(client, app, f
 
 needs_office = pytest.mark.skipif(
     not (shutil.which("soffice") or shutil.which("libreoffice")),
-    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui): the preview needs it")
+    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui): the preview needs it",
+)
 
 
 def preview_text(client, app, items) -> tuple[str, str]:
@@ -594,6 +670,7 @@ def test_preview_of_invalid_data_says_why(client, app):
 
 # --- the command ----------------------------------------------------------------------------------
 
+
 def serve(folder: Path, *args: str):
     import socket
     import subprocess
@@ -603,8 +680,13 @@ def serve(folder: Path, *args: str):
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(folder), "--port", str(port), "--no-browser", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", str(folder), "--port", str(port), "--no-browser", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+    )
     return process, port
 
 
@@ -660,15 +742,24 @@ def test_vanban_serve_refuses_a_missing_folder(tmp_path):
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "generator", "serve", str(tmp_path / "khong-co"), "--no-browser"],
-                          capture_output=True, text=True, encoding="utf-8", timeout=60, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "serve", str(tmp_path / "khong-co"), "--no-browser"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 2 and "Không có thư mục" in done.stderr
 
 
 def test_a_body_that_is_not_an_utf8_form_is_refused(client, app, folder):
     before = (folder / PLAN).read_bytes()
     for body in (b"d.ky.ho_ten=%FF%FE", "d.ky.ho_ten=Trần".encode(), b"&".join([b"a=1"] * 200_001)):
-        response = client.post(f"/sua/luu?tep={PLAN}", content=body,
-                               headers={**csrf(app), "content-type": "application/x-www-form-urlencoded"})
+        response = client.post(
+            f"/sua/luu?tep={PLAN}",
+            content=body,
+            headers={**csrf(app), "content-type": "application/x-www-form-urlencoded"},
+        )
         assert response.status_code == 400 and "không đọc được" in response.text
     assert (folder / PLAN).read_bytes() == before

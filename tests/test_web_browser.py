@@ -37,8 +37,16 @@ ROOT = Path(__file__).resolve().parents[1]
 PLAN = "kien-tuong-2024.yaml"
 SEED = ROOT / "tests" / "reference" / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.docx"
 SHOTS = Path(os.environ.get("VANBAN_SCREENSHOTS", ROOT / "output" / "anh-man-hinh"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
 def _appendix_paths() -> tuple[str, str]:
     """Where the bundled plan keeps its attendees and its budget: phu_luc_1/phu_luc_2, or items of
     the `phu_luc` list of appendix kinds (the tests follow the data model either way)."""
@@ -145,6 +153,7 @@ def fmt(n: int) -> str:
 
 # --- scenarios ------------------------------------------------------------------------------------
 
+
 def test_open_the_bundled_plan(page, server):
     page.goto(server.url + "/")
     expect(page.locator("#danh-sach-ke-hoach")).to_contain_text("49.750.000 đồng")
@@ -217,7 +226,9 @@ def test_the_preview_shows_the_new_figure(page, server):
     pdf = page.request.get(server.url + link).body()
     assert pdf.startswith(b"%PDF")
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
         assert fmt(17 * 225000) in text and fmt(49_750_000 + 225000) in text
 
 

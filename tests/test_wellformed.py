@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import PLAN
-from generator.render import oxml
 from generator.compute.figures import compute
 from generator.model.loader import load_plan
+from generator.render import oxml
 from generator.render.renderer import TEMPLATES, PreparedTemplate, Renderer, TemplateProblem, make_environment
 from generator.vi import CANONICAL
 
@@ -38,22 +38,48 @@ def well_nested(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.one_of(
         st.builds(lambda n, inner: f"<{n}>{inner}</{n}>", name, children),
         st.builds(lambda n, inner: f'<{n} w:val="1&amp;2">{inner}</{n}>', name, children),
-        st.builds(lambda c, yes, no: f"{{% if {c} %}}{yes}{{% else %}}{no}{{% endif %}}", st.sampled_from(CONDITIONS), children, children),
-        st.builds(lambda n, body: f"{{% for i in range({n}) %}}{body}{{% endfor %}}", st.sampled_from(COUNTS), children),
+        st.builds(
+            lambda c, yes, no: f"{{% if {c} %}}{yes}{{% else %}}{no}{{% endif %}}",
+            st.sampled_from(CONDITIONS),
+            children,
+            children,
+        ),
+        st.builds(
+            lambda n, body: f"{{% for i in range({n}) %}}{body}{{% endfor %}}", st.sampled_from(COUNTS), children
+        ),
         st.builds(lambda a, b: a + b, children, children),
     )
 
 
 LEAVES = st.sampled_from(["", "x", "&amp;", "<b/>", "<b></b>", '<b w:val="1"></b>', "{{ v }}", "{% set k = 1 %}"])
 WHOLE = st.recursive(LEAVES, well_nested, max_leaves=12)
-BROKEN = st.sampled_from(["<a>", "</a>", "</w:p>", "&am{{ v }}p;", "<a {{ v }}/>", "&", "<", '<a b="1" b="2"/>', "<!-- c -->", "{% if c0 %}<a>{% endif %}",
-                          "{% if c0 %}</w:p>{% else %}{% endif %}", "{% for i in range(n0) %}</a><a>{% endfor %}",
-                          # whose fixed text read through is well-formed
-                          "<a>{% if c0 %}</a><b>{% endif %}</b>", "{% if c0 %}<a>{% else %}{% endif %}</a>"])
+BROKEN = st.sampled_from(
+    [
+        "<a>",
+        "</a>",
+        "</w:p>",
+        "&am{{ v }}p;",
+        "<a {{ v }}/>",
+        "&",
+        "<",
+        '<a b="1" b="2"/>',
+        "<!-- c -->",
+        "{% if c0 %}<a>{% endif %}",
+        "{% if c0 %}</w:p>{% else %}{% endif %}",
+        "{% for i in range(n0) %}</a><a>{% endfor %}",
+        # whose fixed text read through is well-formed
+        "<a>{% if c0 %}</a><b>{% endif %}</b>",
+        "{% if c0 %}<a>{% else %}{% endif %}</a>",
+    ]
+)
 ANY = st.recursive(st.one_of(LEAVES, BROKEN), well_nested, max_leaves=12)
-CONTEXTS = st.fixed_dictionaries({
-    **{c: st.booleans() for c in CONDITIONS}, **{n: st.integers(0, 2) for n in COUNTS}, "v": VALUES,
-})
+CONTEXTS = st.fixed_dictionaries(
+    {
+        **{c: st.booleans() for c in CONDITIONS},
+        **{n: st.integers(0, 2) for n in COUNTS},
+        "v": VALUES,
+    }
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -92,25 +118,30 @@ def test_text_path_writes_what_lxml_writes(inner, contexts):
     template = ENV.from_string(source)
     for context in contexts:
         filled = template.render(context)
-        assert oxml.as_saved(filled, filling, sized=False) == etree.tostring(etree.fromstring(filled), encoding="unicode")
+        assert oxml.as_saved(filled, filling, sized=False) == etree.tostring(
+            etree.fromstring(filled), encoding="unicode"
+        )
 
 
-@pytest.mark.parametrize("source", [
-    "<w:body>{% if c0 %}<w:p>{% endif %}</w:p></w:body>",  # a branch opens what the template closes after it
-    "<w:body><w:p>{% if c0 %}</w:p><w:p>{% endif %}</w:p></w:body>",  # a branch closes what was opened before it
-    "<w:body>{% for i in range(n0) %}<w:p>{% endfor %}</w:body>",
-    "<w:body><w:t>&am{{ v }}p;</w:t></w:body>",  # a value inside an entity
-    '<w:body><w:p w:val="{{ v }}"/></w:body>',  # a value inside a tag
-    "<w:body><w:p></w:r></w:body>",  # fixed text that does not nest
-    "<w:body><w:t>a & b</w:t></w:body>",  # fixed text that does not read
-    "<w:body><w:t>a < b</w:t></w:body>",
-    '<w:body><w:p w:a="1" w:a="2"/></w:body>',
-    "<w:body>{% macro m() %}<w:p>{% endmacro %}{{ m() }}</w:body>",  # statements it does not follow
-    "<w:body>{% include 'x' %}</w:body>",
-    "<w:body>{% filter upper %}<w:p/>{% endfilter %}</w:body>",
-    "<w:body>{% set k %}<w:p>{% endset %}</w:body>",
-    "<w:body>{% for i in x recursive %}<w:p>{{ loop(i) }}</w:p>{% endfor %}</w:body>",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<w:body>{% if c0 %}<w:p>{% endif %}</w:p></w:body>",  # a branch opens what the template closes after it
+        "<w:body><w:p>{% if c0 %}</w:p><w:p>{% endif %}</w:p></w:body>",  # a branch closes what was opened before it
+        "<w:body>{% for i in range(n0) %}<w:p>{% endfor %}</w:body>",
+        "<w:body><w:t>&am{{ v }}p;</w:t></w:body>",  # a value inside an entity
+        '<w:body><w:p w:val="{{ v }}"/></w:body>',  # a value inside a tag
+        "<w:body><w:p></w:r></w:body>",  # fixed text that does not nest
+        "<w:body><w:t>a & b</w:t></w:body>",  # fixed text that does not read
+        "<w:body><w:t>a < b</w:t></w:body>",
+        '<w:body><w:p w:a="1" w:a="2"/></w:body>',
+        "<w:body>{% macro m() %}<w:p>{% endmacro %}{{ m() }}</w:body>",  # statements it does not follow
+        "<w:body>{% include 'x' %}</w:body>",
+        "<w:body>{% filter upper %}<w:p/>{% endfilter %}</w:body>",
+        "<w:body>{% set k %}<w:p>{% endset %}</w:body>",
+        "<w:body>{% for i in x recursive %}<w:p>{{ loop(i) }}</w:p>{% endfor %}</w:body>",
+    ],
+)
 def test_what_is_not_proved(source):
     assert not proved(source)
 

@@ -17,40 +17,79 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from docx import Document
 from lxml import etree
+from test_plan_model import BASE, budget_of
 
 from generator.cli import main
 from generator.render.layout import text_width
 from generator.render.widths import plan_widths
-from test_plan_model import BASE, budget_of
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def wide_plan() -> tuple[dict, list[str]]:
     """A plan whose money columns hold the widest amounts, and the amounts as they must print."""
-    classic = {"tieu_de": "Chi lớn", "dong": [
-        {"noi_dung": "Thiết bị", "don_vi_tinh": "Bộ", "so_luong": 150, "don_gia": 10000000},
-        {"noi_dung": "Công trình", "don_vi_tinh": "Công trình", "so_luong": 1, "don_gia": 87700000},
-    ]}
-    widest = {"tieu_de": "Chi rất lớn", "dong": [
-        {"noi_dung": "Dự án", "don_vi_tinh": "Dự án", "so_luong": 1, "don_gia": 999999999999, "nguon": "xhh"}]}
-    multiplied = {"tieu_de": "Theo ngày", "he_so": [{"id": "so_ngay", "ten": "Số ngày"}], "nhom": [
-        {"ten": "Nhóm một", "dong": [{"noi_dung": "Thuê", "don_vi_tinh": "Gói", "so_luong": 99, "he_so": {"so_ngay": 10},
-                                      "don_gia": 10000000}]},
-        {"ten": "Nhóm hai", "dong": [{"noi_dung": "Khoán", "don_vi_tinh": "Gói", "khoan_gon": 999999999999, "ghi_chu": "Trọn gói"}]},
-    ]}
-    general = {"id": "bang_lon", "loai": "bang", "tieu_de": "BẢNG", "cot": [
-        {"id": "ten", "ten": "Hạng mục"}, {"id": "tien", "ten": "Số tiền", "kieu": "tien", "tong": False},
-        {"id": "sl", "ten": "Số lượng", "kieu": "so_nguyen"},
-        {"id": "cong", "ten": "Thành tiền", "kieu": "tien", "cong_thuc": "sl * tien"}],
-        "dong": [{"ten": "A", "tien": 10000000, "sl": 99999}, {"ten": "B", "tien": "1.587.700.000", "sl": 1}]}
-    budgets = [dict(budget_of(classic, widest), id="dt1"), dict(budget_of(multiplied, sources=[{"id": "ns_tinh", "ten": "Ngân sách tỉnh"}], default="ns_tinh"), id="dt2"), general]
+    classic = {
+        "tieu_de": "Chi lớn",
+        "dong": [
+            {"noi_dung": "Thiết bị", "don_vi_tinh": "Bộ", "so_luong": 150, "don_gia": 10000000},
+            {"noi_dung": "Công trình", "don_vi_tinh": "Công trình", "so_luong": 1, "don_gia": 87700000},
+        ],
+    }
+    widest = {
+        "tieu_de": "Chi rất lớn",
+        "dong": [{"noi_dung": "Dự án", "don_vi_tinh": "Dự án", "so_luong": 1, "don_gia": 999999999999, "nguon": "xhh"}],
+    }
+    multiplied = {
+        "tieu_de": "Theo ngày",
+        "he_so": [{"id": "so_ngay", "ten": "Số ngày"}],
+        "nhom": [
+            {
+                "ten": "Nhóm một",
+                "dong": [
+                    {
+                        "noi_dung": "Thuê",
+                        "don_vi_tinh": "Gói",
+                        "so_luong": 99,
+                        "he_so": {"so_ngay": 10},
+                        "don_gia": 10000000,
+                    }
+                ],
+            },
+            {
+                "ten": "Nhóm hai",
+                "dong": [{"noi_dung": "Khoán", "don_vi_tinh": "Gói", "khoan_gon": 999999999999, "ghi_chu": "Trọn gói"}],
+            },
+        ],
+    }
+    general = {
+        "id": "bang_lon",
+        "loai": "bang",
+        "tieu_de": "BẢNG",
+        "cot": [
+            {"id": "ten", "ten": "Hạng mục"},
+            {"id": "tien", "ten": "Số tiền", "kieu": "tien", "tong": False},
+            {"id": "sl", "ten": "Số lượng", "kieu": "so_nguyen"},
+            {"id": "cong", "ten": "Thành tiền", "kieu": "tien", "cong_thuc": "sl * tien"},
+        ],
+        "dong": [{"ten": "A", "tien": 10000000, "sl": 99999}, {"ten": "B", "tien": "1.587.700.000", "sl": 1}],
+    }
+    budgets = [
+        dict(budget_of(classic, widest), id="dt1"),
+        dict(budget_of(multiplied, sources=[{"id": "ns_tinh", "ten": "Ngân sách tỉnh"}], default="ns_tinh"), id="dt2"),
+        general,
+    ]
     data = copy.deepcopy(BASE)
     data["phu_luc"] = budgets
-    amounts = ["10.000.000", "1.500.000.000", "1.587.700.000", "999.999.999.999", "1.001.587.699.999", "9.900.000.000",
-               "999.990.000.000"]
+    amounts = [
+        "10.000.000",
+        "1.500.000.000",
+        "1.587.700.000",
+        "999.999.999.999",
+        "1.001.587.699.999",
+        "9.900.000.000",
+        "999.990.000.000",
+    ]
     return data, amounts
 
 
@@ -85,7 +124,9 @@ def test_every_money_cell_is_wider_than_its_figure(tmp_path, capsys):
     assert checked > 30
 
 
-@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")), reason="cần LibreOffice và poppler-utils (pdftotext)")
+@pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdftotext")), reason="cần LibreOffice và poppler-utils (pdftotext)"
+)
 def test_widest_amounts_print_on_one_line(tmp_path, capsys):
     from generator.render.pdf import convert_to_pdf
 
@@ -95,8 +136,10 @@ def test_widest_amounts_print_on_one_line(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["build", str(plan), "-o", str(out)]) == 0
     pdfs = convert_to_pdf(sorted(out.glob("phu-luc-*.docx")))
-    text = "\n".join(subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, text=True, check=True).stdout
-                     for p in pdfs)
+    text = "\n".join(
+        subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, text=True, check=True).stdout
+        for p in pdfs
+    )
     for amount in amounts:
         assert amount in text, f"{amount} is broken across lines:\n{text}"
     # no line holds only the tail of a broken figure ("0" / "00" / ".000")
@@ -122,7 +165,9 @@ def test_quick_checks_agree_with_the_document(tmp_path):
                 continue
             made = context(figures, False, figures.plan.quy_uoc_so.convention())
             assert renderer._fits_as_designed(template, made) is expected
-            unfitted = renderer.template(template, figures.plan.quy_uoc_so.convention()).render(made, core=_core(figures))
+            unfitted = renderer.template(template, figures.plan.quy_uoc_so.convention()).render(
+                made, core=_core(figures)
+            )
             with zipfile.ZipFile(io.BytesIO(unfitted)) as archive:
                 document, styles = archive.read("word/document.xml"), archive.read("word/styles.xml")
             assert _fits_as_designed(document.decode(), _bold_styles(styles)) is expected
@@ -148,5 +193,8 @@ def test_combined_file_of_refitted_documents_is_what_compose_makes():
     for figures in (wide, wide, bundled, wide):  # the frame is made by the first plan, then joined
         files = renderer.render_plan(figures).files
         parts = [files[name] for name in files if name != "ho-so.docx"]
-        with zipfile.ZipFile(io.BytesIO(compose(parts))) as expected, zipfile.ZipFile(io.BytesIO(files["ho-so.docx"])) as made:
+        with (
+            zipfile.ZipFile(io.BytesIO(compose(parts))) as expected,
+            zipfile.ZipFile(io.BytesIO(files["ho-so.docx"])) as made,
+        ):
             assert made.read("word/document.xml") == expected.read("word/document.xml")

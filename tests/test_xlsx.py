@@ -14,9 +14,9 @@ import pytest
 import generator.cli
 from generator.build import build
 from generator.compute.figures import compute
+from generator.excel.layout import LARGE_NUMBER_FORMAT, NUMBER_FORMAT, SPARE_ROWS, number_format
 from generator.model.loader import load_plan
 from generator.vi import amount_in_words, format_number
-from generator.excel.layout import LARGE_NUMBER_FORMAT, NUMBER_FORMAT, SPARE_ROWS, number_format
 
 DATA = Path(__file__).resolve().parent / "data" / "kien-tuong-2024-cu.yaml"  # the old shape
 NEW_SHAPE = Path(__file__).resolve().parents[1] / "data"  # the bundled plans
@@ -53,7 +53,9 @@ def test_workbook_layout(exported):
     _, workbook = exported
     wb = openpyxl.load_workbook(workbook)
     figures = compute(load_plan(DATA).plan)
-    assert wb.sheetnames[:1 + len(figures.phu_luc_2.bang)] == ["Phụ lục I"] + [f"Bảng {t.so}" for t in figures.phu_luc_2.bang]
+    assert wb.sheetnames[: 1 + len(figures.phu_luc_2.bang)] == ["Phụ lục I"] + [
+        f"Bảng {t.so}" for t in figures.phu_luc_2.bang
+    ]
     assert wb["Nguồn"].sheet_state == "hidden"
     ws = wb["Bảng 1"]
     lines = len(figures.phu_luc_2.bang[0].dong)
@@ -91,11 +93,20 @@ def test_edit_in_excel_then_build(exported, tmp_path, monkeypatch, capsys):
 
     # expected figures, from the 2024 data and the three edits
     attendees_total = before.phu_luc_1.tong + 1
-    table_1 = sum(
-        (attendees_total if isinstance(line.dong.so_luong, str) else 12 if line.noi_dung == "Bảng tên" else line.so_luong)
-        * line.dong.don_gia
-        for line in before.phu_luc_2.bang[0].dong
-    ) + 2 * 300000
+    table_1 = (
+        sum(
+            (
+                attendees_total
+                if isinstance(line.dong.so_luong, str)
+                else 12
+                if line.noi_dung == "Bảng tên"
+                else line.so_luong
+            )
+            * line.dong.don_gia
+            for line in before.phu_luc_2.bang[0].dong
+        )
+        + 2 * 300000
+    )
     removed = next(line.thanh_tien for line in before.phu_luc_2.bang[2].dong if line.noi_dung == "Khen cá nhân")
     table_3 = before.phu_luc_2.bang[2].tong - removed
     grand = before.phu_luc_2.tong - before.phu_luc_2.bang[0].tong + table_1 - removed
@@ -241,8 +252,12 @@ def test_number_format_groups_the_ty(tmp_path, monkeypatch, capsys):
     """The reported case: 1.587.700.000 showed as "1587.700.000". Checked as LibreOffice shows the cells."""
     plan = tmp_path / "lon.yaml"
     line = '- {noi_dung: "Bảng tên", don_vi_tinh: Cái, so_luong: 8, don_gia: 200000}'
-    plan.write_text(DATA.read_text(encoding="utf-8").replace(line, line.replace("so_luong: 8, don_gia: 200000",
-                                                                                 "so_luong: 1, don_gia: 1587700000")), encoding="utf-8")
+    plan.write_text(
+        DATA.read_text(encoding="utf-8").replace(
+            line, line.replace("so_luong: 8, don_gia: 200000", "so_luong: 1, don_gia: 1587700000")
+        ),
+        encoding="utf-8",
+    )
     workbook = tmp_path / "lon.xlsx"
     assert run(monkeypatch, capsys, "export-xlsx", plan, "-o", workbook)[0] == 0
     ws = openpyxl.load_workbook(workbook)["Bảng 1"]
@@ -251,17 +266,38 @@ def test_number_format_groups_the_ty(tmp_path, monkeypatch, capsys):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         pytest.skip("thiếu LibreOffice: không xem được số hiển thị")
-    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
-                    "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1", "--outdir", str(tmp_path / "csv"),
-                    str(workbook)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
+            "--outdir",
+            str(tmp_path / "csv"),
+            str(workbook),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     shown = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "csv").glob("*.csv"))
     assert "1.587.700.000" in shown and "1587.700.000" not in shown
     for value in (200000, 20000, 30000):  # smaller figures still grouped, and 3-digit ones plain
         assert format_number(value) in shown
 
 
-@pytest.mark.parametrize("value, shown", [(0, "0"), (150, "150"), (25_000, "25.000"), (2_540_000, "2.540.000"),
-                                          (1_587_700_000, "1.587.700.000"), (999_999_999_999, "999.999.999.999")])
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        (0, "0"),
+        (150, "150"),
+        (25_000, "25.000"),
+        (2_540_000, "2.540.000"),
+        (1_587_700_000, "1.587.700.000"),
+        (999_999_999_999, "999.999.999.999"),
+    ],
+)
 def test_number_format_sections(value, shown):
     """The format chosen for a value, applied by hand as Excel applies conditional sections."""
     code = number_format(value)
@@ -308,12 +344,13 @@ def test_batch_workbook_formatted_like_the_export(tmp_path, monkeypatch, capsys)
     ws = openpyxl.load_workbook(tmp_path / "tong-hop-don-vi.xlsx")["Tổng hợp"]
     header = next(r for r in range(1, ws.max_row + 1) if ws[f"A{r}"].value == "STT")
     budget = next(c for c in ws[header] if c.value == "Tổng kinh phí (đồng)").column_letter
-    figures = [ws[f"{budget}{r}"] for r in range(header + 1, ws.max_row + 1) if isinstance(ws[f"{budget}{r}"].value, int)]
+    figures = [
+        ws[f"{budget}{r}"] for r in range(header + 1, ws.max_row + 1) if isinstance(ws[f"{budget}{r}"].value, int)
+    ]
     assert len(figures) >= 9
     for cell in figures:
         assert cell.number_format == number_format(cell.value) and cell.font.name == "Times New Roman"
     assert ws[f"A{header}"].fill.fgColor.rgb.endswith("D9E1F2")
-
 
 
 @pytest.mark.parametrize("name", ["kien-tuong-2024"])
@@ -331,8 +368,12 @@ def test_lump_sums_and_multipliers_round_trip_locked(monkeypatch, capsys, tmp_pa
     assert plan.read_bytes() == before
     figures = compute(load_plan(plan).plan)
     wb = openpyxl.load_workbook(book)
-    fixed = [(t, d, line) for t, table in enumerate(figures.phu_luc_2.bang) for d, line in enumerate(table.dong)
-             if line.dong.khoan_gon is not None or table.bang.he_so]
+    fixed = [
+        (t, d, line)
+        for t, table in enumerate(figures.phu_luc_2.bang)
+        for d, line in enumerate(table.dong)
+        if line.dong.khoan_gon is not None or table.bang.he_so
+    ]
     assert fixed, "the plan has lump sums or multipliers"
     for t, d, line in fixed:
         ws = wb[f"Bảng {t + 1}"]

@@ -26,11 +26,11 @@ KINDS = {"Xã": "xa", "Phường": "phuong", "Đặc khu": "dac_khu"}
 #: What the package's data reflects (the arrangement in force from 1 July 2025).
 RESOLUTIONS = [
     "Nghị quyết số 202/2025/QH15 ngày 12/6/2025 của Quốc hội về việc sắp xếp đơn vị hành chính cấp tỉnh",
-    ("Các Nghị quyết của Ủy ban Thường vụ Quốc hội ngày 16/6/2025 về việc sắp xếp các đơn vị hành chính cấp xã "
-     "của từng tỉnh, thành phố năm 2025"),
+    (
+        "Các Nghị quyết của Ủy ban Thường vụ Quốc hội ngày 16/6/2025 về việc sắp xếp các đơn vị hành chính cấp xã "
+        "của từng tỉnh, thành phố năm 2025"
+    ),
 ]
-
-
 
 
 def convert(wheel: Path) -> dict:
@@ -99,11 +99,19 @@ def convert(wheel: Path) -> dict:
 def _rows(db: Path) -> tuple[list[dict], list[dict]]:
     with sqlite3.connect(db) as connection:
         connection.row_factory = sqlite3.Row
-        new = [dict(r) for r in connection.execute(
-            "SELECT province, provinceCode, provinceKey, ward, wardType, wardCode, wardKey FROM admin_units")]
-        old = [dict(r) for r in connection.execute(
-            "SELECT province, provinceCode, provinceKey, district, districtCode, districtKey, ward, wardCode, wardKey "
-            "FROM admin_units_legacy")]
+        new = [
+            dict(r)
+            for r in connection.execute(
+                "SELECT province, provinceCode, provinceKey, ward, wardType, wardCode, wardKey FROM admin_units"
+            )
+        ]
+        old = [
+            dict(r)
+            for r in connection.execute(
+                "SELECT province, provinceCode, provinceKey, district, districtCode, districtKey, ward, wardCode, wardKey "
+                "FROM admin_units_legacy"
+            )
+        ]
     return new, old
 
 
@@ -116,13 +124,17 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     with gzip.GzipFile(args.output, "wb", mtime=0) as out:  # same data, same bytes
         out.write(text.encode("utf-8"))
-    notice = (f"Dữ liệu đơn vị hành chính trong dvhc.json.gz được chuyển đổi từ gói {data['nguon']['goi']} "
-              f"phiên bản {data['nguon']['phien_ban']} ({data['nguon']['dia_chi']}), theo giấy phép MIT dưới đây.\n"
-              f"The administrative unit data in dvhc.json.gz is converted from the {data['nguon']['goi']} package, "
-              f"version {data['nguon']['phien_ban']}, under the MIT licence below.\n\n{licence}")
+    notice = (
+        f"Dữ liệu đơn vị hành chính trong dvhc.json.gz được chuyển đổi từ gói {data['nguon']['goi']} "
+        f"phiên bản {data['nguon']['phien_ban']} ({data['nguon']['dia_chi']}), theo giấy phép MIT dưới đây.\n"
+        f"The administrative unit data in dvhc.json.gz is converted from the {data['nguon']['goi']} package, "
+        f"version {data['nguon']['phien_ban']}, under the MIT licence below.\n\n{licence}"
+    )
     args.output.with_name("LICENSE-vietnamadminunits.txt").write_text(notice, encoding="utf-8")
-    print(f"{args.output}: {len(data['tinh'])} tỉnh, {len(data['xa'])} xã, {len(data['xa_cu'])} xã cũ, "
-          f"{args.output.stat().st_size} bytes")
+    print(
+        f"{args.output}: {len(data['tinh'])} tỉnh, {len(data['xa'])} xã, {len(data['xa_cu'])} xã cũ, "
+        f"{args.output.stat().st_size} bytes"
+    )
     return 0
 
 

@@ -29,33 +29,51 @@ FONT = "Times New Roman"
 # name: (size pt, bold, italic, alignment, first-line indent, before, after, line, extra pPr)
 STYLES = {
     "VB Than": (14, False, False, "both", 567, 120, 0, 276, ""),
-    "VB Than cuoi": (14, False, False, "both", 567, 120, 0, 276, '<w:keepNext/>'),
-    "VB Muc": (14, True, False, "both", 567, 120, 0, 276, '<w:keepNext/>'),
-    "VB Khoan": (14, True, False, "both", 567, 120, 0, 276, '<w:keepNext/>'),
-    "VB Phan": (14, True, False, "center", 0, 120, 0, 276, '<w:keepNext/>'),
-    "VB Du thao": (13, True, False, "left", 0, 0, 120, 240,
-                   '<w:pBdr><w:top w:val="single" w:sz="8" w:space="1" w:color="auto"/>'
-                   '<w:left w:val="single" w:sz="8" w:space="4" w:color="auto"/>'
-                   '<w:bottom w:val="single" w:sz="8" w:space="1" w:color="auto"/>'
-                   '<w:right w:val="single" w:sz="8" w:space="4" w:color="auto"/></w:pBdr>'
-                   '<w:ind w:left="0" w:right="7700" w:firstLine="0"/>'),
+    "VB Than cuoi": (14, False, False, "both", 567, 120, 0, 276, "<w:keepNext/>"),
+    "VB Muc": (14, True, False, "both", 567, 120, 0, 276, "<w:keepNext/>"),
+    "VB Khoan": (14, True, False, "both", 567, 120, 0, 276, "<w:keepNext/>"),
+    "VB Phan": (14, True, False, "center", 0, 120, 0, 276, "<w:keepNext/>"),
+    "VB Du thao": (
+        13,
+        True,
+        False,
+        "left",
+        0,
+        0,
+        120,
+        240,
+        '<w:pBdr><w:top w:val="single" w:sz="8" w:space="1" w:color="auto"/>'
+        '<w:left w:val="single" w:sz="8" w:space="4" w:color="auto"/>'
+        '<w:bottom w:val="single" w:sz="8" w:space="1" w:color="auto"/>'
+        '<w:right w:val="single" w:sz="8" w:space="4" w:color="auto"/></w:pBdr>'
+        '<w:ind w:left="0" w:right="7700" w:firstLine="0"/>',
+    ),
     "VB Chu quan": (13, False, False, "center", 0, 0, 0, 240, ""),
     "VB Co quan": (13, True, False, "center", 0, 0, 0, 240, ""),
     "VB Quoc hieu": (13, True, False, "center", 0, 0, 0, 240, ""),
     "VB Tieu ngu": (14, True, False, "center", 0, 0, 0, 240, ""),
-    "VB Gach": (6, False, False, "center", 0, 0, 0, 240,
-                '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>'),
+    "VB Gach": (
+        6,
+        False,
+        False,
+        "center",
+        0,
+        0,
+        0,
+        240,
+        '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>',
+    ),
     "VB So ky hieu": (13, False, False, "center", 0, 120, 0, 240, ""),
     "VB Dia danh ngay": (14, False, True, "center", 0, 120, 0, 240, ""),
-    "VB Ten loai": (14, True, False, "center", 0, 360, 0, 240, '<w:keepNext/>'),
-    "VB Trich yeu": (14, True, False, "center", 0, 0, 0, 240, '<w:keepNext/>'),
+    "VB Ten loai": (14, True, False, "center", 0, 360, 0, 240, "<w:keepNext/>"),
+    "VB Trich yeu": (14, True, False, "center", 0, 0, 0, 240, "<w:keepNext/>"),
     "VB Noi nhan": (12, True, True, "left", 0, 0, 0, 240, ""),
     "VB Noi nhan dong": (11, False, False, "left", 0, 0, 0, 240, ""),
     "VB Ky": (14, True, False, "center", 0, 0, 0, 240, ""),
-    "VB Phu luc so": (14, True, False, "center", 0, 0, 0, 240, '<w:keepNext/>'),
-    "VB Phu luc tieu de": (14, True, False, "center", 0, 0, 0, 240, '<w:keepNext/>'),
-    "VB Kem theo": (14, False, True, "center", 0, 0, 0, 240, '<w:keepNext/>'),
-    "VB Bang tieu de": (14, True, False, "both", 567, 240, 120, 240, '<w:keepNext/>'),
+    "VB Phu luc so": (14, True, False, "center", 0, 0, 0, 240, "<w:keepNext/>"),
+    "VB Phu luc tieu de": (14, True, False, "center", 0, 0, 0, 240, "<w:keepNext/>"),
+    "VB Kem theo": (14, False, True, "center", 0, 0, 0, 240, "<w:keepNext/>"),
+    "VB Bang tieu de": (14, True, False, "both", 567, 240, 120, 240, "<w:keepNext/>"),
     "VB Bang": (13, False, False, "left", 0, 40, 40, 240, ""),
     "VB Bang giua": (13, False, False, "center", 0, 40, 40, 240, ""),
     "VB Bang so": (13, False, False, "right", 0, 40, 40, 240, ""),
@@ -87,11 +105,14 @@ def _reset_styles(doc) -> None:
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is not None:
         styles.remove(defaults)
-    styles.insert(0, parse_xml(
-        f"<w:docDefaults {nsdecls('w')}><w:rPrDefault>{_rpr(14)}</w:rPrDefault>"
-        '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
-        "</w:docDefaults>"
-    ))
+    styles.insert(
+        0,
+        parse_xml(
+            f"<w:docDefaults {nsdecls('w')}><w:rPrDefault>{_rpr(14)}</w:rPrDefault>"
+            '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
+            "</w:docDefaults>"
+        ),
+    )
     latent = styles.find(qn("w:latentStyles"))
     if latent is not None:
         styles.remove(latent)
@@ -100,9 +121,7 @@ def _reset_styles(doc) -> None:
         style.base_style = doc.styles["Normal"]
         style.quick_style = True
         ind = "" if "<w:ind " in extra else f'<w:ind w:left="0" w:right="0" w:firstLine="{first}"/>'
-        ppr = parse_xml(
-            f"<w:pPr {nsdecls('w')}>{_ppr_children(extra, ind, before, after, line, jc)}</w:pPr>"
-        )
+        ppr = parse_xml(f"<w:pPr {nsdecls('w')}>{_ppr_children(extra, ind, before, after, line, jc)}</w:pPr>")
         old = style.element.find(qn("w:pPr"))
         if old is not None:
             style.element.remove(old)
@@ -116,10 +135,10 @@ def _ppr_children(extra: str, ind: str, before: int, after: int, line: int, jc: 
     rest = extra.replace("<w:keepNext/>", "")
     bdr, ind_extra = "", ""
     if "<w:pBdr>" in rest:
-        bdr = rest[rest.index("<w:pBdr>"): rest.index("</w:pBdr>") + len("</w:pBdr>")]
+        bdr = rest[rest.index("<w:pBdr>") : rest.index("</w:pBdr>") + len("</w:pBdr>")]
     if "<w:ind " in rest:
         start = rest.index("<w:ind ")
-        ind_extra = rest[start: rest.index("/>", start) + 2]
+        ind_extra = rest[start : rest.index("/>", start) + 2]
     spacing = f'<w:spacing w:before="{before}" w:after="{after}" w:line="{line}" w:lineRule="auto"/>'
     return f'{keep}{bdr}{spacing}{ind_extra or ind}<w:jc w:val="{jc}"/>'
 
@@ -129,14 +148,16 @@ def _page_setup(doc, *, restart: bool) -> None:
     for child in list(sect):
         sect.remove(child)
     sect.append(parse_xml(f'<w:pgSz {nsdecls("w")} w:w="{L.PAGE_WIDTH}" w:h="{L.PAGE_HEIGHT}"/>'))
-    sect.append(parse_xml(
-        f'<w:pgMar {nsdecls("w")} w:top="{L.MARGIN_TOP}" w:right="{L.MARGIN_RIGHT}" w:bottom="{L.MARGIN_BOTTOM}" '
-        f'w:left="{L.MARGIN_LEFT}" w:header="{L.HEADER_DISTANCE}" w:footer="567" w:gutter="0"/>'
-    ))
+    sect.append(
+        parse_xml(
+            f'<w:pgMar {nsdecls("w")} w:top="{L.MARGIN_TOP}" w:right="{L.MARGIN_RIGHT}" w:bottom="{L.MARGIN_BOTTOM}" '
+            f'w:left="{L.MARGIN_LEFT}" w:header="{L.HEADER_DISTANCE}" w:footer="567" w:gutter="0"/>'
+        )
+    )
     if restart:
         sect.append(parse_xml(f'<w:pgNumType {nsdecls("w")} w:start="1"/>'))
     sect.append(parse_xml(f'<w:cols {nsdecls("w")} w:space="720"/>'))
-    sect.append(parse_xml(f'<w:titlePg {nsdecls("w")}/>'))
+    sect.append(parse_xml(f"<w:titlePg {nsdecls('w')}/>"))
     section = doc.sections[0]
     section.different_first_page_header_footer = True
     header = section.header
@@ -146,7 +167,7 @@ def _page_setup(doc, *, restart: bool) -> None:
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>'))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>'))
-    p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:t>2</w:t></w:r>'))
+    p._p.append(parse_xml(f"<w:r {nsdecls('w')}><w:t>2</w:t></w:r>"))
     p._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'))
     first = section.first_page_header
     first.is_linked_to_previous = False
@@ -203,8 +224,10 @@ def table(widths: list[int], rows: list[str], *, borders: bool, indent: int = 0,
         f'<w:{edge} w:val="{border}" w:sz="4" w:space="0" w:color="auto"/>'
         for edge in ("top", "left", "bottom", "right", "insideH", "insideV")
     )
-    margins = '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>' if zero_margins else (
-        '<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+    margins = (
+        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+        if zero_margins
+        else ('<w:tblCellMar><w:left w:w="85" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>')
     )
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     return (
@@ -229,7 +252,7 @@ def tieu_ngu_paragraph(doc) -> str:
         f'<w:p><w:pPr><w:pStyle w:val="{_style_id(doc, "VB Tieu ngu")}"/>'
         '<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>'
         f'<w:ind w:left="{indent}" w:right="{indent}" w:firstLine="0"/></w:pPr>'
-        '<w:r><w:t>Độc lập - Tự do - Hạnh phúc</w:t></w:r></w:p>'
+        "<w:r><w:t>Độc lập - Tự do - Hạnh phúc</w:t></w:r></w:p>"
     )
 
 
@@ -237,8 +260,12 @@ def ke_hoach() -> None:
     doc = _new_document(restart=False)
     P = lambda style, text="": para(doc, style, text)  # noqa: E731
     left = (
-        P("VB Chu quan", "{%p for dong in co_quan.chu_quan %}") + P("VB Chu quan", "{{ dong }}") + P("VB Chu quan", "{%p endfor %}")
-        + P("VB Co quan", "{%p for dong in co_quan.ten %}") + P("VB Co quan", "{{ dong }}") + P("VB Co quan", "{%p endfor %}")
+        P("VB Chu quan", "{%p for dong in co_quan.chu_quan %}")
+        + P("VB Chu quan", "{{ dong }}")
+        + P("VB Chu quan", "{%p endfor %}")
+        + P("VB Co quan", "{%p for dong in co_quan.ten %}")
+        + P("VB Co quan", "{{ dong }}")
+        + P("VB Co quan", "{%p endfor %}")
         + P("VB Gach")
     )
     right = P("VB Quoc hieu", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") + tieu_ngu_paragraph(doc)
@@ -246,10 +273,12 @@ def ke_hoach() -> None:
         [L.HEADER_LEFT, L.HEADER_RIGHT],
         [
             row([cell(L.HEADER_LEFT, left), cell(L.HEADER_RIGHT, right)]),
-            row([
-                cell(L.HEADER_LEFT, P("VB So ky hieu", "Số: {{ van_ban.so|so_van_ban }}/{{ ky_hieu }}")),
-                cell(L.HEADER_RIGHT, P("VB Dia danh ngay", "{{ van_ban.dia_danh }}, {{ van_ban|ngay_van_ban }}")),
-            ]),
+            row(
+                [
+                    cell(L.HEADER_LEFT, P("VB So ky hieu", "Số: {{ van_ban.so|so_van_ban }}/{{ ky_hieu }}")),
+                    cell(L.HEADER_RIGHT, P("VB Dia danh ngay", "{{ van_ban.dia_danh }}, {{ van_ban|ngay_van_ban }}")),
+                ]
+            ),
         ],
         borders=False,
         indent=L.HEADER_INDENT,
@@ -257,33 +286,53 @@ def ke_hoach() -> None:
     )
     blocks = lambda name: (  # noqa: E731
         P("VB Than", f"{{%p for b in {name} %}}")
-        + P("VB Than", '{%p if b.kind == "muc" %}') + P("VB Muc", "{{r b.rich }}")
-        + P("VB Than", '{%p elif b.kind == "phan" %}') + P("VB Phan", "{{r b.rich }}")
-        + P("VB Than", '{%p elif b.kind == "khoan" %}') + P("VB Khoan", "{{r b.rich }}")
-        + P("VB Than", "{%p else %}") + P("VB Than", "{{r b.rich }}")
-        + P("VB Than", "{%p endif %}") + P("VB Than", "{%p endfor %}")
+        + P("VB Than", '{%p if b.kind == "muc" %}')
+        + P("VB Muc", "{{r b.rich }}")
+        + P("VB Than", '{%p elif b.kind == "phan" %}')
+        + P("VB Phan", "{{r b.rich }}")
+        + P("VB Than", '{%p elif b.kind == "khoan" %}')
+        + P("VB Khoan", "{{r b.rich }}")
+        + P("VB Than", "{%p else %}")
+        + P("VB Than", "{{r b.rich }}")
+        + P("VB Than", "{%p endif %}")
+        + P("VB Than", "{%p endfor %}")
     )
     noi_nhan = (
         P("VB Noi nhan", "Nơi nhận:")
-        + P("VB Noi nhan dong", "{%p for n in noi_nhan %}") + P("VB Noi nhan dong", "- {{ n }};")
-        + P("VB Noi nhan dong", "{%p endfor %}") + P("VB Noi nhan dong", "- Lưu: {{ luu }}.")
+        + P("VB Noi nhan dong", "{%p for n in noi_nhan %}")
+        + P("VB Noi nhan dong", "- {{ n }};")
+        + P("VB Noi nhan dong", "{%p endfor %}")
+        + P("VB Noi nhan dong", "- Lưu: {{ luu }}.")
     )
     ky = (
-        P("VB Ky", "{%p if ky.tham_quyen %}") + P("VB Ky", "{{ ky.tham_quyen }}") + P("VB Ky", "{%p endif %}")
-        + P("VB Ky", "{%p for dong in ky.chuc_vu %}") + P("VB Ky", "{{ dong }}") + P("VB Ky", "{%p endfor %}")
-        + P("VB Ky") * 4 + P("VB Ky", "{{ ky.ho_ten }}")
+        P("VB Ky", "{%p if ky.tham_quyen %}")
+        + P("VB Ky", "{{ ky.tham_quyen }}")
+        + P("VB Ky", "{%p endif %}")
+        + P("VB Ky", "{%p for dong in ky.chuc_vu %}")
+        + P("VB Ky", "{{ dong }}")
+        + P("VB Ky", "{%p endfor %}")
+        + P("VB Ky") * 4
+        + P("VB Ky", "{{ ky.ho_ten }}")
     )
-    append(doc, (
-        _draft_mark(doc)
-        + header
-        + P("VB Ten loai", "{{ ten_loai }}")
-        + P("VB Trich yeu", "{{ van_ban.trich_yeu }}")
-        + P("VB Gach")
-        + blocks("mo_dau") + blocks("than")
-        + P("VB Than cuoi", "{{r ket_thuc }}")
-        + table([L.SIGN_LEFT, L.SIGN_RIGHT], [row([cell(L.SIGN_LEFT, noi_nhan), cell(L.SIGN_RIGHT, ky)])],
-                borders=False, zero_margins=True)
-    ))
+    append(
+        doc,
+        (
+            _draft_mark(doc)
+            + header
+            + P("VB Ten loai", "{{ ten_loai }}")
+            + P("VB Trich yeu", "{{ van_ban.trich_yeu }}")
+            + P("VB Gach")
+            + blocks("mo_dau")
+            + blocks("than")
+            + P("VB Than cuoi", "{{r ket_thuc }}")
+            + table(
+                [L.SIGN_LEFT, L.SIGN_RIGHT],
+                [row([cell(L.SIGN_LEFT, noi_nhan), cell(L.SIGN_RIGHT, ky)])],
+                borders=False,
+                zero_margins=True,
+            )
+        ),
+    )
     doc.save(OUT / "ke-hoach.docx")
 
 
@@ -299,8 +348,11 @@ def _appendix_heading(doc) -> str:
         _draft_mark(doc)
         + P("VB Phu luc so", "{{ phu_luc.ten }}")
         + P("VB Phu luc tieu de", "{{ phu_luc.tieu_de }}")
-        + P("VB Kem theo", "(Kèm theo {{ ten_loai_thuong }} số {{ van_ban.so|so_van_ban }}/{{ ky_hieu }} "
-                           "{{ van_ban|ngay_van_ban }} của {{ co_quan.ten_day_du }})")
+        + P(
+            "VB Kem theo",
+            "(Kèm theo {{ ten_loai_thuong }} số {{ van_ban.so|so_van_ban }}/{{ ky_hieu }} "
+            "{{ van_ban|ngay_van_ban }} của {{ co_quan.ten_day_du }})",
+        )
         + P("VB Gach")
     )
 
@@ -310,18 +362,39 @@ def phu_luc_1() -> None:
     P = lambda style, text="": para(doc, style, text)  # noqa: E731
     widths = [900, 6654, 1800]
     rows = [
-        row([cell(widths[0], P("VB Bang dam", "{{ phu_luc.cot.stt }}")), cell(widths[1], P("VB Bang dam", "{{ phu_luc.cot.ten }}")),
-             cell(widths[2], P("VB Bang dam", "{{ phu_luc.cot.so_luong }}"))], header=True),
+        row(
+            [
+                cell(widths[0], P("VB Bang dam", "{{ phu_luc.cot.stt }}")),
+                cell(widths[1], P("VB Bang dam", "{{ phu_luc.cot.ten }}")),
+                cell(widths[2], P("VB Bang dam", "{{ phu_luc.cot.so_luong }}")),
+            ],
+            header=True,
+        ),
         row([cell(sum(widths), P("VB Bang", "{%tr for nhom in phu_luc.nhom %}"), span=3)]),
-        row([cell(widths[0], P("VB Bang dam", "{{ nhom.so }}")), cell(widths[1], P("VB Bang dam", "{{ nhom.ten }}")),
-             cell(widths[2], P("VB Bang dam", "{{ nhom.tong|so }}"))]),
+        row(
+            [
+                cell(widths[0], P("VB Bang dam", "{{ nhom.so }}")),
+                cell(widths[1], P("VB Bang dam", "{{ nhom.ten }}")),
+                cell(widths[2], P("VB Bang dam", "{{ nhom.tong|so }}")),
+            ]
+        ),
         row([cell(sum(widths), P("VB Bang", "{%tr for tv in nhom.thanh_vien %}"), span=3)]),
-        row([cell(widths[0], P("VB Bang giua", "{{ tv.stt }}")), cell(widths[1], P("VB Bang", "{{ tv.ten }}")),
-             cell(widths[2], P("VB Bang giua", "{{ tv.so_luong|so }}"))]),
+        row(
+            [
+                cell(widths[0], P("VB Bang giua", "{{ tv.stt }}")),
+                cell(widths[1], P("VB Bang", "{{ tv.ten }}")),
+                cell(widths[2], P("VB Bang giua", "{{ tv.so_luong|so }}")),
+            ]
+        ),
         row([cell(sum(widths), P("VB Bang", "{%tr endfor %}"), span=3)]),
         row([cell(sum(widths), P("VB Bang", "{%tr endfor %}"), span=3)]),
-        row([cell(widths[0], P("VB Bang dam")), cell(widths[1], P("VB Bang dam", "TỔNG CỘNG")),
-             cell(widths[2], P("VB Bang dam", "{{ phu_luc.tong|so }}"))]),
+        row(
+            [
+                cell(widths[0], P("VB Bang dam")),
+                cell(widths[1], P("VB Bang dam", "TỔNG CỘNG")),
+                cell(widths[2], P("VB Bang dam", "{{ phu_luc.tong|so }}")),
+            ]
+        ),
     ]
     append(doc, _appendix_heading(doc) + table(widths, rows, borders=True) + P("VB Ket thuc", "./."))
     doc.save(OUT / "phu-luc-1.docx")
@@ -336,42 +409,67 @@ def phu_luc_2() -> None:
     rows = [
         row([cell(w[i], P("VB Bang dam", h)) for i, h in enumerate(heads)], header=True),
         row([cell(full, P("VB Bang", "{%tr for d in bang.dong %}"), span=7)]),
-        row([
-            cell(w[0], P("VB Bang giua", "{{ d.stt }}")),
-            cell(w[1], P("VB Bang", "{{ d.noi_dung }}")),
-            cell(w[2], P("VB Bang giua", "{{ d.don_vi_tinh or '' }}")),
-            cell(w[3], P("VB Bang so", "{{ d.so_luong|so if d.so_luong is not none else '' }}")),
-            cell(w[4], P("VB Bang so", "{{ d.don_gia|so if d.don_gia is not none else '' }}")),
-            cell(w[5], P("VB Bang so", "{{ d.thanh_tien|so }}")),
-            cell(w[6], P("VB Bang", "{{ d.ghi_chu }}")),
-        ]),
+        row(
+            [
+                cell(w[0], P("VB Bang giua", "{{ d.stt }}")),
+                cell(w[1], P("VB Bang", "{{ d.noi_dung }}")),
+                cell(w[2], P("VB Bang giua", "{{ d.don_vi_tinh or '' }}")),
+                cell(w[3], P("VB Bang so", "{{ d.so_luong|so if d.so_luong is not none else '' }}")),
+                cell(w[4], P("VB Bang so", "{{ d.don_gia|so if d.don_gia is not none else '' }}")),
+                cell(w[5], P("VB Bang so", "{{ d.thanh_tien|so }}")),
+                cell(w[6], P("VB Bang", "{{ d.ghi_chu }}")),
+            ]
+        ),
         row([cell(full, P("VB Bang", "{%tr endfor %}"), span=7)]),
-        row([cell(sum(w[:5]), P("VB Bang dam", "Tổng cộng"), span=5),
-             cell(w[5], P("VB Bang so dam", "{{ bang.tong|so }}")), cell(w[6], P("VB Bang"))]),
+        row(
+            [
+                cell(sum(w[:5]), P("VB Bang dam", "Tổng cộng"), span=5),
+                cell(w[5], P("VB Bang so dam", "{{ bang.tong|so }}")),
+                cell(w[6], P("VB Bang")),
+            ]
+        ),
         row([cell(full, P("VB Bang chu", "Bằng chữ: {{ bang.tong|chu }}"), span=7)]),
     ]
     sw = [760, 5644, 2950]
     summary = [
-        row([cell(sw[0], P("VB Bang dam", "STT")), cell(sw[1], P("VB Bang dam", "Nguồn kinh phí")),
-             cell(sw[2], P("VB Bang dam", "Số tiền (đồng)"))], header=True),
+        row(
+            [
+                cell(sw[0], P("VB Bang dam", "STT")),
+                cell(sw[1], P("VB Bang dam", "Nguồn kinh phí")),
+                cell(sw[2], P("VB Bang dam", "Số tiền (đồng)")),
+            ],
+            header=True,
+        ),
         row([cell(sum(sw), P("VB Bang", "{%tr for n in phu_luc.theo_nguon %}"), span=3)]),
-        row([cell(sw[0], P("VB Bang giua", "{{ n.stt }}")), cell(sw[1], P("VB Bang", "{{ n.ten }}")),
-             cell(sw[2], P("VB Bang so", "{{ n.tong|so }}"))]),
+        row(
+            [
+                cell(sw[0], P("VB Bang giua", "{{ n.stt }}")),
+                cell(sw[1], P("VB Bang", "{{ n.ten }}")),
+                cell(sw[2], P("VB Bang so", "{{ n.tong|so }}")),
+            ]
+        ),
         row([cell(sum(sw), P("VB Bang", "{%tr endfor %}"), span=3)]),
-        row([cell(sw[0] + sw[1], P("VB Bang dam", "Tổng kinh phí thực hiện Kế hoạch"), span=2),
-             cell(sw[2], P("VB Bang so dam", "{{ phu_luc.tong|so }}"))]),
+        row(
+            [
+                cell(sw[0] + sw[1], P("VB Bang dam", "Tổng kinh phí thực hiện Kế hoạch"), span=2),
+                cell(sw[2], P("VB Bang so dam", "{{ phu_luc.tong|so }}")),
+            ]
+        ),
         row([cell(sum(sw), P("VB Bang chu", "Bằng chữ: {{ phu_luc.tong|chu }}"), span=3)]),
     ]
-    append(doc, (
-        _appendix_heading(doc)
-        + P("VB Bang tieu de", "{%p for bang in phu_luc.bang %}")
-        + P("VB Bang tieu de", "{{ bang.so }}. {{ bang.tieu_de }}")
-        + table(w, rows, borders=True)
-        + P("VB Bang tieu de", "{%p endfor %}")
-        + P("VB Bang tieu de", "{{ phu_luc.bang|length + 1 }}. Tổng hợp kinh phí theo nguồn")
-        + table(sw, summary, borders=True)
-        + P("VB Ket thuc", "./.")
-    ))
+    append(
+        doc,
+        (
+            _appendix_heading(doc)
+            + P("VB Bang tieu de", "{%p for bang in phu_luc.bang %}")
+            + P("VB Bang tieu de", "{{ bang.so }}. {{ bang.tieu_de }}")
+            + table(w, rows, borders=True)
+            + P("VB Bang tieu de", "{%p endfor %}")
+            + P("VB Bang tieu de", "{{ phu_luc.bang|length + 1 }}. Tổng hợp kinh phí theo nguồn")
+            + table(sw, summary, borders=True)
+            + P("VB Ket thuc", "./.")
+        ),
+    )
     doc.save(OUT / "phu-luc-2.docx")
 
 
@@ -382,14 +480,20 @@ def _cells_row(doc, loop: str, *, header: bool) -> list[str]:
     P = lambda style, text="": para(doc, style, text)  # noqa: E731
     w = L.TEXT_WIDTH // 3
     content = (
-        P("VB Bang", '{%p if c.kieu == "phai" %}') + P("VB Bang so", "{% colspan c.span %}{{r c.rich }}")
-        + P("VB Bang", '{%p elif c.kieu == "giua" %}') + P("VB Bang giua", "{{r c.rich }}")
-        + P("VB Bang", "{%p else %}") + P("VB Bang", "{{r c.rich }}")
+        P("VB Bang", '{%p if c.kieu == "phai" %}')
+        + P("VB Bang so", "{% colspan c.span %}{{r c.rich }}")
+        + P("VB Bang", '{%p elif c.kieu == "giua" %}')
+        + P("VB Bang giua", "{{r c.rich }}")
+        + P("VB Bang", "{%p else %}")
+        + P("VB Bang", "{{r c.rich }}")
         + P("VB Bang", "{%p endif %}")
     )
     return [
         row([cell(L.TEXT_WIDTH, P("VB Bang", f"{{%tr for r in {loop} %}}"), span=3)]),
-        row([cell(w, P("VB Bang", "{%tc for c in r.o %}")), cell(w, content), cell(w, P("VB Bang", "{%tc endfor %}"))], header=header),
+        row(
+            [cell(w, P("VB Bang", "{%tc for c in r.o %}")), cell(w, content), cell(w, P("VB Bang", "{%tc endfor %}"))],
+            header=header,
+        ),
         row([cell(L.TEXT_WIDTH, P("VB Bang", "{%tr endfor %}"), span=3)]),
     ]
 
@@ -402,21 +506,30 @@ def phu_luc() -> None:
     P = lambda style, text="": para(doc, style, text)  # noqa: E731
     w = L.TEXT_WIDTH // 3
     rows = _cells_row(doc, "k.dau", header=True) + _cells_row(doc, "k.dong", header=False)
-    append(doc, (
-        _appendix_heading(doc)
-        + P("VB Than", "{%p for k in khoi %}")
-        + P("VB Than", '{%p if k.kind == "bang" %}')
-        + table([w, w, L.TEXT_WIDTH - 2 * w], rows, borders=True)
-        + P("VB Than", '{%p elif k.kind == "tieu_de_bang" %}') + P("VB Bang tieu de", "{{r k.rich }}")
-        + P("VB Than", '{%p elif k.kind == "chu" %}') + P("VB Bang chu", "{{r k.rich }}")
-        + P("VB Than", '{%p elif k.kind == "muc" %}') + P("VB Muc", "{{r k.rich }}")
-        + P("VB Than", '{%p elif k.kind == "khoan" %}') + P("VB Khoan", "{{r k.rich }}")
-        + P("VB Than", '{%p elif k.kind == "phan" %}') + P("VB Phan", "{{r k.rich }}")
-        + P("VB Than", "{%p else %}") + P("VB Than", "{{r k.rich }}")
-        + P("VB Than", "{%p endif %}")
-        + P("VB Than", "{%p endfor %}")
-        + P("VB Ket thuc", "./.")
-    ))
+    append(
+        doc,
+        (
+            _appendix_heading(doc)
+            + P("VB Than", "{%p for k in khoi %}")
+            + P("VB Than", '{%p if k.kind == "bang" %}')
+            + table([w, w, L.TEXT_WIDTH - 2 * w], rows, borders=True)
+            + P("VB Than", '{%p elif k.kind == "tieu_de_bang" %}')
+            + P("VB Bang tieu de", "{{r k.rich }}")
+            + P("VB Than", '{%p elif k.kind == "chu" %}')
+            + P("VB Bang chu", "{{r k.rich }}")
+            + P("VB Than", '{%p elif k.kind == "muc" %}')
+            + P("VB Muc", "{{r k.rich }}")
+            + P("VB Than", '{%p elif k.kind == "khoan" %}')
+            + P("VB Khoan", "{{r k.rich }}")
+            + P("VB Than", '{%p elif k.kind == "phan" %}')
+            + P("VB Phan", "{{r k.rich }}")
+            + P("VB Than", "{%p else %}")
+            + P("VB Than", "{{r k.rich }}")
+            + P("VB Than", "{%p endif %}")
+            + P("VB Than", "{%p endfor %}")
+            + P("VB Ket thuc", "./.")
+        ),
+    )
     doc.save(OUT / "phu-luc.docx")
 
 

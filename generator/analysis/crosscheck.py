@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from generator.analysis.audit import audit_analysis
-from generator.analysis.recognise import states_figures
 from generator.analysis.docread import Paragraph
+from generator.analysis.recognise import states_figures
 from generator.compute.figures import TEXT_REFERENCE, appendix_labels
 from generator.compute.solieu import text_units
 from generator.errors import Problem
@@ -29,7 +29,9 @@ def typed_figure_problems(loaded: LoadedPlan, files: dict[str, bytes]) -> list[P
     typed in it (not only references): reading it costs more than the rest of a build.
     """
     name = "ho-so.docx" if "ho-so.docx" in files else "ke-hoach.docx"
-    if name not in files or not any(_typed_statement(text) for _, text in text_units(loaded.plan, appendix_labels(loaded.plan))):
+    if name not in files or not any(
+        _typed_statement(text) for _, text in text_units(loaded.plan, appendix_labels(loaded.plan))
+    ):
         return []
     analysis, findings = audit_analysis(files[name], name)
     approximate = {c.where for c in analysis.counts if c.approximate}
@@ -37,9 +39,11 @@ def typed_figure_problems(loaded: LoadedPlan, files: dict[str, bytes]) -> list[P
     for finding in findings:
         if finding.code not in TYPED or (finding.code == "LECH-SO-NGUOI" and finding.where in approximate):
             continue
-        message = (f"số liệu gõ tay trong văn bản mâu thuẫn với số liệu đã tính ({finding.code}, {finding.where} của {name}): "
-                   f"{finding.message} Thấy: {finding.found}; đúng: {finding.expected}. "
-                   f"Đừng gõ số: {_hint(finding.code, loaded)} để số luôn khớp với phụ lục.")
+        message = (
+            f"số liệu gõ tay trong văn bản mâu thuẫn với số liệu đã tính ({finding.code}, {finding.where} của {name}): "
+            f"{finding.message} Thấy: {finding.found}; đúng: {finding.expected}. "
+            f"Đừng gõ số: {_hint(finding.code, loaded)} để số luôn khớp với phụ lục."
+        )
         problems.append(_located(loaded, finding.found, _paragraph_text(analysis, finding.where), message))
     return problems
 
@@ -78,8 +82,11 @@ def _located(loaded: LoadedPlan, found: str, paragraph: str, message: str) -> Pr
             lines = []
         pattern = re.compile(rf"(?<![\d.,]){re.escape(figure.group(0))}(?![\d]|[.,]\d)")
         words = set(re.findall(r"\w+", paragraph.lower()))
-        candidates = [(len(words & set(re.findall(r"\w+", text.lower()))), -n, n)
-                      for n, text in enumerate(lines, 1) if pattern.search(text)]
+        candidates = [
+            (len(words & set(re.findall(r"\w+", text.lower()))), -n, n)
+            for n, text in enumerate(lines, 1)
+            if pattern.search(text)
+        ]
         line = max(candidates)[2] if candidates else None
     if line is None:
         return Problem(message, (), loaded.source)

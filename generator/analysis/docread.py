@@ -19,7 +19,15 @@ from generator.docx import Table as ModelTable
 DocumentError = DocxError  # the one error for an unreadable .docx (kept under the name callers use)
 
 __all__ = [
-    "Cell", "DocumentError", "DocumentText", "Paragraph", "Run", "Table", "clean", "fold", "read_document",
+    "Cell",
+    "DocumentError",
+    "DocumentText",
+    "Paragraph",
+    "Run",
+    "Table",
+    "clean",
+    "fold",
+    "read_document",
     "read_document_bytes",
 ]
 

@@ -17,10 +17,35 @@ from generator.docx.text import fold
 from generator.vi import parse_roman, roman
 
 DOC_TYPES = {
-    "nghị quyết", "quyết định", "chỉ thị", "quy chế", "quy định", "thông cáo", "thông báo", "hướng dẫn",
-    "chương trình", "kế hoạch", "phương án", "đề án", "dự án", "báo cáo", "biên bản", "tờ trình", "hợp đồng",
-    "công văn", "công điện", "bản ghi nhớ", "bản thỏa thuận", "giấy ủy quyền", "giấy mời", "giấy giới thiệu",
-    "giấy nghỉ phép", "phiếu gửi", "phiếu chuyển", "phiếu báo", "thư công",
+    "nghị quyết",
+    "quyết định",
+    "chỉ thị",
+    "quy chế",
+    "quy định",
+    "thông cáo",
+    "thông báo",
+    "hướng dẫn",
+    "chương trình",
+    "kế hoạch",
+    "phương án",
+    "đề án",
+    "dự án",
+    "báo cáo",
+    "biên bản",
+    "tờ trình",
+    "hợp đồng",
+    "công văn",
+    "công điện",
+    "bản ghi nhớ",
+    "bản thỏa thuận",
+    "giấy ủy quyền",
+    "giấy mời",
+    "giấy giới thiệu",
+    "giấy nghỉ phép",
+    "phiếu gửi",
+    "phiếu chuyển",
+    "phiếu báo",
+    "thư công",
 }
 DASHES = "-–—‐‑−"
 HEADER_SCAN = 15  # the tên loại is looked for among the first blocks only
@@ -168,7 +193,7 @@ class Header:
 
     @staticmethod
     def column(line: Line) -> str | None:
-        """"left" / "right" for a line in the header table, None for a plain paragraph."""
+        """ "left" / "right" for a line in the header table, None for a plain paragraph."""
         cell = line.para.cell
         if cell is None:
             return None
@@ -254,7 +279,7 @@ def _first_line(block: Block) -> Line | None:
 
 
 def _draft_mark(blocks: list[Block]) -> Line | None:
-    """"DỰ THẢO" at the top left of page 1: first body paragraph or first paragraph of the header's left cell."""
+    """ "DỰ THẢO" at the top left of page 1: first body paragraph or first paragraph of the header's left cell."""
     first = next((b for b in blocks if not _is_blank(b)), None)
     if isinstance(first, Table):
         cell = first.rows[0][0] if first.rows and first.rows[0] else None
@@ -324,8 +349,11 @@ def recognise(model: DocModel, draft: bool | None) -> Layout:
 def _header(blocks: list[Block], mark: Line | None) -> tuple[Header, Line | None, int]:
     """The header block and the tên loại line; returns (header, tên loại, index after tên loại)."""
     ten_loai_at = next(
-        (i for i, b in enumerate(blocks[:HEADER_SCAN])
-         if isinstance(b, Para) and (line := _first_line(b)) and fold(line.text) in DOC_TYPES),
+        (
+            i
+            for i, b in enumerate(blocks[:HEADER_SCAN])
+            if isinstance(b, Para) and (line := _first_line(b)) and fold(line.text) in DOC_TYPES
+        ),
         None,
     )
     if ten_loai_at is None:  # no tên loại: the header is the run of header-like blocks at the top
@@ -418,7 +446,7 @@ def _trich_yeu(blocks: list[Block], ten_loai: Line | None, start: int, end: int)
     """Trích yếu lines under the tên loại, whether blank paragraphs separate them, and where the body starts."""
     if ten_loai is None:
         return [], False, start
-    lines = [ln for ln in ten_loai.para.lines[ten_loai.number:] if ln.text.strip()]  # one paragraph with a break
+    lines = [ln for ln in ten_loai.para.lines[ten_loai.number :] if ln.text.strip()]  # one paragraph with a break
     i, gap = start, False
     if not lines:
         j = start
@@ -444,8 +472,11 @@ def _bold(para: Para) -> bool:
 def _title_like(block: Block | None) -> bool:
     """Could open the trích yếu: a centred or bold paragraph that is no heading, line or Nơi nhận."""
     return (
-        isinstance(block, Para) and not block.is_rule and not block.is_empty
-        and body_kind(block.text) == "text" and not is_noi_nhan(block.text)
+        isinstance(block, Para)
+        and not block.is_rule
+        and not block.is_empty
+        and body_kind(block.text) == "text"
+        and not is_noi_nhan(block.text)
         and (block.jc == "center" or _bold(block))
     )
 
@@ -526,23 +557,25 @@ def _appendices(blocks: list[Block], headings) -> list[Appendix]:
             heading, tail = line.slice(0, offset), line.slice(offset)
             paren = tail.text.find("(")
             following += [tail.slice(0, paren), tail.slice(paren)] if paren > 0 else [tail]
-        following += [ln for ln in line.para.lines[line.number:] if ln.text.strip()]
+        following += [ln for ln in line.para.lines[line.number :] if ln.text.strip()]
         for block in region[1:]:
             if isinstance(block, Table):
                 break
             following += [None] if block.is_empty or block.is_rule else [ln for ln in block.lines if ln.text.strip()]
         title, reference, gap = _appendix_title(following)
         previous = next((b for b in reversed(blocks[:opening]) if not _is_blank(b)), None)
-        appendices.append(Appendix(
-            heading=heading,
-            label=label,
-            glued=glued,
-            title=title,
-            title_gap=gap,
-            reference=reference,
-            blocks=region,
-            starts_section=previous is None or previous.section != line.para.section,
-        ))
+        appendices.append(
+            Appendix(
+                heading=heading,
+                label=label,
+                glued=glued,
+                title=title,
+                title_gap=gap,
+                reference=reference,
+                blocks=region,
+                starts_section=previous is None or previous.section != line.para.section,
+            )
+        )
     return appendices
 
 

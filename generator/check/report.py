@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from generator.docx import DocxError as CheckFileError  # the one error for an unreadable .docx
-
 EXCERPT_MAX = 60
 
 

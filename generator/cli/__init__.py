@@ -16,8 +16,20 @@ import sys
 from generator.cli.common import internal_error, utf8_console
 
 COMMANDS = [
-    "build", "batch", "words", "check", "audit", "import_docx", "lint_template", "new", "diff", "xlsx",
-    "nang_cap", "schema", "don_vi", "serve",
+    "build",
+    "batch",
+    "words",
+    "check",
+    "audit",
+    "import_docx",
+    "lint_template",
+    "new",
+    "diff",
+    "xlsx",
+    "nang_cap",
+    "schema",
+    "don_vi",
+    "serve",
 ]
 
 

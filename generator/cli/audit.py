@@ -23,8 +23,12 @@ def register(subparsers) -> None:
         epilog="Mã thoát: 0 không có lỗi (có thể có cảnh báo), 1 có lỗi, 2 không đọc được tệp.",
     )
     parser.add_argument("document", type=Path, metavar="TỆP.docx", help="văn bản cần kiểm tra (.docx)")
-    parser.add_argument("--format", choices=["text", "json"], default="text",
-                        help="định dạng kết quả: text (mặc định, để đọc) hoặc json (cho chương trình khác)")
+    parser.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="định dạng kết quả: text (mặc định, để đọc) hoặc json (cho chương trình khác)",
+    )
     parser.set_defaults(func=run)
 
 

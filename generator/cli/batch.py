@@ -21,12 +21,26 @@ def register(sub) -> None:
         "một tệp nén và bảng tổng hợp đối chiếu với kế hoạch cấp trên",
     )
     parser.add_argument("plan", type=Path, help="tệp dữ liệu kế hoạch cấp trên (của tỉnh, thành phố; .yaml)")
-    parser.add_argument("--units", type=Path, required=True, help="tệp các xã, phường, đặc khu (.yaml), ví dụ data/units/tay-ninh.yaml (tạo bằng vanban don-vi)")
+    parser.add_argument(
+        "--units",
+        type=Path,
+        required=True,
+        help="tệp các xã, phường, đặc khu (.yaml), ví dụ data/units/tay-ninh.yaml (tạo bằng vanban don-vi)",
+    )
     parser.add_argument("-o", "--output", type=Path, help="thư mục kết quả (mặc định output/<tên tệp kế hoạch>/)")
-    parser.add_argument("--pdf", action="store_true",
-                        help="tạo thêm bản PDF của mọi tệp Word (mỗi lõi CPU một LibreOffice; có trong tệp nén; thiếu thì chỉ cảnh báo)")
-    parser.add_argument("-j", "--jobs", type=_jobs, default=CORES, metavar="N",
-                        help=f"số tiến trình chạy song song (mặc định: số lõi CPU dùng được, ở máy này {CORES})")
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="tạo thêm bản PDF của mọi tệp Word (mỗi lõi CPU một LibreOffice; có trong tệp nén; thiếu thì chỉ cảnh báo)",
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=CORES,
+        metavar="N",
+        help=f"số tiến trình chạy song song (mặc định: số lõi CPU dùng được, ở máy này {CORES})",
+    )
     parser.set_defaults(func=run)
 
 
@@ -60,8 +74,11 @@ def _batch(args) -> int:
     print("\n".join(summary_lines(result)))
     removed = [result.folder / UNITS_FOLDER / u.unit.slug / name for u in result.units for name in u.removed]
     if removed and not args.pdf:
-        print(f"Đã xóa {len(removed)} bản PDF cũ vì tệp Word của đơn vị vừa soạn lại không còn khớp với nó "
-              "(chạy lại với --pdf để tạo bản PDF mới):", file=sys.stderr)
+        print(
+            f"Đã xóa {len(removed)} bản PDF cũ vì tệp Word của đơn vị vừa soạn lại không còn khớp với nó "
+            "(chạy lại với --pdf để tạo bản PDF mới):",
+            file=sys.stderr,
+        )
         for path in removed:
             print(f"  {path}", file=sys.stderr)
     pdf_failed = _print_pdfs(result) if args.pdf else False
@@ -69,8 +86,10 @@ def _batch(args) -> int:
         higher = result.wording.ke_hoach
         print(f"Số liệu các đơn vị không khớp với {higher} ({len(result.mismatches)}):", file=sys.stderr)
         for line in result.mismatches:
-            print(f"  {line.ten}: các đơn vị cộng lại {format_number(line.don_vi)}, {higher} {format_number(line.cap_tren)}",
-                  file=sys.stderr)
+            print(
+                f"  {line.ten}: các đơn vị cộng lại {format_number(line.don_vi)}, {higher} {format_number(line.cap_tren)}",
+                file=sys.stderr,
+            )
     if result.failed or pdf_failed:
         return EXIT_BAD_INPUT
     return EXIT_FINDINGS if result.mismatches else EXIT_OK
@@ -83,7 +102,10 @@ def _print_pdfs(result) -> bool:
         return False
     print(f"Đã ghi {len(result.pdf.written)} bản PDF (cả trong {result.written[0].name}).")
     if result.pdf.failed:
-        print(f"LibreOffice không chuyển được sang PDF (đã thử lại một lần) {len(result.pdf.failed)} tệp:", file=sys.stderr)
+        print(
+            f"LibreOffice không chuyển được sang PDF (đã thử lại một lần) {len(result.pdf.failed)} tệp:",
+            file=sys.stderr,
+        )
         for path in result.pdf.failed:
             print(f"  {path}", file=sys.stderr)
     return bool(result.pdf.failed)

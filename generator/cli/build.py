@@ -18,17 +18,30 @@ from generator.cli.common import EXIT_BAD_INPUT, EXIT_OK, guarded
 def register(sub) -> None:
     parser = sub.add_parser("build", help="soạn Kế hoạch, Phụ lục I, Phụ lục II và hồ sơ gộp (.docx) từ tệp dữ liệu")
     parser.add_argument("plan", type=Path, nargs="?", help="tệp dữ liệu kế hoạch (.yaml)")
-    parser.add_argument("--vi-du", action="store_true",
-                        help="soạn kế hoạch mẫu đi kèm vanban (Kế hoạch 2024 của thị xã Kiến Tường) thay cho PLAN")
+    parser.add_argument(
+        "--vi-du",
+        action="store_true",
+        help="soạn kế hoạch mẫu đi kèm vanban (Kế hoạch 2024 của thị xã Kiến Tường) thay cho PLAN",
+    )
     parser.add_argument("-o", "--output", type=Path, help="thư mục kết quả (mặc định output/<tên tệp>/)")
     parser.add_argument("--draft", action="store_true", help="đánh dấu DỰ THẢO (tự động khi chưa có số hoặc ngày ký)")
-    parser.add_argument("--mau", type=Path, metavar="THƯ_MỤC",
-                        help="bộ mẫu riêng (thư mục chép từ templates/ rồi sửa trong Word); thay cho mau: trong kế hoạch")
-    parser.add_argument("--pdf", action="store_true",
-                        help="tạo thêm bản PDF của mỗi tệp Word (cần LibreOffice; thiếu thì chỉ cảnh báo, tệp Word vẫn được ghi)")
-    parser.add_argument("--bo-ho-so", action="store_true",
-                        help="soạn thêm các giấy tờ kèm theo kế hoạch ở phần giay_to: (Tờ trình, Quyết định, Giấy mời, "
-                             "Báo cáo kết quả, Công văn, Thông báo), mỗi văn bản kèm tệp .json siêu dữ liệu")
+    parser.add_argument(
+        "--mau",
+        type=Path,
+        metavar="THƯ_MỤC",
+        help="bộ mẫu riêng (thư mục chép từ templates/ rồi sửa trong Word); thay cho mau: trong kế hoạch",
+    )
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="tạo thêm bản PDF của mỗi tệp Word (cần LibreOffice; thiếu thì chỉ cảnh báo, tệp Word vẫn được ghi)",
+    )
+    parser.add_argument(
+        "--bo-ho-so",
+        action="store_true",
+        help="soạn thêm các giấy tờ kèm theo kế hoạch ở phần giay_to: (Tờ trình, Quyết định, Giấy mời, "
+        "Báo cáo kết quả, Công văn, Thông báo), mỗi văn bản kèm tệp .json siêu dữ liệu",
+    )
     parser.set_defaults(func=run, parser=parser)
 
 
@@ -56,8 +69,10 @@ def _build(args) -> int:
     for part in figures.phu_luc:
         _print_appendix(part, convention)
     if result.papers is not None:
-        print(f"Bộ hồ sơ: {len(result.papers.listing)} văn bản kèm theo, {result.papers.letters} giấy mời"
-              + (f"; hạn báo cáo theo kế hoạch: trước ngày {result.papers.due}" if result.papers.due else ""))
+        print(
+            f"Bộ hồ sơ: {len(result.papers.listing)} văn bản kèm theo, {result.papers.letters} giấy mời"
+            + (f"; hạn báo cáo theo kế hoạch: trước ngày {result.papers.due}" if result.papers.due else "")
+        )
     print("Đã ghi:")
     for path in result.written:
         print(f"  {path}")
@@ -75,8 +90,10 @@ def _report_pdf(result) -> int:
     from generator.render.pdf import PdfUnavailable
 
     if result.removed:
-        print("Đã xóa bản PDF cũ vì tệp Word vừa soạn lại không còn khớp với nó"
-              " (chạy lại với --pdf để tạo bản PDF mới):", file=sys.stderr)
+        print(
+            "Đã xóa bản PDF cũ vì tệp Word vừa soạn lại không còn khớp với nó (chạy lại với --pdf để tạo bản PDF mới):",
+            file=sys.stderr,
+        )
         for path in result.removed:
             print(f"  {path}", file=sys.stderr)
     if isinstance(result.pdf_problem, PdfUnavailable):

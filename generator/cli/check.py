@@ -18,17 +18,27 @@ def register(subparsers) -> None:
         "check",
         help="kiểm tra thể thức tệp .docx theo Nghị định 30/2020/NĐ-CP",
         description="Kiểm tra thể thức văn bản Word (.docx) theo Nghị định 30/2020/NĐ-CP: khổ giấy, lề, phông chữ, "
-                    "phần đầu văn bản, tên loại, trích yếu, thân bài, nơi nhận, chữ ký, số trang, phụ lục.",
+        "phần đầu văn bản, tên loại, trích yếu, thân bài, nơi nhận, chữ ký, số trang, phụ lục.",
         epilog="Mã thoát: 0 không có lỗi; 1 có lỗi; 2 có tệp không đọc được.",
     )
     parser.add_argument("files", nargs="+", metavar="TỆP.docx", help="tệp Word cần kiểm tra")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="text: mỗi lỗi một dòng (mặc định); json: danh sách tệp và lỗi")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: mỗi lỗi một dòng (mặc định); json: danh sách tệp và lỗi",
+    )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--draft", dest="draft", action="store_const", const=True,
-                      help="coi là dự thảo (chấp nhận số và ngày để trống)")
-    mode.add_argument("--final", dest="draft", action="store_const", const=False,
-                      help="coi là văn bản chính thức (không chấp nhận số, ngày để trống hay dấu DỰ THẢO)")
+    mode.add_argument(
+        "--draft", dest="draft", action="store_const", const=True, help="coi là dự thảo (chấp nhận số và ngày để trống)"
+    )
+    mode.add_argument(
+        "--final",
+        dest="draft",
+        action="store_const",
+        const=False,
+        help="coi là văn bản chính thức (không chấp nhận số, ngày để trống hay dấu DỰ THẢO)",
+    )
     parser.set_defaults(func=run, draft=None)
 
 

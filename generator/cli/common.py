@@ -39,22 +39,27 @@ def internal_error(exc: BaseException, argv: list[str]) -> int:
 
     from generator import __version__
 
-    text = "\n".join([
-        f"vanban {__version__}, Python {platform.python_version()}, {platform.platform()}",
-        f"lệnh: {' '.join(argv)}",
-        f"thời điểm: {time.strftime('%Y-%m-%d %H:%M:%S')}",
-        "",
-        "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
-    ])
+    text = "\n".join(
+        [
+            f"vanban {__version__}, Python {platform.python_version()}, {platform.platform()}",
+            f"lệnh: {' '.join(argv)}",
+            f"thời điểm: {time.strftime('%Y-%m-%d %H:%M:%S')}",
+            "",
+            "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+        ]
+    )
     where = Path(tempfile.gettempdir()) / f"vanban-loi-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
     try:
         where.write_text(text, encoding="utf-8")
         saved = f"Đã ghi báo cáo lỗi vào {where}"
     except OSError:
         saved = "Không ghi được tệp báo cáo; nội dung lỗi:\n" + text
-    print(f"Lỗi nội bộ của vanban ({exc.__class__.__name__}) — không phải do dữ liệu của bạn; không tệp kết quả "
-          f"nào bị ghi dở.\n{saved}\nHãy gửi tệp này (kèm tệp dữ liệu nếu được) cho người phụ trách vanban "
-          "hoặc tạo một issue trên kho mã của vanban.", file=sys.stderr)
+    print(
+        f"Lỗi nội bộ của vanban ({exc.__class__.__name__}) — không phải do dữ liệu của bạn; không tệp kết quả "
+        f"nào bị ghi dở.\n{saved}\nHãy gửi tệp này (kèm tệp dữ liệu nếu được) cho người phụ trách vanban "
+        "hoặc tạo một issue trên kho mã của vanban.",
+        file=sys.stderr,
+    )
     return EXIT_INTERNAL
 
 

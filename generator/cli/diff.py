@@ -8,7 +8,10 @@ from generator.cli.common import EXIT_OK, guarded
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("diff", help="so sánh hai tệp dữ liệu: số lượng, đơn giá, số người đã sửa kèm số liệu tính ra thay đổi theo, và đoạn văn nào thay đổi")
+    parser = sub.add_parser(
+        "diff",
+        help="so sánh hai tệp dữ liệu: số lượng, đơn giá, số người đã sửa kèm số liệu tính ra thay đổi theo, và đoạn văn nào thay đổi",
+    )
     parser.add_argument("old", type=Path, help="tệp dữ liệu cũ (.yaml)")
     parser.add_argument("new", type=Path, help="tệp dữ liệu mới (.yaml)")
     parser.set_defaults(func=run)
@@ -19,8 +22,8 @@ def run(args) -> int:
 
 
 def _diff(args) -> int:
-    from generator.model.loader import load_plan
     from generator.compute.solieu import diff_plans
+    from generator.model.loader import load_plan
 
     lines = diff_plans(load_plan(args.old), load_plan(args.new))
     if not lines:

@@ -1,9 +1,9 @@
 """`vanban don-vi`: the official administrative units shipped with vanban.
 
-    vanban don-vi "Tây Ninh"                          the province's communes (name, kind, code)
-    vanban don-vi "Tây Ninh" -o data/units/tay-ninh.yaml [--khung SKELETON] [--xa NAME ...]
-    vanban don-vi "Phường 1, thị xã Kiến Tường, Long An"   what a pre-2025 commune became
-    vanban don-vi --nguon                             source, version, licence and resolutions of the data
+vanban don-vi "Tây Ninh"                          the province's communes (name, kind, code)
+vanban don-vi "Tây Ninh" -o data/units/tay-ninh.yaml [--khung SKELETON] [--xa NAME ...]
+vanban don-vi "Phường 1, thị xã Kiến Tường, Long An"   what a pre-2025 commune became
+vanban don-vi --nguon                             source, version, licence and resolutions of the data
 """
 
 from __future__ import annotations
@@ -21,18 +21,33 @@ Dữ liệu mới hơn (cùng định dạng, tạo bằng tools/dvhc_convert.py
 
 def register(sub) -> None:
     parser = sub.add_parser(
-        "don-vi", help="tra cứu đơn vị hành chính (34 tỉnh, thành phố; các xã, phường, đặc khu; tên cũ trước 1/7/2025) "
+        "don-vi",
+        help="tra cứu đơn vị hành chính (34 tỉnh, thành phố; các xã, phường, đặc khu; tên cũ trước 1/7/2025) "
         "và tạo tệp đơn vị cho vanban batch",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("ten", nargs="?", help="tên tỉnh, thành phố (ví dụ \"Tây Ninh\"), hoặc địa chỉ cũ có dấu phẩy")
+    parser.add_argument("ten", nargs="?", help='tên tỉnh, thành phố (ví dụ "Tây Ninh"), hoặc địa chỉ cũ có dấu phẩy')
     parser.add_argument("-o", "--output", type=Path, help="ghi tệp đơn vị (.yaml) cho vanban batch")
-    parser.add_argument("--xa", action="append", default=[], metavar="TÊN",
-                        help="chỉ lấy xã, phường, đặc khu này (tên, mã, hoặc tên cũ có dấu phẩy; dùng được nhiều lần)")
-    parser.add_argument("--khung", type=Path, metavar="KHUNG.yaml",
-                        help="khung Kế hoạch cấp xã: ghi đường dẫn của nó và các phần được giao (giao:) nó khai báo")
-    parser.add_argument("--nguon", action="store_true", help="nguồn, phiên bản, giấy phép và các nghị quyết của dữ liệu")
-    parser.add_argument("--du-lieu", type=Path, metavar="TỆP", help="dùng tệp dữ liệu này thay cho dữ liệu kèm theo vanban")
+    parser.add_argument(
+        "--xa",
+        action="append",
+        default=[],
+        metavar="TÊN",
+        help="chỉ lấy xã, phường, đặc khu này (tên, mã, hoặc tên cũ có dấu phẩy; dùng được nhiều lần)",
+    )
+    parser.add_argument(
+        "--khung",
+        type=Path,
+        metavar="KHUNG.yaml",
+        help="khung Kế hoạch cấp xã: ghi đường dẫn của nó và các phần được giao (giao:) nó khai báo",
+    )
+    parser.add_argument(
+        "--nguon", action="store_true", help="nguồn, phiên bản, giấy phép và các nghị quyết của dữ liệu"
+    )
+    parser.add_argument(
+        "--du-lieu", type=Path, metavar="TỆP", help="dùng tệp dữ liệu này thay cho dữ liệu kèm theo vanban"
+    )
     parser.add_argument("--force", action="store_true", help="ghi đè tệp -o nếu đã có")
     parser.set_defaults(func=run)
 
@@ -49,7 +64,7 @@ def _don_vi(args) -> int:
         _print_source(data)
         return EXIT_OK
     if not args.ten:
-        print("Hãy ghi tên tỉnh, thành phố (ví dụ: vanban don-vi \"Tây Ninh\"), hoặc --nguon", file=sys.stderr)
+        print('Hãy ghi tên tỉnh, thành phố (ví dụ: vanban don-vi "Tây Ninh"), hoặc --nguon', file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         if "," in args.ten:
@@ -98,10 +113,14 @@ def _print_source(data) -> None:
     print(f"  Theo (hiệu lực từ {source.get('hieu_luc')}):")
     for resolution in source.get("nghi_quyet", []):
         print(f"    - {resolution}")
-    print(f"  {len(data.provinces)} tỉnh, thành phố; {len(data.communes)} đơn vị cấp xã: {kinds.get('xa', 0)} xã, "
-          f"{kinds.get('phuong', 0)} phường, {kinds.get('dac_khu', 0)} đặc khu")
-    print(f"  Trước 1/7/2025: {len({o.province for o in data.old})} tỉnh, {len({(o.district, o.province) for o in data.old})} "
-          f"huyện, {sum(1 for o in data.old if o.name)} xã — mỗi xã cũ kèm các xã mới nó đã nhập vào")
+    print(
+        f"  {len(data.provinces)} tỉnh, thành phố; {len(data.communes)} đơn vị cấp xã: {kinds.get('xa', 0)} xã, "
+        f"{kinds.get('phuong', 0)} phường, {kinds.get('dac_khu', 0)} đặc khu"
+    )
+    print(
+        f"  Trước 1/7/2025: {len({o.province for o in data.old})} tỉnh, {len({(o.district, o.province) for o in data.old})} "
+        f"huyện, {sum(1 for o in data.old if o.name)} xã — mỗi xã cũ kèm các xã mới nó đã nhập vào"
+    )
 
 
 def _print_communes(province, communes) -> None:
@@ -138,8 +157,10 @@ def _address(data, text: str) -> int:
     if len(old.became) == 1:
         print(f"{old.address} (trước 1/7/2025) nay là {became}, {province}.")
     else:
-        print(f"{old.address} (trước 1/7/2025) nay được chia cho: {became}, {province}; "
-              f"phần lớn thuộc {old.default.name if old.default else old.became[0].name}.")
+        print(
+            f"{old.address} (trước 1/7/2025) nay được chia cho: {became}, {province}; "
+            f"phần lớn thuộc {old.default.name if old.default else old.became[0].name}."
+        )
     return EXIT_OK
 
 
@@ -147,15 +168,23 @@ def print_successor(found) -> None:
     """What an old body's area became (generator.units.dvhc.successor): who issues its plans now,
     and which communes its old units are part of."""
     province = f"{found.province.name[:1].lower()}{found.province.name[1:]}"
-    why = "sắp xếp đơn vị hành chính, không còn cấp huyện" if "," in found.old_body else "sắp xếp đơn vị hành chính cấp tỉnh"
+    why = (
+        "sắp xếp đơn vị hành chính, không còn cấp huyện"
+        if "," in found.old_body
+        else "sắp xếp đơn vị hành chính cấp tỉnh"
+    )
     print(f"Từ 1/7/2025 không còn {found.old_body} ({why}).")
-    print(f"  Kế hoạch cấp này nay do UBND {province} ban hành cho các xã, phường; trên địa bàn cũ, mỗi đơn vị mới "
-          f"ban hành Kế hoạch của mình. {found.old_units} đơn vị cũ nay thuộc {len(found.communes)} đơn vị của {province}:")
+    print(
+        f"  Kế hoạch cấp này nay do UBND {province} ban hành cho các xã, phường; trên địa bàn cũ, mỗi đơn vị mới "
+        f"ban hành Kế hoạch của mình. {found.old_units} đơn vị cũ nay thuộc {len(found.communes)} đơn vị của {province}:"
+    )
     for commune, own, others in found.communes:
         more = f" (và một phần hoặc toàn bộ: {'; '.join(o.address for o in others)})" if others else ""
         print(f"    UBND {commune.in_text} (mã {commune.code}): {', '.join(o.name or o.district for o in own)}{more}")
     codes = " ".join(f"--xa {commune.code}" for commune, _, _ in found.communes)
-    print(f"  Tệp đơn vị cho các đơn vị mới: vanban don-vi \"{found.province.short}\" {codes} --khung KHUNG.yaml -o TỆP.yaml")
+    print(
+        f'  Tệp đơn vị cho các đơn vị mới: vanban don-vi "{found.province.short}" {codes} --khung KHUNG.yaml -o TỆP.yaml'
+    )
 
 
 def _not_found(exc) -> int:
@@ -183,7 +212,7 @@ def _write(data, province, communes, args) -> int:
     missing = [a.name for a in assignments if a.default is None]
     if missing:
         print(f"  Cần điền cho từng đơn vị: {', '.join(missing)} (khung không có giá trị mặc định).")
-    print("  Thay \"…\" ở ky.ho_ten bằng họ tên người ký của từng đơn vị.")
+    print('  Thay "…" ở ky.ho_ten bằng họ tên người ký của từng đơn vị.')
     return EXIT_OK
 
 

@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 from generator.analysis.docread import DocumentError
+from generator.analysis.importer import ImportResult, import_document
 from generator.cli.common import print_problems
 from generator.errors import OutputError, PlanError
 from generator.files import atomic_file
-from generator.analysis.importer import ImportResult, import_document
 
 EXIT_OK, EXIT_CHECK, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -24,8 +24,13 @@ def register(subparsers) -> None:
         epilog="Mã thoát: 0 đã ghi, 1 đã ghi nhưng dữ liệu còn lỗi phải sửa tay, 2 không đọc được tệp hoặc không ghi được.",
     )
     parser.add_argument("document", type=Path, metavar="TỆP.docx", help="kế hoạch cần chuyển (.docx)")
-    parser.add_argument("-o", "--output", type=Path, metavar="TỆP.yaml",
-                        help="tệp dữ liệu sẽ ghi, ví dụ data/ke-hoach-2025.yaml (không ghi thì in ra màn hình)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="TỆP.yaml",
+        help="tệp dữ liệu sẽ ghi, ví dụ data/ke-hoach-2025.yaml (không ghi thì in ra màn hình)",
+    )
     parser.add_argument("--force", action="store_true", help="ghi đè nếu tệp dữ liệu đã có")
     parser.set_defaults(func=run)
 
@@ -57,8 +62,11 @@ def run(args) -> int:
 
 
 def print_report(result: ImportResult) -> None:
-    for title, items in (("Cần kiểm tra", result.review), ("Chưa xếp được (đã giữ lại, xem ghi chú trong tệp)", result.unplaced),
-                         ("Dữ liệu còn lỗi, phải sửa tay trước khi vanban build", [str(p) for p in result.problems])):
+    for title, items in (
+        ("Cần kiểm tra", result.review),
+        ("Chưa xếp được (đã giữ lại, xem ghi chú trong tệp)", result.unplaced),
+        ("Dữ liệu còn lỗi, phải sửa tay trước khi vanban build", [str(p) for p in result.problems]),
+    ):
         if items:
             print(f"{title} ({len(items)}):", file=sys.stderr)
             for item in items:

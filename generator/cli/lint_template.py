@@ -11,7 +11,9 @@ BUNDLED_PLAN = example_plan()
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("lint-template", help="kiểm tra thẻ trong mẫu .docx (thẻ hỏng, {%%tr %%} sai chỗ, trường không có)")
+    parser = sub.add_parser(
+        "lint-template", help="kiểm tra thẻ trong mẫu .docx (thẻ hỏng, {%%tr %%} sai chỗ, trường không có)"
+    )
     parser.add_argument("templates", type=Path, nargs="+", help="tệp mẫu .docx")
     parser.add_argument("--plan", type=Path, help="kế hoạch dùng làm dữ liệu mẫu (mặc định: kế hoạch kèm theo)")
     parser.set_defaults(func=run)
@@ -23,8 +25,8 @@ def run(args) -> int:
 
 def _lint(args) -> int:
     from generator.build import compute_loaded
-    from generator.render.lint import lint_template
     from generator.model.loader import load_plan
+    from generator.render.lint import lint_template
     from generator.safezip import open_package
 
     plan = args.plan or (BUNDLED_PLAN if BUNDLED_PLAN.exists() else None)

@@ -9,7 +9,8 @@ from generator.cli.common import EXIT_OK, guarded
 
 def register(sub) -> None:
     parser = sub.add_parser(
-        "nang-cap", help="chuyển tệp kế hoạch kiểu cũ (phu_luc_1, phu_luc_2) sang danh sách phu_luc (giữ chú thích)",
+        "nang-cap",
+        help="chuyển tệp kế hoạch kiểu cũ (phu_luc_1, phu_luc_2) sang danh sách phu_luc (giữ chú thích)",
         description="Ghi đè tệp kế hoạch bằng dạng mới: phu_luc_1 → phụ lục id phu_luc_1 loại danh_sach, "
         "phu_luc_2 → phụ lục id phu_luc_2 loại du_toan. Tham chiếu và văn bản soạn ra giữ nguyên.",
     )

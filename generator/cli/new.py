@@ -26,17 +26,30 @@ EPILOG = """Quy tắc chuyển năm:
 
 def register(sub) -> None:
     parser = sub.add_parser(
-        "new", help="tạo kế hoạch năm sau từ kế hoạch năm nay (chuyển ngày tháng, liệt kê chỗ cần xem lại)",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "new",
+        help="tạo kế hoạch năm sau từ kế hoạch năm nay (chuyển ngày tháng, liệt kê chỗ cần xem lại)",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("plan", type=Path, help="tệp dữ liệu kế hoạch năm nay (.yaml)")
     parser.add_argument("--year", type=int, required=True, help="năm của kế hoạch mới, ví dụ 2025")
-    parser.add_argument("-o", "--output", type=Path,
-                        help="tệp dữ liệu mới (mặc định: tên tệp cũ với năm mới, ví dụ kien-tuong-2025.yaml)")
-    parser.add_argument("--set", dest="sets", action="append", default=[], metavar="TRƯỜNG=GIÁ_TRỊ",
-                        help="sửa một trường theo đường dẫn có dấu chấm và chỉ số (dùng được nhiều lần)")
-    parser.add_argument("--force", action="store_true",
-                        help="ghi đè tệp -o nếu đã có; cho phép --year sớm hơn năm của kế hoạch")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="tệp dữ liệu mới (mặc định: tên tệp cũ với năm mới, ví dụ kien-tuong-2025.yaml)",
+    )
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="TRƯỜNG=GIÁ_TRỊ",
+        help="sửa một trường theo đường dẫn có dấu chấm và chỉ số (dùng được nhiều lần)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="ghi đè tệp -o nếu đã có; cho phép --year sớm hơn năm của kế hoạch"
+    )
     parser.set_defaults(func=run)
 
 
@@ -54,7 +67,7 @@ def _output(args) -> Path | None:
     if not years:
         return None
     last = years[-1]
-    return args.plan.with_name(stem[: last.start()] + str(args.year) + stem[last.end():] + args.plan.suffix)
+    return args.plan.with_name(stem[: last.start()] + str(args.year) + stem[last.end() :] + args.plan.suffix)
 
 
 def _new(args) -> int:
@@ -63,7 +76,10 @@ def _new(args) -> int:
 
     output = _output(args)
     if output is None:
-        print(f"Không đặt được tên tệp mới từ {args.plan.name} (tên không có năm); hãy ghi rõ -o TỆP_MỚI.yaml", file=sys.stderr)
+        print(
+            f"Không đặt được tên tệp mới từ {args.plan.name} (tên không có năm); hãy ghi rõ -o TỆP_MỚI.yaml",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     if output.resolve() == args.plan.resolve():
         print(f"Tệp mới trùng tệp gốc {args.plan}; không ghi đè tệp gốc, hãy chọn -o khác", file=sys.stderr)
@@ -74,8 +90,10 @@ def _new(args) -> int:
     result = rollover(args.plan, args.year, args.sets, output, backwards=args.force)
     write_new_file(output, result.text)
     print(f"Đã tạo kế hoạch năm {result.new_year}: {output}")
-    print(f"  Đã chuyển {result.moved} chỗ ghi ngày tháng, năm từ {result.old_year} sang {result.new_year}; "
-          "đã xóa số và ngày ký (bản dự thảo):")
+    print(
+        f"  Đã chuyển {result.moved} chỗ ghi ngày tháng, năm từ {result.old_year} sang {result.new_year}; "
+        "đã xóa số và ngày ký (bản dự thảo):"
+    )
     for move in result.moves:
         print(f"    {move}")
     if args.sets:
@@ -103,9 +121,13 @@ def _print_successor(plan: Path) -> None:
         data = YAML(typ="safe").load(text)
     except YAMLError:  # read by the rollover already; what the safe loader refuses (a tag) just skips this note
         return
-    body = data.get("co_quan", {}).get("ten_day_du") if isinstance(data, dict) and isinstance(data.get("co_quan"), dict) else None
+    body = (
+        data.get("co_quan", {}).get("ten_day_du")
+        if isinstance(data, dict) and isinstance(data.get("co_quan"), dict)
+        else None
+    )
     found = dvhc.successor(dvhc.load(), body, text) if isinstance(body, str) else None
     if found is None or found.province is None:
         return
     print_successor(found)
-    print("  Sửa cơ quan ban hành bằng --set co_quan.ten_day_du=… và --set \"co_quan.ten[1]=…\" (xem vanban new --help).")
+    print('  Sửa cơ quan ban hành bằng --set co_quan.ten_day_du=… và --set "co_quan.ten[1]=…" (xem vanban new --help).')

@@ -10,7 +10,9 @@ from generator.cli.common import EXIT_OK, guarded
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("schema", help="in lược đồ JSON Schema của tệp kế hoạch (cho VS Code gợi ý khóa, báo lỗi khi gõ)")
+    parser = sub.add_parser(
+        "schema", help="in lược đồ JSON Schema của tệp kế hoạch (cho VS Code gợi ý khóa, báo lỗi khi gõ)"
+    )
     parser.add_argument("-o", "--output", type=Path, help="ghi ra tệp (mặc định in ra màn hình)")
     parser.set_defaults(func=run)
 

@@ -13,14 +13,28 @@ from generator.cli.common import EXIT_BAD_INPUT, EXIT_OK
 
 
 def register(sub) -> None:
-    parser = sub.add_parser("serve", help="mở trang làm việc trên trình duyệt: sửa kế hoạch, xem số liệu, xem trước, tải về")
-    parser.add_argument("folder", type=Path, nargs="?", default=Path("."), metavar="THƯ_MỤC",
-                        help="thư mục chứa các tệp kế hoạch (.yaml); mặc định thư mục hiện tại")
+    parser = sub.add_parser(
+        "serve", help="mở trang làm việc trên trình duyệt: sửa kế hoạch, xem số liệu, xem trước, tải về"
+    )
+    parser.add_argument(
+        "folder",
+        type=Path,
+        nargs="?",
+        default=Path("."),
+        metavar="THƯ_MỤC",
+        help="thư mục chứa các tệp kế hoạch (.yaml); mặc định thư mục hiện tại",
+    )
     parser.add_argument("--port", type=int, default=8765, help="cổng (mặc định 8765)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="địa chỉ phục vụ (mặc định 127.0.0.1: chỉ máy này); địa chỉ khác cần mật khẩu")
-    parser.add_argument("--password", metavar="MẬT_KHẨU",
-                        help="mật khẩu khi phục vụ cho máy khác (--host); không ghi thì vanban tạo một mã và in ra")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="địa chỉ phục vụ (mặc định 127.0.0.1: chỉ máy này); địa chỉ khác cần mật khẩu",
+    )
+    parser.add_argument(
+        "--password",
+        metavar="MẬT_KHẨU",
+        help="mật khẩu khi phục vụ cho máy khác (--host); không ghi thì vanban tạo một mã và in ra",
+    )
     parser.add_argument("--no-browser", action="store_true", help="không tự mở trình duyệt")
     parser.set_defaults(func=run)
 

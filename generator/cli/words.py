@@ -19,8 +19,9 @@ def register(subparsers) -> None:
         "“Một nghìn không trăm mười lăm đồng.”",
         epilog="Số âm có dấu chấm (-1.500.000) phải đặt sau “--”: vanban words -- -1.500.000",
     )
-    parser.add_argument("amounts", nargs="+", metavar="SỐ_TIỀN",
-                        help="số tiền, viết liền (46670000) hoặc có dấu chấm (46.670.000)")
+    parser.add_argument(
+        "amounts", nargs="+", metavar="SỐ_TIỀN", help="số tiền, viết liền (46670000) hoặc có dấu chấm (46.670.000)"
+    )
     parser.add_argument("--le", action="store_true", help="đọc “lẻ” thay cho “linh” (105: một trăm lẻ năm)")
     parser.add_argument("--ngan", action="store_true", help="đọc “ngàn” thay cho “nghìn”")
     parser.add_argument("--bon", action="store_true", help="đọc “bốn” thay cho “tư” (24: hai mươi bốn)")

@@ -10,13 +10,16 @@ from generator.cli.common import EXIT_BAD_INPUT, EXIT_OK, guarded
 
 
 def register(sub) -> None:
-    export = sub.add_parser("export-xlsx", help="xuất Phụ lục I và các bảng Phụ lục II ra Excel để bộ phận tài chính sửa")
+    export = sub.add_parser(
+        "export-xlsx", help="xuất Phụ lục I và các bảng Phụ lục II ra Excel để bộ phận tài chính sửa"
+    )
     export.add_argument("plan", type=Path, help="tệp dữ liệu kế hoạch (.yaml)")
     export.add_argument("-o", "--output", type=Path, help="tệp Excel (mặc định: cùng tên tệp dữ liệu, đuôi .xlsx)")
     export.add_argument("--force", action="store_true", help="ghi đè tệp Excel đã có (mất mọi chỉnh sửa trong đó)")
     export.set_defaults(func=run_export)
     back = sub.add_parser(
-        "import-xlsx", help="nhập lại số liệu đã sửa trong Excel vào tệp dữ liệu (giữ nguyên phần còn lại và chú thích)",
+        "import-xlsx",
+        help="nhập lại số liệu đã sửa trong Excel vào tệp dữ liệu (giữ nguyên phần còn lại và chú thích)",
     )
     back.add_argument("workbook", type=Path, help="tệp Excel đã sửa (.xlsx, do export-xlsx tạo)")
     back.add_argument("plan", type=Path, help="tệp dữ liệu kế hoạch (.yaml) đã xuất ra tệp Excel đó")
@@ -40,8 +43,7 @@ def _export(args) -> int:
         return EXIT_BAD_INPUT
     path = export_xlsx(args.plan, output)
     print(f"Đã xuất bảng tính: {path}")
-    print("  Sửa các ô nền trắng, lưu lại, rồi chạy: "
-          f"vanban import-xlsx {path} {args.plan}")
+    print(f"  Sửa các ô nền trắng, lưu lại, rồi chạy: vanban import-xlsx {path} {args.plan}")
     return EXIT_OK
 
 

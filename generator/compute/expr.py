@@ -120,6 +120,7 @@ def _bounded(value: object) -> Value:
 
 # --- operations, each bounded before it runs ---------------------------------------------------
 
+
 def _power(a: Value, b: Value) -> Value:
     a, b = _number(a), _number(b)
     if isinstance(b, int) and b >= 0 and abs(a) > 1 and b * math.log2(abs(a)) > 64:
@@ -158,6 +159,7 @@ def _divide(op: Callable[[Value, Value], Value]) -> Callable[[Value, Value], Val
         if _number(b) == 0:
             raise Invalid("chia cho 0")
         return op(_number(a), b)
+
     return run
 
 
@@ -170,6 +172,7 @@ def _ordered(op: Callable[[Value, Value], bool]) -> Callable[[Value, Value], boo
         if isinstance(a, str) != isinstance(b, str):
             raise Invalid("không so sánh được số với chữ")
         return op(a, b)
+
     return run
 
 
@@ -178,12 +181,22 @@ def _contains(a: Value, b: Value) -> bool:
 
 
 BINARY = {
-    ast.Add: _add, ast.Sub: _arith(operator.sub), ast.Mult: _multiply, ast.Pow: _power,
-    ast.Div: _divide(lambda a, b: Decimal(a) / Decimal(b)), ast.FloorDiv: _divide(operator.floordiv), ast.Mod: _divide(operator.mod),
+    ast.Add: _add,
+    ast.Sub: _arith(operator.sub),
+    ast.Mult: _multiply,
+    ast.Pow: _power,
+    ast.Div: _divide(lambda a, b: Decimal(a) / Decimal(b)),
+    ast.FloorDiv: _divide(operator.floordiv),
+    ast.Mod: _divide(operator.mod),
 }
 COMPARE = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: _ordered(operator.lt), ast.LtE: _ordered(operator.le),
-    ast.Gt: _ordered(operator.gt), ast.GtE: _ordered(operator.ge), ast.In: _contains,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: _ordered(operator.lt),
+    ast.LtE: _ordered(operator.le),
+    ast.Gt: _ordered(operator.gt),
+    ast.GtE: _ordered(operator.ge),
+    ast.In: _contains,
     ast.NotIn: lambda a, b: not _contains(a, b),
 }
 
@@ -237,7 +250,10 @@ def _compile(node: ast.AST) -> Node:  # noqa: C901 - one branch per node kind of
         parts, is_and = [_compile(v) for v in node.values], isinstance(node.op, ast.And)
         return lambda names: _bool_op(parts, names, is_and)
     if isinstance(node, ast.Compare) and all(type(op) in COMPARE for op in node.ops):
-        first, ops = _compile(node.left), [(COMPARE[type(op)], _compile(c)) for op, c in zip(node.ops, node.comparators)]
+        first, ops = (
+            _compile(node.left),
+            [(COMPARE[type(op)], _compile(c)) for op, c in zip(node.ops, node.comparators)],
+        )
         return lambda names: _compare(first, ops, names)
     if isinstance(node, ast.IfExp):
         test, body, orelse = _compile(node.test), _compile(node.body), _compile(node.orelse)
@@ -281,6 +297,7 @@ def _name(name: str) -> Node:
                 raise Invalid(f"{name!r} chưa có giá trị ở dòng này")
             raise Invalid(f"{name!r} là một nhóm số liệu; hãy ghi một trường của nó, ví dụ {name}.tong")
         raise Undefined(f"không có {name!r}")
+
     return value
 
 
@@ -295,7 +312,9 @@ def _field(node: ast.Attribute | ast.Subscript) -> Node:
     if key.startswith("_"):
         raise Blocked(f"trường {key!r} không được dùng")
     if not isinstance(node.value, ast.Name) or node.value.id in CONSTANTS:
-        raise Blocked(f"chỉ lấy được trường của một tên (phu_luc_1.tong, bien.ten), không lấy được .{key} của một giá trị")
+        raise Blocked(
+            f"chỉ lấy được trường của một tên (phu_luc_1.tong, bien.ten), không lấy được .{key} của một giá trị"
+        )
     root = node.value.id
     if root.startswith("_"):
         raise Blocked(f"tên {root!r} không được dùng")
@@ -307,6 +326,7 @@ def _field(node: ast.Attribute | ast.Subscript) -> Node:
         if key not in _keys(fields):
             raise Undefined(f"không có {key!r}")
         return _bounded(fields[key])
+
     return value
 
 
@@ -351,7 +371,9 @@ def require_valid(data: object, source: Path | None = None) -> None:
     `import-xlsx` check before writing a plan)."""
     found = check_data(data)
     if found:
-        raise PlanError([Problem(f"tham chiếu {_brief(ref)} không hợp lệ: {why}", where, source) for where, ref, why in found])
+        raise PlanError(
+            [Problem(f"tham chiếu {_brief(ref)} không hợp lệ: {why}", where, source) for where, ref, why in found]
+        )
 
 
 def check_data(data: object, path: tuple = ()) -> list[tuple[tuple, str, str]]:
@@ -366,7 +388,9 @@ def check_data(data: object, path: tuple = ()) -> list[tuple[tuple, str, str]]:
         elif isinstance(node, (list, tuple)):
             stack.extend(((*where, i), v) for i, v in enumerate(node))
         elif isinstance(node, str):
-            sources = [node.strip()[1:]] if node.strip().startswith("=") else references_in(node) if "{=" in node else []
+            sources = (
+                [node.strip()[1:]] if node.strip().startswith("=") else references_in(node) if "{=" in node else []
+            )
             for source in sources:
                 try:
                     compile_reference(source)

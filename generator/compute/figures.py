@@ -19,13 +19,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import partial
-from typing import Any, Union
+from typing import Any
 
 from generator.compute import expr
 from generator.compute.expr import TEXT_REFERENCE
 from generator.errors import DataPath, PlanError, Problem, format_path
 from generator.model.schema import (
-    COT_NGUOI,
     REFERENCE_PREFIX,
     AppendixData,
     Bang,
@@ -37,11 +36,11 @@ from generator.model.schema import (
     Dong,
     Khoan,
     Muc,
-    NguonKinhPhi,
     Nguoi,
-    Plan,
+    NguonKinhPhi,
     PhuLuc1,
     PhuLuc2,
+    Plan,
     VanBanPhuLuc,
 )
 from generator.vi import diem_letter, format_number, roman
@@ -54,7 +53,7 @@ RESERVED_NAMES = ("bien",)
 BLOCK_LABELS = {"doan": "", "gach": "-", "cong": "+"}
 #: The rounding rule of money: to whole đồng, half up.
 ROUNDING = ROUND_HALF_UP
-Number = Union[int, Decimal]
+Number = int | Decimal
 #: What a name's field gives a reference, computed when asked for.
 Getter = Callable[[], object]
 
@@ -189,7 +188,7 @@ class TextAppendixFigures:
     loai: str = "van_ban"
 
 
-AppendixFigures = Union[AttendeeFigures, BudgetFigures, PersonsFigures, GeneralTableFigures, TextAppendixFigures]
+AppendixFigures = AttendeeFigures | BudgetFigures | PersonsFigures | GeneralTableFigures | TextAppendixFigures
 
 
 @dataclass(frozen=True)
@@ -201,7 +200,10 @@ class PlanFigures:
     phu_luc: tuple[AppendixFigures, ...] = ()
 
     def _old(self, name: str) -> Any:
-        return next((f for (key, _, data), f in zip(self.plan.appendices, self.phu_luc) if data is getattr(self.plan, name)), None)
+        return next(
+            (f for (key, _, data), f in zip(self.plan.appendices, self.phu_luc) if data is getattr(self.plan, name)),
+            None,
+        )
 
     @property
     def phu_luc_1(self) -> AttendeeFigures | None:
@@ -254,6 +256,7 @@ class _Line:
     group: int | None
     dong: Dong
 
+
 class _Calculator:
     """Resolves counts, amounts and totals on demand, detecting reference cycles."""
 
@@ -295,7 +298,9 @@ class _Calculator:
                 for g, group in enumerate(data.nhom):
                     self._add(group.id, (*root, "nhom", g), {"tong": partial(_constant, len(group.nguoi))})
             elif isinstance(data, BangChung):
-                totals: dict[str, Getter] = {c.id: partial(self.column_total, root, data, c.id) for c in data.cot if c.tong}
+                totals: dict[str, Getter] = {
+                    c.id: partial(self.column_total, root, data, c.id) for c in data.cot if c.tong
+                }
                 last = [c.id for c in data.cot if c.tong]
                 getters: dict[str, Getter] = {"ten": label, "so_dong": partial(_constant, len(data.dong)), **totals}
                 if last:
@@ -308,7 +313,9 @@ class _Calculator:
         for g, nhom in enumerate(data.nhom):
             self._add(nhom.id, (*root, "nhom", g), {"tong": partial(self.group_total, root, g)})
             for m, tv in enumerate(nhom.thanh_vien):
-                self._add(tv.id, (*root, "nhom", g, "thanh_vien", m), {"so_luong": partial(self.member_count, root, g, m)})
+                self._add(
+                    tv.id, (*root, "nhom", g, "thanh_vien", m), {"so_luong": partial(self.member_count, root, g, m)}
+                )
 
     def _register_budget(self, root: DataPath, data: PhuLuc2) -> None:
         for s in data.nguon_kinh_phi:
@@ -318,14 +325,20 @@ class _Calculator:
             for g, group in enumerate(bang.nhom):
                 self._add(group.id, (*root, "bang", t, "nhom", g), {"tong": partial(self.group_amount, root, t, g)})
             for line in self.lines(root, t):
-                self._add(line.dong.id, line.path, {
-                    "so_luong": partial(self.line_quantity, line),
-                    "don_gia": partial(_constant, line.dong.don_gia),
-                    "thanh_tien": partial(self.line_amount, line),
-                })
+                self._add(
+                    line.dong.id,
+                    line.path,
+                    {
+                        "so_luong": partial(self.line_quantity, line),
+                        "don_gia": partial(_constant, line.dong.don_gia),
+                        "thanh_tien": partial(self.line_amount, line),
+                    },
+                )
 
     # -- evaluation ---------------------------------------------------------------------------
-    def evaluate(self, expression: str, path: DataPath, names: Mapping[str, object] | None = None, what: str = "tham chiếu") -> object:
+    def evaluate(
+        self, expression: str, path: DataPath, names: Mapping[str, object] | None = None, what: str = "tham chiếu"
+    ) -> object:
         """Evaluate a reference (or, with `names`, a formula over a row); errors become PlanError at `path`."""
         try:
             return self._value(expression) if names is None else evaluate_expression(expression, names)
@@ -359,7 +372,9 @@ class _Calculator:
                 return f"; {words[0]} chưa có trường nào: hãy khai báo trong mục {words[0]}: của tệp dữ liệu"
             return f"; {words[0]} chỉ có: {', '.join(f'{words[0]}.{f}' for f in fields)}"
         close = difflib.get_close_matches(words[0], list(self.names), n=1) if words else []
-        return f"; có phải ý bạn là {close[0]!r}?" if close else f"; các tên có thể dùng: {', '.join(sorted(self.names))}"
+        return (
+            f"; có phải ý bạn là {close[0]!r}?" if close else f"; các tên có thể dùng: {', '.join(sorted(self.names))}"
+        )
 
     def count(self, raw: int | Decimal | str, path: DataPath, *, decimal: bool = False) -> Number:
         """A count or quantity: a literal, or a reference evaluated once (cached), cycle-checked."""
@@ -368,17 +383,17 @@ class _Calculator:
         if path in self._cache:
             return self._cache[path]
         if path in self._stack:
-            chain = self._stack[self._stack.index(path):] + [path]
+            chain = self._stack[self._stack.index(path) :] + [path]
             raise _Cycle(path, "tham chiếu vòng tròn: " + " → ".join(format_path(p) for p in chain))
         self._stack.append(path)
         try:
-            value = self.evaluate(raw[len(REFERENCE_PREFIX):], path)
+            value = self.evaluate(raw[len(REFERENCE_PREFIX) :], path)
         finally:
             self._stack.pop()
         if isinstance(value, Decimal) and value == value.to_integral_value():
             value = int(value)
         # a decimal quantity is typed, or taken as it is from another line; a computed one must be whole
-        plain = PLAIN_REFERENCE.fullmatch(raw[len(REFERENCE_PREFIX):].strip())
+        plain = PLAIN_REFERENCE.fullmatch(raw[len(REFERENCE_PREFIX) :].strip())
         allowed = (int, Decimal) if decimal and plain else (int,)
         if isinstance(value, bool) or not isinstance(value, allowed):
             shown = format_number(value) if isinstance(value, (int, Decimal)) else repr(value)
@@ -446,11 +461,17 @@ class _Calculator:
             exact = exact * factor
         amount = round_dong(exact)
         if amount > MAX_AMOUNT:
-            raise _fail(line.path, f"thành tiền {format_number(amount)} vượt giới hạn đọc bằng chữ ({format_number(MAX_AMOUNT)})")
+            raise _fail(
+                line.path,
+                f"thành tiền {format_number(amount)} vượt giới hạn đọc bằng chữ ({format_number(MAX_AMOUNT)})",
+            )
         return amount
 
     def group_amount(self, root: DataPath, t: int, g: int) -> int:
-        return _capped(sum(self.line_amount(line) for line in self.lines(root, t) if line.group == g), (*root, "bang", t, "nhom", g))
+        return _capped(
+            sum(self.line_amount(line) for line in self.lines(root, t) if line.group == g),
+            (*root, "bang", t, "nhom", g),
+        )
 
     def table_total(self, root: DataPath, t: int) -> int:
         return _capped(sum(self.line_amount(line) for line in self.lines(root, t)), (*root, "bang", t))
@@ -489,7 +510,11 @@ class _Calculator:
         for column in data.cot:
             if column.cong_thuc is not None:
                 path = (*root, "cot", data.cot.index(column), "cong_thuc")
-                numbers = {k: (Decimal(v) if isinstance(v, int) else v) for k, v in values.items() if v is not None and not isinstance(v, str)}
+                numbers = {
+                    k: (Decimal(v) if isinstance(v, int) else v)
+                    for k, v in values.items()
+                    if v is not None and not isinstance(v, str)
+                }
                 result = self.evaluate(column.cong_thuc, path, numbers, what=f"công thức dòng {r + 1}")
                 values[column.id] = _formula_value(result, column, (*root, "dong", r))
         return tuple(values[c.id] for c in data.cot)
@@ -498,12 +523,15 @@ class _Calculator:
         c = [x.id for x in data.cot].index(column)
         total: Number = sum((row[c] for row in self.table_rows(root, data) if row[c] is not None), 0)
         if total > MAX_AMOUNT:
-            raise _fail((*root, "cot", c), f"tổng cột {format_number(total)} vượt giới hạn ({format_number(MAX_AMOUNT)})")
+            raise _fail(
+                (*root, "cot", c), f"tổng cột {format_number(total)} vượt giới hạn ({format_number(MAX_AMOUNT)})"
+            )
         return total
 
     # -- text ---------------------------------------------------------------------------------
     def text(self, text: str, path: DataPath) -> str:
         """Replace each {=expression} in running text with its value (numbers in Vietnamese format)."""
+
         def value(match: re.Match[str]) -> str:
             result = self.evaluate(match.group(1), path)
             if isinstance(result, (int, Decimal)) and not isinstance(result, bool):
@@ -608,11 +636,18 @@ def _formula_value(result: object, column: CotBang, path: DataPath) -> Number:
                 raise _fail(path, f"công thức cột {column.ten!r} cho ra {format_number(number)}, cột cần số nguyên")
             value = int(number)
         else:
-            value = number.quantize(Decimal("0.01"), rounding=ROUNDING).normalize() if isinstance(number, Decimal) else number
+            value = (
+                number.quantize(Decimal("0.01"), rounding=ROUNDING).normalize()
+                if isinstance(number, Decimal)
+                else number
+            )
     except InvalidOperation:
         raise _fail(path, f"công thức cột {column.ten!r}: số quá lớn") from None
     if not -MAX_AMOUNT <= value <= MAX_AMOUNT:
-        raise _fail(path, f"công thức cột {column.ten!r} cho ra {format_number(value)}, vượt giới hạn ({format_number(MAX_AMOUNT)})")
+        raise _fail(
+            path,
+            f"công thức cột {column.ten!r} cho ra {format_number(value)}, vượt giới hạn ({format_number(MAX_AMOUNT)})",
+        )
     return value
 
 
@@ -632,7 +667,9 @@ def _blocks(calc: _Calculator, blocks: list[Block], path: DataPath) -> list[Body
     out, letter = [], 0
     for i, block in enumerate(blocks):
         kind = block.kind
-        letter = letter + 1 if kind == "diem" else (letter if kind in ("gach", "cong") else 0)  # - and + sit under a điểm
+        letter = (
+            letter + 1 if kind == "diem" else (letter if kind in ("gach", "cong") else 0)
+        )  # - and + sit under a điểm
         label = f"{diem_letter(letter)})" if kind == "diem" else BLOCK_LABELS[kind]
         out.append(BodyBlock(kind, label, calc.text(block.text, (*path, i, kind))))
     return out
@@ -669,10 +706,16 @@ class _Body:
             path, label = (*base, k), f"{prefix}{k + 1}."
             if item.tieu_de is not None:
                 title = item.tieu_de
-                body.append(BodyBlock("khoan", label, self.attempt(lambda: self.calc.text(title, (*path, "tieu_de"))) or ""))
+                body.append(
+                    BodyBlock("khoan", label, self.attempt(lambda: self.calc.text(title, (*path, "tieu_de"))) or "")
+                )
             else:
                 text = item.van_ban or ""
-                body.append(BodyBlock("khoan_van_ban", label, self.attempt(lambda: self.calc.text(text, (*path, "van_ban"))) or ""))
+                body.append(
+                    BodyBlock(
+                        "khoan_van_ban", label, self.attempt(lambda: self.calc.text(text, (*path, "van_ban"))) or ""
+                    )
+                )
             body += self.blocks(item.noi_dung, (*path, "noi_dung"))
             body += self.khoan(item.khoan, (*path, "khoan"), label)
         return body
@@ -776,9 +819,13 @@ def _budget(calc: _Calculator, key: str, root: DataPath, p2: PhuLuc2) -> BudgetF
         flat = [line_figures(d + 1, line) for d, line in enumerate(plain)]
         groups = []
         for g, group in enumerate(bang.nhom):  # lines numbered on through the groups (1, 2 | 3, 4)
-            members = tuple(line_figures(len(flat) + d + 1, line) for d, line in enumerate(x for x in lines if x.group == g))
+            members = tuple(
+                line_figures(len(flat) + d + 1, line) for d, line in enumerate(x for x in lines if x.group == g)
+            )
             flat += members
             groups.append(LineGroupFigures(roman(g + 1), group.ten, members, calc.group_amount(root, t, g)))
         tables.append(TableFigures(t + 1, bang, tuple(flat), calc.table_total(root, t), tuple(groups)))
     split = tuple((s, calc.source_total(root, s.id)) for s in p2.nguon_kinh_phi if calc.source_total(root, s.id))
-    return BudgetFigures(calc.labels[key], p2.tieu_de, tuple(tables), calc.grand_total(root), split, p2.nguon_mac_dinh, key)
+    return BudgetFigures(
+        calc.labels[key], p2.tieu_de, tuple(tables), calc.grand_total(root), split, p2.nguon_mac_dinh, key
+    )

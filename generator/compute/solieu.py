@@ -20,8 +20,8 @@ from generator.compute.figures import (
     PlanFigures,
 )
 from generator.model.loader import LoadedPlan
-from generator.render.renderer import document_date, document_number, plain
 from generator.model.schema import LOAI_VAN_BAN, Block, Plan
+from generator.render.renderer import document_date, document_number, plain
 from generator.vi import BLANK, amount_in_words, format_number, number_in_words, roman
 
 NUMBER_LABEL = "Văn bản, số và ký hiệu"
@@ -81,7 +81,9 @@ def figures_to_json(figures: PlanFigures) -> dict:
         elif isinstance(part, GeneralTableFigures):
             for column, total in zip(part.cot, part.tong):
                 if total is not None and column.kieu in ("tien", "so_nguyen"):
-                    (money if column.kieu == "tien" else count)(f"{part.ten}, cột {_short(column.ten)}, tổng cộng", int(total))
+                    (money if column.kieu == "tien" else count)(
+                        f"{part.ten}, cột {_short(column.ten)}, tổng cộng", int(total)
+                    )
         if not isinstance(part, BudgetFigures):
             continue
         p2 = part
@@ -110,7 +112,7 @@ def _show(entry: object) -> str:
 
 
 def diff_figures(old: dict, new: dict) -> list[str]:
-    """"label: old → new" for each figure that changed, was added or was removed."""
+    """ "label: old → new" for each figure that changed, was added or was removed."""
     lines = []
     for label in sorted((old.keys() | new.keys()) - {MANIFEST}, key=_natural):
         before, after = old.get(label, ...), new.get(label, ...)
@@ -128,6 +130,7 @@ def diff_figures(old: dict, new: dict) -> list[str]:
 
 
 # --- text ----------------------------------------------------------------------------------------
+
 
 def _blocks(label: str, blocks: list[Block]) -> list[tuple[str, str]]:
     return [(f"{label}, đoạn {i}", b.text) for i, b in enumerate(blocks, 1)]
@@ -151,7 +154,10 @@ def text_units(plan: Plan, labels: dict[str, str]) -> list[tuple[str, str]]:
             units += [(where, khoan.tieu_de or khoan.van_ban), *_blocks(where, khoan.noi_dung)]
     units += [("Kết thúc", plan.ket_thuc)]
     units += [(f"Nơi nhận, dòng {i}", text) for i, text in enumerate(plan.noi_nhan, 1)]
-    units += [("Lưu", ", ".join(plan.luu)), ("Người ký", " / ".join([plan.ky.tham_quyen or "", *plan.ky.chuc_vu, plan.ky.ho_ten]))]
+    units += [
+        ("Lưu", ", ".join(plan.luu)),
+        ("Người ký", " / ".join([plan.ky.tham_quyen or "", *plan.ky.chuc_vu, plan.ky.ho_ten])),
+    ]
     if plan.phu_luc_1:
         label = labels["phu_luc_1"]
         units.append((f"{label}, tiêu đề", plan.phu_luc_1.tieu_de))
@@ -163,7 +169,12 @@ def text_units(plan: Plan, labels: dict[str, str]) -> list[tuple[str, str]]:
         for t, bang in enumerate(plan.phu_luc_2.bang, 1):
             units.append((f"{label}, bảng {t}", bang.tieu_de))
             for d, dong in enumerate(bang.dong, 1):
-                units.append((f"{label}, bảng {t}, dòng {d}, đơn vị tính và ghi chú", f"{dong.don_vi_tinh or ''} | {dong.ghi_chu or ''}"))
+                units.append(
+                    (
+                        f"{label}, bảng {t}, dòng {d}, đơn vị tính và ghi chú",
+                        f"{dong.don_vi_tinh or ''} | {dong.ghi_chu or ''}",
+                    )
+                )
     return units
 
 
@@ -173,7 +184,7 @@ def _context(text: str, left: bool) -> str:
         return text
     if left:
         cut = text[-EXCERPT:]
-        return "…" + cut[cut.find(" ") + 1:] if " " in cut else "…" + cut
+        return "…" + cut[cut.find(" ") + 1 :] if " " in cut else "…" + cut
     cut = text[:EXCERPT]
     return (cut[: cut.rfind(" ")] if " " in cut else cut) + "…"
 
@@ -185,7 +196,7 @@ def describe_change(old: str, new: str, limit: int = 3) -> str:
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
             continue
-        if spans and len("".join(a[spans[-1][1]:a1])) < EXCERPT:
+        if spans and len("".join(a[spans[-1][1] : a1])) < EXCERPT:
             spans[-1][1], spans[-1][3] = a2, b2
         else:
             spans.append([a1, a2, b1, b2])
@@ -206,8 +217,8 @@ def diff_text(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[st
             continue
         pairs = min(a2 - a1, b2 - b1) if op == "replace" else 0
         lines += [f"{new[b1 + i][0]}: {describe_change(old[a1 + i][1], new[b1 + i][1])}" for i in range(pairs)]
-        lines += [f"{where}: đã bỏ «{_short(text, 2 * EXCERPT)}»" for where, text in old[a1 + pairs:a2]]
-        lines += [f"{where}: thêm «{_short(text, 2 * EXCERPT)}»" for where, text in new[b1 + pairs:b2]]
+        lines += [f"{where}: đã bỏ «{_short(text, 2 * EXCERPT)}»" for where, text in old[a1 + pairs : a2]]
+        lines += [f"{where}: thêm «{_short(text, 2 * EXCERPT)}»" for where, text in new[b1 + pairs : b2]]
     return lines
 
 
@@ -224,7 +235,11 @@ def input_figures(figures: PlanFigures) -> dict[str, tuple[str, dict[str, object
         for group in p1.nhom:
             for member in group.thanh_vien:
                 label = _unique(f"{p1.ten}, nhóm {group.so}, {_short(member.ten)}", used)
-                out[label] = ("member", {"số lượng": member.so_luong}, [f"{p1.ten}, nhóm {group.so}, cộng", f"{p1.ten}, tổng cộng"])
+                out[label] = (
+                    "member",
+                    {"số lượng": member.so_luong},
+                    [f"{p1.ten}, nhóm {group.so}, cộng", f"{p1.ten}, tổng cộng"],
+                )
             _unique(f"{p1.ten}, nhóm {group.so}, cộng", used)
         _unique(f"{p1.ten}, tổng cộng", used)
     if figures.phu_luc_2:
@@ -233,9 +248,18 @@ def input_figures(figures: PlanFigures) -> dict[str, tuple[str, dict[str, object
             for line in table.dong:
                 content = TEXT_REFERENCE.sub("…", line.dong.noi_dung)
                 label = _unique(f"{p2.ten}, bảng {table.so}, {_short(plain(content))}, thành tiền", used)
-                typed = {"số lượng": line.dong.so_luong, "đơn giá": line.dong.don_gia, "nguồn": line.nguon.ten,
-                         "đơn vị tính": line.dong.don_vi_tinh}
-                fed = [label, f"{p2.ten}, bảng {table.so}, tổng cộng", f"{p2.ten}, nguồn {line.nguon.ten}", f"{p2.ten}, tổng cộng"]
+                typed = {
+                    "số lượng": line.dong.so_luong,
+                    "đơn giá": line.dong.don_gia,
+                    "nguồn": line.nguon.ten,
+                    "đơn vị tính": line.dong.don_vi_tinh,
+                }
+                fed = [
+                    label,
+                    f"{p2.ten}, bảng {table.so}, tổng cộng",
+                    f"{p2.ten}, nguồn {line.nguon.ten}",
+                    f"{p2.ten}, tổng cộng",
+                ]
                 out[label.removesuffix(", thành tiền")] = ("line", typed, fed)
     return out
 
@@ -258,14 +282,20 @@ def diff_inputs(old: PlanFigures, new: PlanFigures, changed_figures: list[tuple[
     for label in sorted(before.keys() | after.keys(), key=_natural):
         was, now = before.get(label), after.get(label)
         if was and now:
-            edits = [f"{what} {_typed(was[1][what])} → {_typed(now[1][what])}" for what in now[1] if was[1][what] != now[1][what]]
+            edits = [
+                f"{what} {_typed(was[1][what])} → {_typed(now[1][what])}"
+                for what in now[1]
+                if was[1][what] != now[1][what]
+            ]
             if not edits:
                 continue
             lines.append(f"{label}: {'; '.join(edits)}")
         elif now:
             lines.append(f"{label}: thêm ({'; '.join(f'{k} {_typed(v)}' for k, v in now[1].items() if v is not None)})")
         else:
-            lines.append(f"{label}: đã bỏ (trước đây {'; '.join(f'{k} {_typed(v)}' for k, v in was[1].items() if v is not None)})")
+            lines.append(
+                f"{label}: đã bỏ (trước đây {'; '.join(f'{k} {_typed(v)}' for k, v in was[1].items() if v is not None)})"
+            )
         for fed in dict.fromkeys((was or now)[2] + (now or was)[2]):
             if fed in remaining and fed != label:
                 lines.append(f"  {remaining.pop(fed)}")
@@ -278,8 +308,8 @@ def diff_inputs(old: PlanFigures, new: PlanFigures, changed_figures: list[tuple[
 
 def diff_plans(old: LoadedPlan, new: LoadedPlan) -> list[str]:
     """The changed inputs with the figures they moved, then the changed text by section."""
-    from generator.compute.located import compute_loaded
     from generator.compute.figures import appendix_labels
+    from generator.compute.located import compute_loaded
 
     old_figures, new_figures = compute_loaded(old), compute_loaded(new)
     old_json, new_json = figures_to_json(old_figures), figures_to_json(new_figures)

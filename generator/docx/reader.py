@@ -13,6 +13,7 @@ from typing import Any
 
 from lxml import etree
 
+from generator.docx.errors import DocxError
 from generator.docx.model import (
     DEFAULT_SIZE,
     NO_BORDER,
@@ -42,7 +43,6 @@ from generator.docx.ns import (
     to_int,
     val,
 )
-from generator.docx.errors import DocxError
 from generator.docx.package import Package, PathOrFile, open_package
 from generator.docx.styles import Props, StyleSheet, TableStyle, theme_fonts
 
@@ -97,7 +97,9 @@ class _Reader:
     def read(self) -> DocModel:
         body = self.package.xml(self.main).find(q("w:body"))
         if body is None:
-            raise DocxError(f"Tệp «{self.path}» không phải văn bản Word hợp lệ: phần văn bản chính không có thân văn bản (<w:body>).")
+            raise DocxError(
+                f"Tệp «{self.path}» không phải văn bản Word hợp lệ: phần văn bản chính không có thân văn bản (<w:body>)."
+            )
         sect_els = [p.find(f"{q('w:pPr')}/{q('w:sectPr')}") for p in body.iter(q("w:p"))]
         sect_els = [s for s in sect_els if s is not None]
         final = body.find(q("w:sectPr"))

@@ -23,9 +23,30 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.compute.figures import PlanFigures
 from generator.excel.layout import (
-    ATTENDEE_COLUMNS, BOX, BUDGET_COLUMNS, FIRST_ROW, FONT, GREY, GROUP_KEY, HEAD, HEADER_ROW, HINT, LARGE_FORMATS,
-    META_SHEET, SOURCES_SHEET, SPARE_ROWS, SUMMARY_SHEET, TOTAL_KEY, Column, RowView, attendee_rows, budget_rows,
-    fingerprint, font, number_format, table_sheet,
+    ATTENDEE_COLUMNS,
+    BOX,
+    BUDGET_COLUMNS,
+    FIRST_ROW,
+    FONT,
+    GREY,
+    GROUP_KEY,
+    HEAD,
+    HEADER_ROW,
+    HINT,
+    LARGE_FORMATS,
+    META_SHEET,
+    SOURCES_SHEET,
+    SPARE_ROWS,
+    SUMMARY_SHEET,
+    TOTAL_KEY,
+    Column,
+    RowView,
+    attendee_rows,
+    budget_rows,
+    fingerprint,
+    font,
+    number_format,
+    table_sheet,
 )
 from generator.files import write_files
 from generator.model.yamlfile import YamlFile
@@ -74,9 +95,18 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.autoFilter = ws.protection.sort = False
 
 
-def _write_row(ws: Worksheet, row: int, columns: tuple[Column, ...], view: RowView, stt: object,
-               formulas: dict[str, str] | None = None, *, bold: bool = False, grey: bool = False,
-               shown: dict[str, object] | None = None) -> None:
+def _write_row(
+    ws: Worksheet,
+    row: int,
+    columns: tuple[Column, ...],
+    view: RowView,
+    stt: object,
+    formulas: dict[str, str] | None = None,
+    *,
+    bold: bool = False,
+    grey: bool = False,
+    shown: dict[str, object] | None = None,
+) -> None:
     """One row: row number, the view's values, `formulas` (column letter → formula, its value in
     `shown`), the key."""
     for column in columns:
@@ -90,8 +120,13 @@ def _write_row(ws: Worksheet, row: int, columns: tuple[Column, ...], view: RowVi
         else:
             cell.value = view.values.get(column.field)
         note = view.notes.get(column.field) if column.field else None
-        _style(cell, column.kind, bold=bold, grey=grey or note is not None and column.kind == "count",
-               shown=(shown or {}).get(column.letter))
+        _style(
+            cell,
+            column.kind,
+            bold=bold,
+            grey=grey or note is not None and column.kind == "count",
+            shown=(shown or {}).get(column.letter),
+        )
         if note:
             cell.comment = Comment(note, "vanban", height=110, width=260)
 
@@ -100,14 +135,21 @@ def _large_numbers(ws: Worksheet, cells: str) -> None:
     """Conditional formats for amounts of a thousand million and more (see NUMBER_FORMAT)."""
     for limit, code in LARGE_FORMATS:
         style = DifferentialStyle(numFmt=NumberFormat(numFmtId=300 + len(str(limit)), formatCode=code))
-        ws.conditional_formatting.add(cells, Rule(type="cellIs", operator="greaterThanOrEqual", formula=[str(limit)],
-                                                  dxf=style, stopIfTrue=True))
+        ws.conditional_formatting.add(
+            cells, Rule(type="cellIs", operator="greaterThanOrEqual", formula=[str(limit)], dxf=style, stopIfTrue=True)
+        )
 
 
 def _whole_numbers(ws: Worksheet, cells: str, minimum: int, what: str) -> None:
-    check = DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(minimum), allow_blank=True,
-                           showErrorMessage=True, errorTitle="Số không hợp lệ",
-                           error=f"{what} phải là số nguyên từ {minimum} trở lên, gõ liền không dấu chấm.")
+    check = DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1=str(minimum),
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Số không hợp lệ",
+        error=f"{what} phải là số nguyên từ {minimum} trở lên, gõ liền không dấu chấm.",
+    )
     check.add(cells)
     ws.add_data_validation(check)
 
@@ -123,17 +165,41 @@ def _budget_sheet(wb: Workbook, figures: PlanFigures, t: int, sources: str) -> t
         if view.fixed:  # a lump sum or a line with multipliers: its amount as computed, the row locked
             _write_row(ws, row, BUDGET_COLUMNS, view, i + 1, {"F": view.amount}, grey=True, shown={"F": view.amount})
         else:
-            _write_row(ws, row, BUDGET_COLUMNS, view, i + 1, {"F": f"=D{row}*E{row}"}, shown={"F": table.dong[i].thanh_tien})
+            _write_row(
+                ws, row, BUDGET_COLUMNS, view, i + 1, {"F": f"=D{row}*E{row}"}, shown={"F": table.dong[i].thanh_tien}
+            )
     for row in range(FIRST_ROW + len(rows), FIRST_ROW + len(rows) + SPARE_ROWS):  # for new lines
-        _write_row(ws, row, BUDGET_COLUMNS, RowView("", {}), None, {"F": f'=IF(COUNT(D{row},E{row})=2,D{row}*E{row},"")'},
-                   shown={"F": table.tong})
+        _write_row(
+            ws,
+            row,
+            BUDGET_COLUMNS,
+            RowView("", {}),
+            None,
+            {"F": f'=IF(COUNT(D{row},E{row})=2,D{row}*E{row},"")'},
+            shown={"F": table.tong},
+        )
     last = FIRST_ROW + len(rows) + SPARE_ROWS - 1
     total = last + 1
     # from the header to the row above: rows inserted anywhere in between are counted
-    _write_row(ws, total, BUDGET_COLUMNS, RowView(TOTAL_KEY, {"noi_dung": "Tổng cộng"}), None,
-               {"F": f"=SUM(F${HEADER_ROW}:INDEX(F:F,ROW()-1))"}, bold=True, grey=True, shown={"F": table.tong})
-    choice = DataValidation(type="list", formula1=sources, allow_blank=True, showErrorMessage=True,
-                            errorTitle="Nguồn kinh phí", error="Chọn một nguồn trong danh sách.")
+    _write_row(
+        ws,
+        total,
+        BUDGET_COLUMNS,
+        RowView(TOTAL_KEY, {"noi_dung": "Tổng cộng"}),
+        None,
+        {"F": f"=SUM(F${HEADER_ROW}:INDEX(F:F,ROW()-1))"},
+        bold=True,
+        grey=True,
+        shown={"F": table.tong},
+    )
+    choice = DataValidation(
+        type="list",
+        formula1=sources,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Nguồn kinh phí",
+        error="Chọn một nguồn trong danh sách.",
+    )
     choice.add(f"G{FIRST_ROW}:G{last}")
     ws.add_data_validation(choice)
     _whole_numbers(ws, f"D{FIRST_ROW}:D{last}", 1, "Số lượng")
@@ -154,8 +220,16 @@ def _attendee_sheet(wb: Workbook, figures: PlanFigures) -> None:
         first, last = row + 1, row + len(members)
         # below this row, down to the row above the next group (or the total): rows inserted in between count
         subtotal = f"=SUM(INDEX(C:C,ROW()+1):INDEX(C:C,ROW(C{last + 1})-1))"
-        _write_row(ws, row, ATTENDEE_COLUMNS, RowView(f"{GROUP_KEY}{g}", {"ten": group.ten}), group.so, {"C": subtotal},
-                   bold=True, shown={"C": group.tong})
+        _write_row(
+            ws,
+            row,
+            ATTENDEE_COLUMNS,
+            RowView(f"{GROUP_KEY}{g}", {"ten": group.ten}),
+            group.so,
+            {"C": subtotal},
+            bold=True,
+            shown={"C": group.tong},
+        )
         ws[f"C{row}"].fill = GREY
         ws[f"C{row}"].protection = LOCKED
         for i, view in enumerate(members):
@@ -163,8 +237,17 @@ def _attendee_sheet(wb: Workbook, figures: PlanFigures) -> None:
         _whole_numbers(ws, f"C{first}:C{last}", 1, "Số lượng")
         row = last + 1
     total = "=" + "+".join(f"C{r}" for r in group_rows)
-    _write_row(ws, row, ATTENDEE_COLUMNS, RowView(TOTAL_KEY, {"ten": "TỔNG CỘNG"}), None, {"C": total}, bold=True, grey=True,
-               shown={"C": attendees.tong})
+    _write_row(
+        ws,
+        row,
+        ATTENDEE_COLUMNS,
+        RowView(TOTAL_KEY, {"ten": "TỔNG CỘNG"}),
+        None,
+        {"C": total},
+        bold=True,
+        grey=True,
+        shown={"C": attendees.tong},
+    )
     _protect(ws)
 
 
@@ -235,5 +318,3 @@ def export_xlsx(plan_path: Path, out: Path) -> Path:
     """Write the workbook of a plan file atomically; returns its path."""
     out = Path(out)
     return write_files(out.parent, {out.name: export_workbook(YamlFile.read(plan_path).compute())})[0]
-
-

@@ -29,12 +29,23 @@ from generator.compute.figures import PlanFigures
 from generator.compute.solieu import diff_figures, figures_to_json
 from generator.errors import PlanError, Problem
 from generator.excel.layout import (
-    ATTENDEE_COLUMNS, BUDGET_COLUMNS, FIRST_ROW, GROUP_KEY, META_SHEET, SUMMARY_SHEET, TOTAL_KEY, Column, RowView,
-    attendee_rows, budget_rows, fingerprint, table_sheet,
+    ATTENDEE_COLUMNS,
+    BUDGET_COLUMNS,
+    FIRST_ROW,
+    GROUP_KEY,
+    META_SHEET,
+    SUMMARY_SHEET,
+    TOTAL_KEY,
+    Column,
+    RowView,
+    attendee_rows,
+    budget_rows,
+    fingerprint,
+    table_sheet,
 )
 from generator.model.schema import Plan
-from generator.safezip import XLSX, PackageError, open_package
 from generator.model.yamlfile import YamlFile, new_map, same_style, write_new_file
+from generator.safezip import XLSX, PackageError, open_package
 from generator.vi import FigureError, format_number, parse_figure, roman
 
 
@@ -121,8 +132,14 @@ def _number_text(value: object) -> str:
     return str(int(value)) if isinstance(value, float) and value == int(value) else str(value)
 
 
-def check_locked(ws: Worksheet, columns: tuple[Column, ...], rows: list["ReadRow"], views: list[RowView],
-                 cells: _Cells, numbers: dict[str, object]) -> None:
+def check_locked(
+    ws: Worksheet,
+    columns: tuple[Column, ...],
+    rows: list[ReadRow],
+    views: list[RowView],
+    cells: _Cells,
+    numbers: dict[str, object],
+) -> None:
     """Reject every locked cell changed anyway: a value typed over a formula, a linked quantity
     changed, a row number changed (`numbers`: key → the row number exported)."""
     by_key = {view.key: view for view in views}
@@ -133,17 +150,43 @@ def check_locked(ws: Worksheet, columns: tuple[Column, ...], rows: list["ReadRow
             cell = ws[ref]
             if view and view.fixed and column.kind == "computed":
                 continue  # a fixed row's amount: checked by _check_fixed
-            if column.kind == "computed" or (read.key == TOTAL_KEY or (read.key or "").startswith(GROUP_KEY)) and column.kind == "count":
+            if (
+                column.kind == "computed"
+                or (read.key == TOTAL_KEY or (read.key or "").startswith(GROUP_KEY))
+                and column.kind == "count"
+            ):
                 if cell.value not in (None, "") and cell.data_type != "f":
-                    cells.fail(ws, ref, f"ô tự tính ({column.title.split(' (')[0]}) bị gõ đè bằng «{_shown(cell.value)}» thay cho "
-                                        "công thức — không nhận; hãy sửa Số lượng hoặc Đơn giá, rồi hoàn tác ô này (Ctrl+Z)")
-            elif view and column.field in view.notes and column.kind == "count" and read.values.get(column.field) != view.values.get(column.field):
+                    cells.fail(
+                        ws,
+                        ref,
+                        f"ô tự tính ({column.title.split(' (')[0]}) bị gõ đè bằng «{_shown(cell.value)}» thay cho "
+                        "công thức — không nhận; hãy sửa Số lượng hoặc Đơn giá, rồi hoàn tác ô này (Ctrl+Z)",
+                    )
+            elif (
+                view
+                and column.field in view.notes
+                and column.kind == "count"
+                and read.values.get(column.field) != view.values.get(column.field)
+            ):
                 typed = read.values.get(column.field)
-                cells.fail(ws, ref, f"số lượng này lấy từ tham chiếu (ô đã khóa) nên không nhận «{_shown(typed)}»; muốn đổi, "
-                                    f"hãy sửa ở ô gốc hoặc trong tệp dữ liệu ({view.notes[column.field].split(' (')[0]})")
-            elif column.kind == "stt" and read.key in numbers and cell.value != numbers[read.key] and cell.value is not None:
-                cells.fail(ws, ref, f"số thứ tự do vanban đánh tự động (ô đã khóa) nên không nhận «{_shown(cell.value)}»; "
-                                    f"hãy để {numbers[read.key]}")
+                cells.fail(
+                    ws,
+                    ref,
+                    f"số lượng này lấy từ tham chiếu (ô đã khóa) nên không nhận «{_shown(typed)}»; muốn đổi, "
+                    f"hãy sửa ở ô gốc hoặc trong tệp dữ liệu ({view.notes[column.field].split(' (')[0]})",
+                )
+            elif (
+                column.kind == "stt"
+                and read.key in numbers
+                and cell.value != numbers[read.key]
+                and cell.value is not None
+            ):
+                cells.fail(
+                    ws,
+                    ref,
+                    f"số thứ tự do vanban đánh tự động (ô đã khóa) nên không nhận «{_shown(cell.value)}»; "
+                    f"hãy để {numbers[read.key]}",
+                )
 
 
 def _shown(value: object) -> str:
@@ -157,8 +200,12 @@ def check_summary(ws: Worksheet, cells: _Cells) -> None:
     for row in range(1, min(ws.max_row, MAX_ROWS) + 1):
         cell = ws[f"B{row}"]
         if cell.value not in (None, "") and cell.data_type != "f":
-            cells.fail(ws, f"B{row}", f"ô tự tính bị gõ đè bằng «{_shown(cell.value)}» — không nhận; trang Tổng hợp "
-                                      "tự cộng từ các bảng, hãy sửa ở các bảng")
+            cells.fail(
+                ws,
+                f"B{row}",
+                f"ô tự tính bị gõ đè bằng «{_shown(cell.value)}» — không nhận; trang Tổng hợp "
+                "tự cộng từ các bảng, hãy sửa ở các bảng",
+            )
 
 
 def read_rows(ws: Worksheet, columns: tuple[Column, ...], cells: _Cells, source_names: list[str]) -> list[ReadRow]:
@@ -166,7 +213,11 @@ def read_rows(ws: Worksheet, columns: tuple[Column, ...], cells: _Cells, source_
     key_column = columns[-1].letter
     rows, total = [], None
     if ws.max_row > MAX_ROWS:  # rows vanban reads, not the sheet's declared size (XFD1048576)
-        cells.fail(ws, f"A{ws.max_row}", f"trang tính có dữ liệu đến dòng {ws.max_row}; vanban chỉ đọc {MAX_ROWS} dòng đầu — xóa các dòng thừa bên dưới")
+        cells.fail(
+            ws,
+            f"A{ws.max_row}",
+            f"trang tính có dữ liệu đến dòng {ws.max_row}; vanban chỉ đọc {MAX_ROWS} dòng đầu — xóa các dòng thừa bên dưới",
+        )
     for row in range(FIRST_ROW, min(ws.max_row, MAX_ROWS) + 1):
         key = str(ws[f"{key_column}{row}"].value or "").strip() or None
         if key == TOTAL_KEY:
@@ -177,13 +228,16 @@ def read_rows(ws: Worksheet, columns: tuple[Column, ...], cells: _Cells, source_
         inputs = [c for c in columns if c.field and (c.field == "ten" or not group)]
         typed = any(ws[f"{c.letter}{row}"].value not in (None, "") for c in inputs)
         if typed and total is not None:
-            cells.fail(ws, f"A{row}", "dòng nằm dưới dòng tổng cộng; hãy chèn dòng mới ở giữa bảng, phía trên dòng tổng")
+            cells.fail(
+                ws, f"A{row}", "dòng nằm dưới dòng tổng cộng; hãy chèn dòng mới ở giữa bảng, phía trên dòng tổng"
+            )
         elif typed or group:
             rows.append(ReadRow(row, key, {c.field: cells.value(ws, c, row, source_names) for c in inputs}))
     return rows
 
 
 # --- import: writing back ------------------------------------------------------------------------
+
 
 @dataclass
 class Changes:
@@ -210,8 +264,16 @@ def _set(node: CommentedMap, name: str, value: object) -> None:
         node[name] = same_style(node.get(name), value)
 
 
-def apply_rows(where: str, sheet: str, columns: tuple[Column, ...], seq: CommentedSeq, views: list[RowView],
-               rows: list[ReadRow], order: tuple[str, ...], write) -> Changes:
+def apply_rows(
+    where: str,
+    sheet: str,
+    columns: tuple[Column, ...],
+    seq: CommentedSeq,
+    views: list[RowView],
+    rows: list[ReadRow],
+    order: tuple[str, ...],
+    write,
+) -> Changes:
     """Update `seq` (YAML list) from `rows`: changed cells written with `write(node, field, value)`
     (each listed with its sheet!cell), rows without a known key added, keys no row has any more removed."""
     originals = {view.key: (i, view) for i, view in enumerate(views)}
@@ -230,8 +292,10 @@ def apply_rows(where: str, sheet: str, columns: tuple[Column, ...], seq: Comment
             for name in differing:
                 write(node, name, read.values.get(name))
                 letter, title = titles[name]
-                changes.edits.append(f"{sheet}!{letter}{read.row}: {title}: {_edit(view.values.get(name))} → "
-                                     f"{_edit(read.values.get(name))}")
+                changes.edits.append(
+                    f"{sheet}!{letter}{read.row}: {title}: {_edit(view.values.get(name))} → "
+                    f"{_edit(read.values.get(name))}"
+                )
             changes.changed += bool(differing)
             items.append((node, index))
         elif any(v is not None for v in read.values.values()):
@@ -374,7 +438,9 @@ def import_xlsx(workbook_path: Path, plan_path: Path) -> Imported:
     before = figures_to_json(figures)
     changes = [apply_rows(*job) for job in work]
     if cells.renamed:
-        changes.insert(0, Changes(f"{figures.phu_luc_1.ten}, tên nhóm", changed=len(cells.renamed), edits=cells.renamed))
+        changes.insert(
+            0, Changes(f"{figures.phu_luc_1.ten}, tên nhóm", changed=len(cells.renamed), edits=cells.renamed)
+        )
     after = document.compute()
     return Imported(document, changes, diff_figures(before, figures_to_json(after)), document.dump() != unchanged)
 
@@ -392,7 +458,7 @@ def _attendee_work(wb, document: YamlFile, figures: PlanFigures, cells: _Cells) 
     groups: dict[int, list[ReadRow]] = {}
     current, renamed = None, []
     for read in rows:
-        number = read.key[len(GROUP_KEY):] if read.key and read.key.startswith(GROUP_KEY) else ""
+        number = read.key[len(GROUP_KEY) :] if read.key and read.key.startswith(GROUP_KEY) else ""
         if number.isdigit() and int(number) < len(attendees.nhom):
             current = int(number)
             groups[current] = []
@@ -413,8 +479,16 @@ def _attendee_work(wb, document: YamlFile, figures: PlanFigures, cells: _Cells) 
             cells.fail(ws, None, f"thiếu dòng nhóm {roman(g + 1)} ({group.ten}); không xóa dòng nhóm trong Excel")
     cells.renamed += renamed
     return [
-        (f"{ws.title}, nhóm {roman(g + 1)}", ws.title, ATTENDEE_COLUMNS, appendix_node(document.data, "phu_luc_1")["nhom"][g]["thanh_vien"],
-         attendee_rows(figures, g), groups.get(g, []), ("ten", "so_luong"), _set)
+        (
+            f"{ws.title}, nhóm {roman(g + 1)}",
+            ws.title,
+            ATTENDEE_COLUMNS,
+            appendix_node(document.data, "phu_luc_1")["nhom"][g]["thanh_vien"],
+            attendee_rows(figures, g),
+            groups.get(g, []),
+            ("ten", "so_luong"),
+            _set,
+        )
         for g in range(len(attendees.nhom))
     ]
 
@@ -426,11 +500,19 @@ def _check_fixed(cells: _Cells, ws: Worksheet, read: ReadRow, view: RowView) -> 
         if column.kind == "computed":
             value = ws[f"{column.letter}{read.row}"].value
             if value != view.amount:
-                cells.fail(ws, f"{column.letter}{read.row}", f"dòng {view.fixed}: thành tiền {_shown(view.amount)} do vanban tính "
-                                                             "(ô đã khóa) — hãy sửa dòng này trong tệp dữ liệu")
+                cells.fail(
+                    ws,
+                    f"{column.letter}{read.row}",
+                    f"dòng {view.fixed}: thành tiền {_shown(view.amount)} do vanban tính "
+                    "(ô đã khóa) — hãy sửa dòng này trong tệp dữ liệu",
+                )
         elif column.field in ("so_luong", "don_gia") and read.values.get(column.field) != view.values.get(column.field):
-            cells.fail(ws, f"{column.letter}{read.row}", f"dòng {view.fixed}: {column.title.split(' (')[0].lower()} "
-                                                         "không sửa trong bảng tính (ô đã khóa) — hãy sửa trong tệp dữ liệu")
+            cells.fail(
+                ws,
+                f"{column.letter}{read.row}",
+                f"dòng {view.fixed}: {column.title.split(' (')[0].lower()} "
+                "không sửa trong bảng tính (ô đã khóa) — hãy sửa trong tệp dữ liệu",
+            )
 
 
 def _require(cells: _Cells, ws: Worksheet, read: ReadRow, names: tuple[str, ...], columns: tuple[Column, ...]) -> None:
@@ -438,7 +520,11 @@ def _require(cells: _Cells, ws: Worksheet, read: ReadRow, names: tuple[str, ...]
     if all(v is None for v in read.values.values()):
         return
     for column in columns:
-        if column.field in names and read.values.get(column.field) is None and ws[f"{column.letter}{read.row}"].value in (None, ""):
+        if (
+            column.field in names
+            and read.values.get(column.field) is None
+            and ws[f"{column.letter}{read.row}"].value in (None, "")
+        ):
             cells.fail(ws, f"{column.letter}{read.row}", f"thiếu {column.title.split(' (')[0].lower()}")
 
 
@@ -448,7 +534,9 @@ def _open(path: Path):
     except PackageError as exc:
         raise PlanError([Problem(f"không đọc được bảng tính .xlsx: {exc}", (), path)]) from None
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise PlanError([Problem(f"không đọc được bảng tính .xlsx ({exc.__class__.__name__}: {exc})", (), path)]) from None
+        raise PlanError(
+            [Problem(f"không đọc được bảng tính .xlsx ({exc.__class__.__name__}: {exc})", (), path)]
+        ) from None
 
 
 def _sheet(wb, name: str, source: Path) -> Worksheet:
@@ -459,12 +547,26 @@ def _sheet(wb, name: str, source: Path) -> Worksheet:
 
 def _check_origin(wb, plan: Plan, workbook_path: Path, plan_path: Path) -> None:
     if META_SHEET not in wb.sheetnames:
-        raise PlanError([Problem("bảng tính này không do `vanban export-xlsx` tạo; hãy xuất từ tệp dữ liệu rồi sửa trên đó",
-                                 (), workbook_path)])
+        raise PlanError(
+            [
+                Problem(
+                    "bảng tính này không do `vanban export-xlsx` tạo; hãy xuất từ tệp dữ liệu rồi sửa trên đó",
+                    (),
+                    workbook_path,
+                )
+            ]
+        )
     if wb[META_SHEET]["B1"].value != fingerprint(plan):
-        raise PlanError([Problem(
-            f"phụ lục trong {plan_path.name} đã khác so với lúc xuất bảng tính này (hoặc bảng tính của kế hoạch khác); "
-            f"hãy xuất lại bằng `vanban export-xlsx {plan_path}` rồi nhập số liệu vào bảng mới", (), workbook_path)])
+        raise PlanError(
+            [
+                Problem(
+                    f"phụ lục trong {plan_path.name} đã khác so với lúc xuất bảng tính này (hoặc bảng tính của kế hoạch khác); "
+                    f"hãy xuất lại bằng `vanban export-xlsx {plan_path}` rồi nhập số liệu vào bảng mới",
+                    (),
+                    workbook_path,
+                )
+            ]
+        )
 
 
 def import_into_file(workbook_path: Path, plan_path: Path) -> Imported:
@@ -473,4 +575,3 @@ def import_into_file(workbook_path: Path, plan_path: Path) -> Imported:
     if imported.modified:
         write_new_file(Path(plan_path), imported.document.dump())
     return imported
-

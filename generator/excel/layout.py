@@ -33,9 +33,11 @@ GREY = PatternFill("solid", fgColor="E7E6E6")
 HEAD = PatternFill("solid", fgColor="D9E1F2")
 THIN = Side(style="thin", color="A6A6A6")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HINT = ("Sửa các ô nền trắng; ô nền xám do máy tính (đã khóa, Excel không cho sửa). Thêm dòng: gõ vào các dòng trống "
-        "phía trên dòng tổng, hoặc chèn dòng (Insert) giữa dòng tiêu đề và dòng tổng; bỏ dòng: xóa nội dung các ô trắng "
-        "của dòng. Gõ số liền (250000) hoặc có dấu chấm (250.000).")
+HINT = (
+    "Sửa các ô nền trắng; ô nền xám do máy tính (đã khóa, Excel không cho sửa). Thêm dòng: gõ vào các dòng trống "
+    "phía trên dòng tổng, hoặc chèn dòng (Insert) giữa dòng tiêu đề và dòng tổng; bỏ dòng: xóa nội dung các ô trắng "
+    "của dòng. Gõ số liền (250000) hoặc có dấu chấm (250.000)."
+)
 SPARE_ROWS = 3  # empty rows with their formulas above each total, for new lines
 
 
@@ -95,6 +97,7 @@ def fingerprint(plan: Plan) -> str:
 
 # --- what each row shows ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class RowView:
     """One exported row: its key, the values shown, and notes for cells computed from references."""
@@ -114,16 +117,29 @@ def budget_rows(figures: PlanFigures, t: int) -> list[RowView]:
     for d, line in enumerate(table.dong):
         dong, notes = line.dong, {}
         if isinstance(dong.so_luong, str):
-            notes["so_luong"] = (f"Số lượng do vanban tính từ {dong.so_luong} (ô đã khóa). Muốn đổi, hãy sửa ở ô gốc "
-                                 "hoặc trong tệp dữ liệu.")
+            notes["so_luong"] = (
+                f"Số lượng do vanban tính từ {dong.so_luong} (ô đã khóa). Muốn đổi, hãy sửa ở ô gốc "
+                "hoặc trong tệp dữ liệu."
+            )
         for name in ("noi_dung", "ghi_chu"):
             raw = getattr(dong, name)
             if raw and TEXT_REFERENCE.search(raw):
                 notes[name] = f"Có số liệu tự tính: {raw}\nĐể nguyên thì giữ tham chiếu; sửa thì lưu đúng chữ đã gõ."
-        values = {"noi_dung": line.noi_dung, "don_vi_tinh": dong.don_vi_tinh, "so_luong": line.so_luong,
-                  "don_gia": dong.don_gia, "nguon": line.nguon.ten, "ghi_chu": line.ghi_chu}
-        fixed = ("khoán gọn" if dong.khoan_gon is not None
-                 else "có cột hệ số (số ngày, số buổi…)" if table.bang.he_so else "")
+        values = {
+            "noi_dung": line.noi_dung,
+            "don_vi_tinh": dong.don_vi_tinh,
+            "so_luong": line.so_luong,
+            "don_gia": dong.don_gia,
+            "nguon": line.nguon.ten,
+            "ghi_chu": line.ghi_chu,
+        }
+        fixed = (
+            "khoán gọn"
+            if dong.khoan_gon is not None
+            else "có cột hệ số (số ngày, số buổi…)"
+            if table.bang.he_so
+            else ""
+        )
         rows.append(RowView(f"dong:{t}.{d}", values, notes, fixed, line.thanh_tien))
     return rows
 
@@ -136,5 +152,3 @@ def attendee_rows(figures: PlanFigures, g: int) -> list[RowView]:
         notes = {"so_luong": f"Số lượng do vanban tính từ {raw} (ô đã khóa)."} if isinstance(raw, str) else {}
         rows.append(RowView(f"tv:{g}.{m}", {"ten": member.ten, "so_luong": member.so_luong}, notes))
     return rows
-
-

@@ -18,8 +18,10 @@ def no_bidi(value: str) -> str:
     """`value` unchanged, or ValueError (Vietnamese) for a bidi control."""
     found = BIDI_CONTROLS.search(value)
     if found:
-        raise ValueError(f"có ký tự điều khiển hướng chữ U+{ord(found.group()):04X} (ẩn, làm đảo thứ tự chữ khi in) "
-                         f"ở vị trí {found.start() + 1}; hãy gõ lại đoạn này")
+        raise ValueError(
+            f"có ký tự điều khiển hướng chữ U+{ord(found.group()):04X} (ẩn, làm đảo thứ tự chữ khi in) "
+            f"ở vị trí {found.start() + 1}; hãy gõ lại đoạn này"
+        )
     return value
 
 

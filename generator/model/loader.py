@@ -18,10 +18,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from generator.vi import format_number
 from generator.errors import DataPath, PlanError, Problem
 from generator.files import InputFileError, read_regular
 from generator.model.schema import Plan
+from generator.vi import format_number
 from generator.vi.numbers import DIEM_LETTERS
 
 MAX_ROMAN = 3999  # vi.roman writes 1 to 3,999
@@ -65,6 +65,7 @@ def _locate(problem: Problem, positions: dict[DataPath, tuple[int, int]]) -> Pro
 
 def read_text(path: Path) -> str:
     """Read a plan file as UTF-8 text, with a clear error for every way it can be wrong."""
+
     def fail(message: str, line: int | None = None) -> PlanError:
         return PlanError([Problem(message, (), path, line)])
 
@@ -149,11 +150,19 @@ def check_budgets(text: str, source: Path | None, max_nodes: int = MAX_NODES) ->
     nodes = by_alias = 0
     try:
         for event in YAML(typ="safe").parse(text):
-            if isinstance(event, NodeEvent) and not isinstance(event, AliasEvent) and event.tag and not _implicit(event):
+            if (
+                isinstance(event, NodeEvent)
+                and not isinstance(event, AliasEvent)
+                and event.tag
+                and not _implicit(event)
+            ):
                 raise fail(f"không dùng thẻ YAML ({event.tag}) trong tệp dữ liệu; hãy ghi giá trị thường", event)
             nodes += 1
             if nodes > max_nodes:
-                raise fail(f"tệp có quá nhiều phần tử (hơn {max_nodes:,}); một kế hoạch chỉ có vài nghìn".replace(",", "."), event)
+                raise fail(
+                    f"tệp có quá nhiều phần tử (hơn {max_nodes:,}); một kế hoạch chỉ có vài nghìn".replace(",", "."),
+                    event,
+                )
             if isinstance(event, CollectionStartEvent):
                 stack.append([event.anchor, 1])
                 if len(stack) > MAX_DEPTH:
@@ -169,7 +178,10 @@ def check_budgets(text: str, source: Path | None, max_nodes: int = MAX_NODES) ->
                 anchor, count = None, sizes.get(event.anchor, 1)
                 by_alias += count
                 if by_alias > MAX_ALIAS_NODES:
-                    raise fail(f"các bí danh YAML (& / *) mở ra quá nhiều phần tử (hơn {MAX_ALIAS_NODES:,})".replace(",", "."), event)
+                    raise fail(
+                        f"các bí danh YAML (& / *) mở ra quá nhiều phần tử (hơn {MAX_ALIAS_NODES:,})".replace(",", "."),
+                        event,
+                    )
             else:
                 continue
             if anchor:
@@ -193,7 +205,7 @@ def _yaml_problem_vi(problem: str) -> str:
         "did not find expected key": "thụt lề không khớp hoặc thiếu khóa",
         "found unexpected end of stream": "tệp kết thúc khi chưa đóng ngoặc kép/ngoặc",
         "expected <block end>": "thụt lề không khớp: dòng này thụt vào khác các khóa cùng cấp ở trên; hãy để nó thẳng "
-                                "hàng với khóa cùng cấp (cùng số dấu cách đầu dòng), hoặc thụt vào thêm nếu là khóa con",
+        "hàng với khóa cùng cấp (cùng số dấu cách đầu dòng), hoặc thụt vào thêm nếu là khóa con",
         "expected a comment or a line break": "thừa ký tự sau giá trị; nếu là văn bản, hãy đặt cả dòng trong ngoặc kép",
         "found unknown escape character": "ký tự \\ lạ trong ngoặc kép; dùng \\\\ hoặc ngoặc đơn",
         "found undefined alias": "không có neo (&tên) cho tham chiếu * này",
@@ -209,13 +221,18 @@ def _yaml_problem_vi(problem: str) -> str:
     return "cú pháp không hợp lệ ở đây; kiểm tra thụt lề, dấu ':' và ngoặc kép ở dòng này và dòng trên"
 
 
-def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem], source: Path | None,
-           budget: list[int]) -> object:
+def _plain(
+    node: object, path: DataPath, positions: dict, warnings: list[Problem], source: Path | None, budget: list[int]
+) -> object:
     """ruamel nodes → plain Python, NFC text, XML-illegal characters removed; positions recorded.
     `budget` counts the nodes still allowed (aliases share nodes that this expands) and the depth."""
     budget[0] -= 1
     if budget[0] < 0 or len(path) > MAX_DEPTH:
-        what = f"lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)" if len(path) > MAX_DEPTH else "có quá nhiều phần tử (bí danh & / * lồng nhau?)"
+        what = (
+            f"lồng nhau quá sâu (hơn {MAX_DEPTH} cấp)"
+            if len(path) > MAX_DEPTH
+            else "có quá nhiều phần tử (bí danh & / * lồng nhau?)"
+        )
         raise PlanError([_locate(Problem(f"dữ liệu {what}", path[:MAX_DEPTH], source), positions)])
     if isinstance(node, dict):
         out = {}
@@ -239,7 +256,9 @@ def _plain(node: object, path: DataPath, positions: dict, warnings: list[Problem
         text = unicodedata.normalize("NFC", str(node))
         cleaned = XML_ILLEGAL.sub("", text)
         if cleaned != text:
-            warnings.append(_locate(Problem("đã bỏ ký tự điều khiển không in được trong văn bản", path, source), positions))
+            warnings.append(
+                _locate(Problem("đã bỏ ký tự điều khiển không in được trong văn bản", path, source), positions)
+            )
         return cleaned
     if isinstance(node, bool):
         return bool(node)
@@ -279,7 +298,9 @@ def validate_plain(
         errors = exc.errors()
         problems = [_locate(translate(err, data, source), positions) for err in errors[:MAX_PROBLEMS]]
         if len(errors) > MAX_PROBLEMS:
-            problems.append(Problem(f"… và {len(errors) - MAX_PROBLEMS} lỗi khác (chỉ liệt kê {MAX_PROBLEMS} lỗi đầu)", (), source))
+            problems.append(
+                Problem(f"… và {len(errors) - MAX_PROBLEMS} lỗi khác (chỉ liệt kê {MAX_PROBLEMS} lỗi đầu)", (), source)
+            )
         raise PlanError(list(dict.fromkeys(problems))) from None
     limits = plan_limits(plan)
     if limits:
@@ -291,8 +312,10 @@ def plan_limits(plan: Plan) -> list[tuple[str, DataPath]]:
     """What the numbering can print: Mục and groups in Roman numerals up to 3,999; at most as many
     điểm in a row as there are letters (a to y)."""
     found = []
-    for name, items, path in (("mục", plan.muc, ("muc",)),
-                              ("nhóm", plan.phu_luc_1.nhom if plan.phu_luc_1 else [], ("phu_luc_1", "nhom"))):
+    for name, items, path in (
+        ("mục", plan.muc, ("muc",)),
+        ("nhóm", plan.phu_luc_1.nhom if plan.phu_luc_1 else [], ("phu_luc_1", "nhom")),
+    ):
         if len(items) > MAX_ROMAN:
             found.append((f"có {len(items)} {name}; số La Mã chỉ viết được đến {MAX_ROMAN} — hãy gộp bớt", path))
     lists = [(plan.mo_dau, ("mo_dau",))]
@@ -304,8 +327,13 @@ def plan_limits(plan: Plan) -> list[tuple[str, DataPath]]:
         for i, block in enumerate(blocks):
             run = run + 1 if block.kind == "diem" else (run if block.kind == "cong" else 0)
             if run > len(DIEM_LETTERS):
-                found.append((f"điểm thứ {run} liên tiếp: chỉ có {len(DIEM_LETTERS)} chữ cái đánh điểm (a đến y); "
-                              "hãy tách thành khoản mới hoặc dùng gạch đầu dòng", (*path, i, "diem")))
+                found.append(
+                    (
+                        f"điểm thứ {run} liên tiếp: chỉ có {len(DIEM_LETTERS)} chữ cái đánh điểm (a đến y); "
+                        "hãy tách thành khoản mới hoặc dùng gạch đầu dòng",
+                        (*path, i, "diem"),
+                    )
+                )
                 break
     return found
 
@@ -388,12 +416,14 @@ def _comma_figure(loc: DataPath, data: object) -> tuple[DataPath, str] | None:
     field_, first = keys[index - 1], node[keys[index - 1]]
     rest = [str(k) for k in keys[index:] if str(k).isdigit() and node[k] is None]
     strays = ", ".join(repr(k) for k in rest[:4])
-    message = (f"{field_} viết với dấu phẩy trong ngoặc {{…}}: YAML hiểu dấu phẩy là dấu ngăn các khóa, nên đọc thành "
-               f"{field_}: {first} và các khóa lạ {strays}. ")
+    message = (
+        f"{field_} viết với dấu phẩy trong ngoặc {{…}}: YAML hiểu dấu phẩy là dấu ngăn các khóa, nên đọc thành "
+        f"{field_}: {first} và các khóa lạ {strays}. "
+    )
     # a thousands separator: groups of three digits ("000" reads as the key 0); else a decimal comma
     if all(len(k) == 3 or (k == "0" and field_ != "so_luong") for k in rest):
         whole = f"{first}{''.join(k.zfill(3) for k in rest)}"
-        message += f"Hãy viết liền ({field_}: {whole}) hoặc theo kiểu Việt Nam trong ngoặc kép ({field_}: \"{format_number(int(whole))}\")"
+        message += f'Hãy viết liền ({field_}: {whole}) hoặc theo kiểu Việt Nam trong ngoặc kép ({field_}: "{format_number(int(whole))}")'
     else:  # a decimal comma
         message += f"{field_} phải là số nguyên: hãy ghi một số nguyên, ví dụ {field_}: {first}"
     return (*loc[:-1], field_), message
@@ -434,7 +464,9 @@ def _field_names(path: DataPath, model: type[BaseModel] | None, data: object = N
 
 
 def _has(node: dict | list, step: object) -> bool:
-    return (isinstance(node, dict) and step in node) or (isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node))
+    return (isinstance(node, dict) and step in node) or (
+        isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+    )
 
 
 def _model_in(annotation: object, kind: object = None) -> type[BaseModel] | None:
@@ -450,4 +482,14 @@ def _model_in(annotation: object, kind: object = None) -> type[BaseModel] | None
     return _model_in(annotation) if kind is not None else None
 
 
-__all__ = ["LoadedPlan", "load_plan", "validate_data", "validate_plain", "read_text", "parse_yaml", "to_plain", "translate", "position"]
+__all__ = [
+    "LoadedPlan",
+    "load_plan",
+    "validate_data",
+    "validate_plain",
+    "read_text",
+    "parse_yaml",
+    "to_plain",
+    "translate",
+    "position",
+]

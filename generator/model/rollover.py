@@ -59,9 +59,30 @@ BARE_YEAR_WINDOW = 10
 
 #: Document types (NĐ 30, Phụ lục III, and legal documents) that may precede "số" in a citation.
 DOCUMENT_TYPES = (
-    "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo", "Thông báo", "Hướng dẫn",
-    "Chương trình", "Kế hoạch", "Phương án", "Đề án", "Dự án", "Báo cáo", "Biên bản", "Tờ trình",
-    "Hợp đồng", "Công văn", "Công điện", "Giấy mời", "Luật", "Nghị định", "Thông tư liên tịch", "Thông tư",
+    "Nghị quyết",
+    "Quyết định",
+    "Chỉ thị",
+    "Quy chế",
+    "Quy định",
+    "Thông cáo",
+    "Thông báo",
+    "Hướng dẫn",
+    "Chương trình",
+    "Kế hoạch",
+    "Phương án",
+    "Đề án",
+    "Dự án",
+    "Báo cáo",
+    "Biên bản",
+    "Tờ trình",
+    "Hợp đồng",
+    "Công văn",
+    "Công điện",
+    "Giấy mời",
+    "Luật",
+    "Nghị định",
+    "Thông tư liên tịch",
+    "Thông tư",
 )
 _CITED_DATE = rf"(?:{_DAY}/{_MONTH}/\d{{4}}|{_DAY}\s+(?i:tháng)\s+{_MONTH}\s+(?i:năm)\s+\d{{4}})"
 #: A cited document: "Kế hoạch số 2663/KH-UBND ngày 09/9/2024", "Nghị định số 30/2020/NĐ-CP".
@@ -149,10 +170,14 @@ def review_text(text: str, old_year: int, new_year: int) -> list[str]:
     text = unicodedata.normalize("NFC", text)
     notes, cited = [], _citations(text)
     for start, end in cited:
-        notes.append(f"văn bản được dẫn «{text[start:end]}»: số và ngày giữ nguyên — có lẽ là văn bản năm trước, "
-                     f"cần dẫn văn bản năm {new_year} nếu có")
+        notes.append(
+            f"văn bản được dẫn «{text[start:end]}»: số và ngày giữ nguyên — có lẽ là văn bản năm trước, "
+            f"cần dẫn văn bản năm {new_year} nếu có"
+        )
     if THEME.match(text.replace("*", "")):
-        notes.append(f"chủ đề, khẩu hiệu của năm: thay bằng chủ đề, khẩu hiệu năm {new_year} khi có — {_excerpt(text, 0, 0, 80)}")
+        notes.append(
+            f"chủ đề, khẩu hiệu của năm: thay bằng chủ đề, khẩu hiệu năm {new_year} khi có — {_excerpt(text, 0, 0, 80)}"
+        )
     seen = []
     for match in MENTION.finditer(text):
         seen.append(match.span())
@@ -165,8 +190,12 @@ def review_text(text: str, old_year: int, new_year: int) -> list[str]:
             notes.append(f"còn nhắc năm {year}: {_excerpt(text, *match.span())}")
     for match in BARE_YEAR.finditer(text):
         year = int(match.group("y"))
-        if (year != new_year and abs(year - old_year) <= BARE_YEAR_WINDOW and not _inside(match.start(), cited)
-                and not _inside(match.start(), seen)):
+        if (
+            year != new_year
+            and abs(year - old_year) <= BARE_YEAR_WINDOW
+            and not _inside(match.start(), cited)
+            and not _inside(match.start(), seen)
+        ):
             notes.append(f"còn nhắc năm {year}: {_excerpt(text, *match.span())}")
     return notes
 
@@ -177,14 +206,16 @@ _PATH_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|(\.)")
 
 
 def parse_field_path(text: str) -> DataPath:
-    """"phu_luc_2.bang[0].dong[2].don_gia" → ("phu_luc_2", "bang", 0, "dong", 2, "don_gia")."""
+    """ "phu_luc_2.bang[0].dong[2].don_gia" → ("phu_luc_2", "bang", 0, "dong", 2, "don_gia")."""
     steps: list[str | int] = []
     position, expect_name = 0, True
     while position < len(text):
         match = _PATH_TOKEN.match(text, position)
         name, index = (match.group(1), match.group(2)) if match else (None, None)
         if not match or expect_name != bool(name):  # a name first and after each dot; then [i] or a dot
-            raise ValueError(f"đường dẫn trường {text!r} không hợp lệ ở ký tự {position + 1} (ví dụ đúng: co_quan.ten[1])")
+            raise ValueError(
+                f"đường dẫn trường {text!r} không hợp lệ ở ký tự {position + 1} (ví dụ đúng: co_quan.ten[1])"
+            )
         if name or index:
             steps.append(name or int(index))
         expect_name = not (name or index)
@@ -231,6 +262,7 @@ def _child_annotation(annotation: object, step: str | int) -> tuple[object | Non
 
 def set_field(data: CommentedMap, assignment: str, source: Path | None = None) -> None:
     """Apply one "FIELD=VALUE" to the round-trip data; PlanError naming the nearest valid key."""
+
     def fail(message: str) -> PlanError:
         return PlanError([Problem(f"--set {assignment}: {message}", (), source)])
 
@@ -272,6 +304,7 @@ def set_field(data: CommentedMap, assignment: str, source: Path | None = None) -
 
 
 # --- the rollover ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Note:
@@ -319,8 +352,9 @@ class Rollover:
         return self.document.dump()
 
 
-def rollover(source: Path, new_year: int, sets: Sequence[str] = (), output: Path | None = None, *,
-             backwards: bool = False) -> Rollover:
+def rollover(
+    source: Path, new_year: int, sets: Sequence[str] = (), output: Path | None = None, *, backwards: bool = False
+) -> Rollover:
     """Next year's plan from `source`: dates and years moved, number and day cleared, `sets` applied.
 
     Raises PlanError when the input or the result is not a valid plan, or `new_year` is earlier
@@ -329,10 +363,20 @@ def rollover(source: Path, new_year: int, sets: Sequence[str] = (), output: Path
     document = YamlFile.read(source)
     old_year = document.compute().plan.van_ban.nam
     if new_year == old_year:
-        raise PlanError([Problem(f"kế hoạch đã là năm {old_year}; chọn năm khác với --year", ("van_ban", "nam"), source)])
+        raise PlanError(
+            [Problem(f"kế hoạch đã là năm {old_year}; chọn năm khác với --year", ("van_ban", "nam"), source)]
+        )
     if new_year < old_year and not backwards:
-        raise PlanError([Problem(f"--year {new_year} sớm hơn năm của kế hoạch ({old_year}): lệnh new tạo kế hoạch năm sau; "
-                                 "nếu thật sự muốn lùi năm, thêm --force", ("van_ban", "nam"), source)])
+        raise PlanError(
+            [
+                Problem(
+                    f"--year {new_year} sớm hơn năm của kế hoạch ({old_year}): lệnh new tạo kế hoạch năm sau; "
+                    "nếu thật sự muốn lùi năm, thêm --force",
+                    ("van_ban", "nam"),
+                    source,
+                )
+            ]
+        )
     data = document.data
     moved: list[tuple[DataPath, Move]] = []
     for container, key, path, text in list(strings(data)):
@@ -358,8 +402,14 @@ def rollover(source: Path, new_year: int, sets: Sequence[str] = (), output: Path
     for path, move in moved:
         closed = day_off(move.day) if move.day else None
         if closed:
-            review.append(Note(path, line(path), f"ngày «{move.new}» (chuyển từ «{move.old}») rơi vào {closed} "
-                                                 f"năm {new_year}: chọn ngày làm việc khác nếu cần"))
+            review.append(
+                Note(
+                    path,
+                    line(path),
+                    f"ngày «{move.new}» (chuyển từ «{move.old}») rơi vào {closed} "
+                    f"năm {new_year}: chọn ngày làm việc khác nếu cần",
+                )
+            )
     moves = [Moved(path, line(path), m.old, m.new) for path, m in moved]
     moves.append(Moved(("van_ban", "nam"), line(("van_ban", "nam")), str(old_year), str(new_year)))
     return Rollover(document, old_year, new_year, moves, review)

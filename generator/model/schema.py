@@ -11,7 +11,7 @@ import calendar
 import re
 from decimal import Decimal
 from functools import partial
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -25,8 +25,8 @@ from pydantic import (
     model_validator,
 )
 
-from generator.vi import FigureError, WordConvention, format_number, parse_figure
 from generator.model.hygiene import ascii_number, no_bidi, visible_text
+from generator.vi import FigureError, WordConvention, format_number, parse_figure
 from generator.vi.words import MAX_AMOUNT
 
 #: Document types this version renders, with their NĐ 30 (Phụ lục III) name and abbreviation.
@@ -57,9 +57,11 @@ def closed_markup(text: str | None) -> str | None:
         left = MARKUP.sub("", text)
         star = "**" if "**" in left else "*"
         at = left.index(star)
-        near = left[max(0, at - 20):at + 25]
-        raise ValueError(f"dấu {star} mở {'in đậm' if star == '**' else 'in nghiêng'} chưa đóng (gần «{near}»): thêm {star} "
-                         f"sau phần cần {'in đậm' if star == '**' else 'in nghiêng'}, hoặc viết \\* nếu muốn in dấu *")
+        near = left[max(0, at - 20) : at + 25]
+        raise ValueError(
+            f"dấu {star} mở {'in đậm' if star == '**' else 'in nghiêng'} chưa đóng (gần «{near}»): thêm {star} "
+            f"sau phần cần {'in đậm' if star == '**' else 'in nghiêng'}, hoặc viết \\* nếu muốn in dấu *"
+        )
     return text
 
 
@@ -74,7 +76,7 @@ class LocatedError(ValueError):
 def _whole_number(value: object, *, what: str, minimum: int, allow_reference: bool) -> object:
     """Accept an int, a Vietnamese figure string ("225.000") or, where allowed, a reference ("=id.field")."""
     if value is None:
-        example = "200000 hoặc \"200.000\"" if what == "đơn giá" else "12"
+        example = '200000 hoặc "200.000"' if what == "đơn giá" else "12"
         raise ValueError(f"{what} đang để trống; hãy ghi một số nguyên, ví dụ {example}")
     if isinstance(value, bool):
         raise ValueError(f"{what} phải là số nguyên, thấy {value!r}")
@@ -95,8 +97,10 @@ def _whole_number(value: object, *, what: str, minimum: int, allow_reference: bo
             raise ValueError(str(exc)) from None
         if value != int(value):
             unit = "số nguyên đồng (không có xu)" if what == "đơn giá" else "số nguyên (không có phần lẻ)"
-            raise ValueError(f"{what} phải là {unit}, thấy {text!r}; dấu phẩy là dấu thập phân trong cách viết Việt Nam, "
-                             "hãy ghi số nguyên, ví dụ 12 hoặc 13")
+            raise ValueError(
+                f"{what} phải là {unit}, thấy {text!r}; dấu phẩy là dấu thập phân trong cách viết Việt Nam, "
+                "hãy ghi số nguyên, ví dụ 12 hoặc 13"
+            )
         value = int(value)
     if not isinstance(value, int):
         raise ValueError(f"{what} phải là số nguyên, thấy {value!r}")
@@ -109,13 +113,15 @@ def _whole_number(value: object, *, what: str, minimum: int, allow_reference: bo
 
 #: A count or quantity: a whole number ≥ 1, or a reference to a computed figure.
 Quantity = Annotated[
-    Union[int, str],
+    int | str,
     BeforeValidator(partial(_whole_number, what="số lượng", minimum=1, allow_reference=True)),
 ]
 #: Money in whole đồng.
 Money = Annotated[int, BeforeValidator(partial(_whole_number, what="đơn giá", minimum=0, allow_reference=False))]
 #: A lump sum in whole đồng (≥ 1).
-LumpSum = Annotated[int, BeforeValidator(partial(_whole_number, what="số tiền khoán gọn", minimum=1, allow_reference=False))]
+LumpSum = Annotated[
+    int, BeforeValidator(partial(_whole_number, what="số tiền khoán gọn", minimum=1, allow_reference=False))
+]
 
 #: Decimal places a measured quantity may have (12,5 m²; 0,125 tấn).
 MAX_DECIMALS = 4
@@ -129,7 +135,7 @@ def _measured(value: object, *, what: str) -> object:
     """
     if isinstance(value, float) and not isinstance(value, bool):
         raise ValueError(
-            f"{what} {value!r}: viết số thập phân có dấu phẩy trong ngoặc kép, ví dụ \"12,5\"; "
+            f'{what} {value!r}: viết số thập phân có dấu phẩy trong ngoặc kép, ví dụ "12,5"; '
             'số nghìn viết liền (1500) hoặc trong ngoặc kép ("1.500") — 1.500 không có ngoặc kép bị đọc thành 1,5'
         )
     if isinstance(value, str) and not value.strip().startswith(REFERENCE_PREFIX):
@@ -155,13 +161,15 @@ def _measured(value: object, *, what: str) -> object:
 
 
 #: A quantity of a budget line or a multiplier: whole, decimal (measured units) or a reference.
-Measured = Annotated[Union[int, Decimal, str], BeforeValidator(partial(_measured, what="số lượng"))]
+Measured = Annotated[int | Decimal | str, BeforeValidator(partial(_measured, what="số lượng"))]
 
 
 class CoQuan(Strict):
     """Issuing body (ô 2) and its optional superior body (chủ quản)."""
 
-    ten: list[Text] = Field(min_length=1, description="Header lines in capitals, e.g. ỦY BAN NHÂN DÂN / THỊ XÃ KIẾN TƯỜNG")
+    ten: list[Text] = Field(
+        min_length=1, description="Header lines in capitals, e.g. ỦY BAN NHÂN DÂN / THỊ XÃ KIẾN TƯỜNG"
+    )
     chu_quan: list[Text] = Field(default_factory=list, description="Superior body lines in capitals, not bold")
     ten_day_du: Text = Field(description="Full name in running text: Ủy ban nhân dân thị xã Kiến Tường")
     viet_tat: Annotated[str, StringConstraints(pattern=r"^[A-ZĐ][A-Za-zĐđ0-9]*(-[A-ZĐ][A-Za-zĐđ0-9]*)*$")] = "UBND"
@@ -186,7 +194,7 @@ class VanBan(Strict):
             if "/" in text and text.split("/")[0].strip().isdigit():
                 number = text.split("/")[0].strip()
                 raise ValueError(
-                    f"số văn bản chỉ ghi phần số: so: {int(number)}; phần ký hiệu {text[text.index('/'):]!r} được ghép "
+                    f"số văn bản chỉ ghi phần số: so: {int(number)}; phần ký hiệu {text[text.index('/') :]!r} được ghép "
                     "tự động từ loại văn bản và co_quan.viet_tat"
                 )
             if not text.isdigit() or (len(text) > 1 and text.startswith("0")):
@@ -226,7 +234,7 @@ class Block(Strict):
         return {"doan": value} if isinstance(value, str) else value
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Block":
+    def _one_kind(self) -> Block:
         kinds = [k for k in ("doan", "gach", "cong", "diem") if getattr(self, k) is not None]
         if len(kinds) != 1:
             raise ValueError("mỗi đoạn phải có đúng một trong các khóa doan, gach, cong, diem")
@@ -239,7 +247,15 @@ class Block(Strict):
     @property
     def kind(self) -> str:
         # exactly one is set (_one_kind)
-        return "doan" if self.doan is not None else "gach" if self.gach is not None else "cong" if self.cong is not None else "diem"
+        return (
+            "doan"
+            if self.doan is not None
+            else "gach"
+            if self.gach is not None
+            else "cong"
+            if self.cong is not None
+            else "diem"
+        )
 
     @property
     def text(self) -> str:
@@ -254,15 +270,21 @@ class Khoan(Strict):
     """A khoản (1., 2., …): with a bold title line, or with inline text after its number; it may hold
     sub-khoản (1.1, 1.1.1), numbered automatically."""
 
-    tieu_de: Text | None = Field(default=None, title="Tiêu đề khoản", description="In đậm trên một dòng riêng: 1. Mục đích")
+    tieu_de: Text | None = Field(
+        default=None, title="Tiêu đề khoản", description="In đậm trên một dòng riêng: 1. Mục đích"
+    )
     van_ban: Text | None = Field(default=None, title="Nội dung sau số", description="1. Chủ đề: … (không in đậm)")
-    noi_dung: list[Block] = Field(default_factory=list, title="Các đoạn", description="Đoạn, gạch (-), cộng (+), điểm (a))")
-    khoan: list["Khoan"] = Field(default_factory=list, title="Khoản con", description="1.1, 1.1.1 … đánh số tự động")
+    noi_dung: list[Block] = Field(
+        default_factory=list, title="Các đoạn", description="Đoạn, gạch (-), cộng (+), điểm (a))"
+    )
+    khoan: list[Khoan] = Field(default_factory=list, title="Khoản con", description="1.1, 1.1.1 … đánh số tự động")
 
     @model_validator(mode="after")
-    def _title_or_text(self) -> "Khoan":
+    def _title_or_text(self) -> Khoan:
         if (self.tieu_de is None) == (self.van_ban is None):
-            raise ValueError("khoản phải có đúng một trong hai: tieu_de (tiêu đề in đậm) hoặc van_ban (nội dung sau số thứ tự)")
+            raise ValueError(
+                "khoản phải có đúng một trong hai: tieu_de (tiêu đề in đậm) hoặc van_ban (nội dung sau số thứ tự)"
+            )
         return self
 
     def depth(self) -> int:
@@ -277,10 +299,12 @@ class Muc(Strict):
     khoan: list[Khoan] = Field(default_factory=list, title="Các khoản", description="1, 2, … (khoản con 1.1, 1.1.1)")
 
     @model_validator(mode="after")
-    def _depth(self) -> "Muc":
+    def _depth(self) -> Muc:
         deepest = max((k.depth() for k in self.khoan), default=0)
         if deepest > MAX_KHOAN_DEPTH:
-            raise ValueError(f"khoản lồng quá {MAX_KHOAN_DEPTH} cấp (1, 1.1, 1.1.1); dùng điểm a), b) hoặc gạch (-) cho cấp dưới")
+            raise ValueError(
+                f"khoản lồng quá {MAX_KHOAN_DEPTH} cấp (1, 1.1, 1.1.1); dùng điểm a), b) hoặc gạch (-) cho cấp dưới"
+            )
         return self
 
 
@@ -328,7 +352,9 @@ class CotDanhSach(Strict):
 
     stt: Text = Field(default="TT", title="Cột số thứ tự")
     ten: Text = Field(default="Đơn vị", title="Cột tên")
-    so_luong: Text = Field(default="Số lượng đại biểu", title="Cột số lượng", description="Ví dụ: Số lượng vận động viên")
+    so_luong: Text = Field(
+        default="Số lượng đại biểu", title="Cột số lượng", description="Ví dụ: Số lượng vận động viên"
+    )
 
 
 class PhuLuc1(Strict):
@@ -360,15 +386,21 @@ class Dong(Strict):
     id: Id | None = None
     noi_dung: Text
     don_vi_tinh: Text | None = None
-    so_luong: Measured | None = Field(default=None, description="Số nguyên, số thập phân (\"12,5\") hoặc tham chiếu (=id.so_luong)")
-    he_so: dict[Id, Measured] = Field(default_factory=dict, title="Các hệ số", description="Giá trị các cột hệ số của bảng: {so_ngay: 2}")
+    so_luong: Measured | None = Field(
+        default=None, description='Số nguyên, số thập phân ("12,5") hoặc tham chiếu (=id.so_luong)'
+    )
+    he_so: dict[Id, Measured] = Field(
+        default_factory=dict, title="Các hệ số", description="Giá trị các cột hệ số của bảng: {so_ngay: 2}"
+    )
     don_gia: Money | None = None
-    khoan_gon: LumpSum | None = Field(default=None, title="Số tiền khoán gọn", description="Thay cho số lượng × đơn giá; lý do ghi ở ghi_chu")
+    khoan_gon: LumpSum | None = Field(
+        default=None, title="Số tiền khoán gọn", description="Thay cho số lượng × đơn giá; lý do ghi ở ghi_chu"
+    )
     nguon: Id | None = None
     ghi_chu: Text | None = None
 
     @model_validator(mode="after")
-    def _priced_or_lump_sum(self) -> "Dong":
+    def _priced_or_lump_sum(self) -> Dong:
         if self.khoan_gon is not None:
             if self.so_luong is not None or self.don_gia is not None or self.he_so:
                 raise ValueError("dòng khoán gọn (khoan_gon) không ghi so_luong, don_gia hay he_so")
@@ -400,7 +432,11 @@ class Bang(Strict):
     id: Id | None = None
     tieu_de: Text
     nguon: Id | None = None
-    he_so: list[HeSo] = Field(default_factory=list, title="Cột hệ số", description="Số ngày, số buổi…: thành tiền = số lượng × các hệ số × đơn giá")
+    he_so: list[HeSo] = Field(
+        default_factory=list,
+        title="Cột hệ số",
+        description="Số ngày, số buổi…: thành tiền = số lượng × các hệ số × đơn giá",
+    )
     bang_chu: bool = Field(default=True, title="In dòng Bằng chữ", description="false: bảng không có dòng “Bằng chữ”")
     dong: list[Dong] = Field(default_factory=list)
     nhom: list[NhomDong] = Field(default_factory=list, title="Nhóm dòng", description="Mỗi nhóm có dòng “Cộng”")
@@ -411,9 +447,11 @@ class Bang(Strict):
         return _not_empty(value)
 
     @model_validator(mode="after")
-    def _lines(self) -> "Bang":
+    def _lines(self) -> Bang:
         if bool(self.dong) == bool(self.nhom):
-            raise ValueError("bảng phải có đúng một trong hai: dong (các dòng) hoặc nhom (các nhóm dòng), và không rỗng")
+            raise ValueError(
+                "bảng phải có đúng một trong hai: dong (các dòng) hoặc nhom (các nhóm dòng), và không rỗng"
+            )
         declared = [h.id for h in self.he_so]
         if len(set(declared)) != len(declared):
             raise ValueError("he_so: id cột hệ số bị trùng")
@@ -424,7 +462,9 @@ class Bang(Strict):
             extra = [h for h in line.he_so if h not in declared]
             if missing or extra:
                 what = f"thiếu {', '.join(missing)}" if missing else f"không khai báo {', '.join(extra)}"
-                raise ValueError(f"dòng {i + 1} ({line.noi_dung!r}): he_so {what}; các cột hệ số của bảng: {', '.join(declared) or 'không có'}")
+                raise ValueError(
+                    f"dòng {i + 1} ({line.noi_dung!r}): he_so {what}; các cột hệ số của bảng: {', '.join(declared) or 'không có'}"
+                )
         return self
 
     def all_lines(self) -> list[Dong]:
@@ -440,7 +480,7 @@ class PhuLuc2(Strict):
     bang: list[Bang] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _known_sources(self) -> "PhuLuc2":
+    def _known_sources(self) -> PhuLuc2:
         known = [s.id for s in self.nguon_kinh_phi]
         used = [("nguon_mac_dinh", self.nguon_mac_dinh)]
         for i, bang in enumerate(self.bang):
@@ -450,8 +490,11 @@ class PhuLuc2(Strict):
         for where, source in used:
             if source not in known:
                 path = tuple(int(x) if x.isdigit() else x for x in re.findall(r"[a-z_]+|\d+", where))
-                raise LocatedError(f"nguồn kinh phí {source!r} chưa khai báo trong nguon_kinh_phi ({', '.join(known)}); "
-                                   "hãy thêm nó vào nguon_kinh_phi hoặc dùng một mã đã khai báo", path)
+                raise LocatedError(
+                    f"nguồn kinh phí {source!r} chưa khai báo trong nguon_kinh_phi ({', '.join(known)}); "
+                    "hãy thêm nó vào nguon_kinh_phi hoặc dùng một mã đã khai báo",
+                    path,
+                )
         return self
 
 
@@ -488,7 +531,12 @@ class NhomNguoi(Strict):
 
 
 #: Columns a list of persons may print, in this order, with their titles.
-COT_NGUOI: dict[Literal["ho_ten", "chuc_vu", "don_vi", "ghi_chu"], str] = {"ho_ten": "Họ và tên", "chuc_vu": "Chức vụ", "don_vi": "Đơn vị", "ghi_chu": "Ghi chú"}
+COT_NGUOI: dict[Literal["ho_ten", "chuc_vu", "don_vi", "ghi_chu"], str] = {
+    "ho_ten": "Họ và tên",
+    "chuc_vu": "Chức vụ",
+    "don_vi": "Đơn vị",
+    "ghi_chu": "Ghi chú",
+}
 
 
 class DanhSachNguoi(Strict):
@@ -498,8 +546,10 @@ class DanhSachNguoi(Strict):
     loai: Literal["danh_sach_nguoi"]
     tieu_de: Text
     cot: list[Literal["ho_ten", "chuc_vu", "don_vi", "ghi_chu"]] = Field(
-        default_factory=lambda: list(COT_NGUOI), title="Các cột in",
-        description="Chọn trong ho_ten, chuc_vu, don_vi, ghi_chu (STT luôn có)")
+        default_factory=lambda: list(COT_NGUOI),
+        title="Các cột in",
+        description="Chọn trong ho_ten, chuc_vu, don_vi, ghi_chu (STT luôn có)",
+    )
     nguoi: list[Nguoi] = Field(default_factory=list, title="Danh sách (không chia nhóm)")
     nhom: list[NhomNguoi] = Field(default_factory=list, title="Danh sách theo nhóm")
 
@@ -509,9 +559,11 @@ class DanhSachNguoi(Strict):
         return _not_empty(value)
 
     @model_validator(mode="after")
-    def _persons(self) -> "DanhSachNguoi":
+    def _persons(self) -> DanhSachNguoi:
         if bool(self.nguoi) == bool(self.nhom):
-            raise ValueError("danh sách người phải có đúng một trong hai: nguoi (không chia nhóm) hoặc nhom, và không rỗng")
+            raise ValueError(
+                "danh sách người phải có đúng một trong hai: nguoi (không chia nhóm) hoặc nhom, và không rỗng"
+            )
         if "ho_ten" not in self.cot or len(set(self.cot)) != len(self.cot):
             raise ValueError("cot phải có ho_ten và không lặp cột")
         return self
@@ -523,14 +575,21 @@ class CotBang(Strict):
     id: Id
     ten: Text = Field(title="Tiêu đề cột")
     kieu: Literal["chu", "so_nguyen", "tien", "so_thap_phan", "ngay", "gio"] = Field(
-        default="chu", title="Kiểu", description="chu, so_nguyen, tien (đồng), so_thap_phan, ngay (dd/mm/yyyy), gio (hh:mm)")
-    cong_thuc: str | None = Field(default=None, title="Công thức", description="Tính từ các cột khác của dòng, ví dụ so_nguoi * muc_chi")
+        default="chu",
+        title="Kiểu",
+        description="chu, so_nguyen, tien (đồng), so_thap_phan, ngay (dd/mm/yyyy), gio (hh:mm)",
+    )
+    cong_thuc: str | None = Field(
+        default=None, title="Công thức", description="Tính từ các cột khác của dòng, ví dụ so_nguoi * muc_chi"
+    )
     tong: bool = Field(default=False, title="Cộng cột", description="In tổng cột ở dòng Tổng cộng")
 
     @model_validator(mode="after")
-    def _summable(self) -> "CotBang":
+    def _summable(self) -> CotBang:
         if self.tong and self.kieu not in ("so_nguyen", "tien", "so_thap_phan"):
-            raise ValueError(f"cột {self.id!r} kiểu {self.kieu} không cộng được (tong: true chỉ cho so_nguyen, tien, so_thap_phan)")
+            raise ValueError(
+                f"cột {self.id!r} kiểu {self.kieu} không cộng được (tong: true chỉ cho so_nguyen, tien, so_thap_phan)"
+            )
         if self.cong_thuc is not None and self.kieu not in ("so_nguyen", "tien", "so_thap_phan"):
             raise ValueError(f"cột {self.id!r}: công thức chỉ dùng cho cột số (so_nguyen, tien, so_thap_phan)")
         return self
@@ -547,7 +606,7 @@ class BangChung(Strict):
     bang_chu: bool = Field(default=False, title="In dòng Bằng chữ dưới tổng tiền")
 
     @model_validator(mode="after")
-    def _columns(self) -> "BangChung":
+    def _columns(self) -> BangChung:
         ids = [c.id for c in self.cot]
         if len(set(ids)) != len(ids):
             raise ValueError("cot: id cột bị trùng")
@@ -572,7 +631,7 @@ class VanBanPhuLuc(Strict):
     muc: list[Muc] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _not_empty(self) -> "VanBanPhuLuc":
+    def _not_empty(self) -> VanBanPhuLuc:
         if not self.noi_dung and not self.muc:
             raise ValueError("phụ lục văn bản phải có noi_dung hoặc muc")
         return self
@@ -580,7 +639,7 @@ class VanBanPhuLuc(Strict):
 
 #: One appendix, of a kind named by `loai`.
 PhuLuc = Annotated[
-    Union[DanhSach, DanhSachNguoi, DuToan, BangChung, VanBanPhuLuc],
+    DanhSach | DanhSachNguoi | DuToan | BangChung | VanBanPhuLuc,
     Field(discriminator="loai"),
 ]
 
@@ -600,34 +659,46 @@ class QuyUoc(Strict):
 class Plan(Strict):
     """A whole plan: the single source of truth for the Kế hoạch and its appendices."""
 
-    mau: Text | None = Field(default=None, title="Bộ mẫu riêng", description="Thư mục bộ mẫu .docx (so với tệp kế hoạch)")
+    mau: Text | None = Field(
+        default=None, title="Bộ mẫu riêng", description="Thư mục bộ mẫu .docx (so với tệp kế hoạch)"
+    )
     co_quan: CoQuan
     van_ban: VanBan
-    bien: dict[Id, Union[int, Piece]] = Field(
+    bien: dict[Id, int | Piece] = Field(
         default_factory=dict, description="Named values text can insert as {=bien.name} (e.g. a ward's facts)"
     )
     quy_uoc_so: QuyUoc = Field(default_factory=QuyUoc)
     mo_dau: list[Block] = Field(min_length=1)
-    phan: list[Phan] = Field(default_factory=list, title="Các phần", description="Phần I, II … (khi không dùng muc trực tiếp)")
+    phan: list[Phan] = Field(
+        default_factory=list, title="Các phần", description="Phần I, II … (khi không dùng muc trực tiếp)"
+    )
     muc: list[Muc] = Field(default_factory=list, title="Các mục", description="Mục I, II … (khi không chia phần)")
     ket_thuc: Annotated[Text, AfterValidator(closed_markup)]
     noi_nhan: list[Text] = Field(min_length=1)
     luu: list[Text] = Field(min_length=1, description="Lưu: VT, <drafting unit>")
     ky: ChuKy
-    phu_luc: list[PhuLuc] = Field(default_factory=list, title="Các phụ lục",
-                                  description="Phụ lục I, II … theo thứ tự; mỗi phụ lục có id và loai")
+    phu_luc: list[PhuLuc] = Field(
+        default_factory=list, title="Các phụ lục", description="Phụ lục I, II … theo thứ tự; mỗi phụ lục có id và loai"
+    )
     phu_luc_1: PhuLuc1 | None = Field(default=None, description="Kiểu cũ: dùng phu_luc (vanban nang-cap)")
     phu_luc_2: PhuLuc2 | None = Field(default=None, description="Kiểu cũ: dùng phu_luc (vanban nang-cap)")
     #: The papers around the plan (Tờ trình, Quyết định, Giấy mời, …), validated by generator.papers.model.
-    giay_to: dict[str, Any] | None = Field(default=None, title="Giấy tờ kèm theo",
-                                           description="Tờ trình, Quyết định, Giấy mời, Báo cáo kết quả, Công văn, Thông báo")
+    giay_to: dict[str, Any] | None = Field(
+        default=None,
+        title="Giấy tờ kèm theo",
+        description="Tờ trình, Quyết định, Giấy mời, Báo cáo kết quả, Công văn, Thông báo",
+    )
 
     @model_validator(mode="after")
-    def _structure(self) -> "Plan":
+    def _structure(self) -> Plan:
         if bool(self.phan) == bool(self.muc):
-            raise ValueError("kế hoạch phải có đúng một trong hai: muc (các mục I, II…) hoặc phan (các phần, mỗi phần có mục)")
+            raise ValueError(
+                "kế hoạch phải có đúng một trong hai: muc (các mục I, II…) hoặc phan (các phần, mỗi phần có mục)"
+            )
         if self.phu_luc and (self.phu_luc_1 or self.phu_luc_2) and not self._aliased():
-            raise ValueError("không dùng cùng lúc phu_luc và phu_luc_1/phu_luc_2 (kiểu cũ); chạy: vanban nang-cap TỆP.yaml")
+            raise ValueError(
+                "không dùng cùng lúc phu_luc và phu_luc_1/phu_luc_2 (kiểu cũ); chạy: vanban nang-cap TỆP.yaml"
+            )
         ids = [p.id for p in self.phu_luc]
         for name in ids:
             if ids.count(name) > 1:
@@ -644,7 +715,7 @@ class Plan(Strict):
         return all(old is None or any(old is p for p in self.phu_luc) for old in (self.phu_luc_1, self.phu_luc_2))
 
     @property
-    def appendices(self) -> list[tuple[str, tuple[str | int, ...], "AppendixData"]]:
+    def appendices(self) -> list[tuple[str, tuple[str | int, ...], AppendixData]]:
         """Every appendix in print order as (id, data path, model): the list, or the old keys mapped
         onto it (phu_luc_1 → a danh_sach with id phu_luc_1, phu_luc_2 → a du_toan with id phu_luc_2)."""
         if self.phu_luc:
@@ -662,14 +733,17 @@ class Plan(Strict):
 
 
 #: What an appendix holds (old keys included).
-AppendixData = Union[PhuLuc1, PhuLuc2, DanhSach, DanhSachNguoi, DuToan, BangChung, VanBanPhuLuc]
+AppendixData = PhuLuc1 | PhuLuc2 | DanhSach | DanhSachNguoi | DuToan | BangChung | VanBanPhuLuc
 
 
 # --- JSON Schema (vanban schema): the model above with Vietnamese titles and descriptions ---------
 
 #: Vietnamese title of each model, and what it is.
 MODEL_VI: dict[str, tuple[str, str]] = {
-    "Plan": ("Kế hoạch", "Một tệp kế hoạch: nguồn duy nhất của Kế hoạch và các phụ lục; mọi con số tổng do vanban tính"),
+    "Plan": (
+        "Kế hoạch",
+        "Một tệp kế hoạch: nguồn duy nhất của Kế hoạch và các phụ lục; mọi con số tổng do vanban tính",
+    ),
     "CoQuan": ("Cơ quan ban hành", "Tên cơ quan (in hoa) và cơ quan chủ quản"),
     "VanBan": ("Thông tin văn bản", "Loại, số, ngày, địa danh, trích yếu"),
     "Block": ("Đoạn", "Một đoạn: doan (thường), gach (-), cong (+) hoặc diem (a)); hoặc chỉ một chuỗi"),
@@ -695,25 +769,76 @@ MODEL_VI: dict[str, tuple[str, str]] = {
     "DanhSachNguoi": ("Phụ lục danh sách người", "loai: danh_sach_nguoi — STT, Họ và tên, Chức vụ, Đơn vị, Ghi chú"),
     "CotBang": ("Cột bảng", "id, tiêu đề, kiểu; công thức theo các cột khác của dòng; cộng cột"),
     "BangChung": ("Phụ lục bảng", "loai: bang — bảng có các cột khai báo kiểu, cột công thức, tổng cột"),
-    "VanBanPhuLuc": ("Phụ lục văn bản", "loai: van_ban — chương trình, lịch, danh mục nhiệm vụ … bằng các đoạn như thân văn bản"),
+    "VanBanPhuLuc": (
+        "Phụ lục văn bản",
+        "loai: van_ban — chương trình, lịch, danh mục nhiệm vụ … bằng các đoạn như thân văn bản",
+    ),
 }
 
 #: Vietnamese title of each key.
 FIELD_VI: dict[str, str] = {
-    "bang": "Các bảng", "bang_chu": "In dòng Bằng chữ", "bien": "Biến (giá trị dùng lại: {=bien.ten})",
-    "chan": "Thêm “chẵn”", "chu_quan": "Cơ quan chủ quản", "chuc_vu": "Chức vụ", "co_quan": "Cơ quan ban hành",
-    "cong": "Ý cộng (+)", "cong_thuc": "Công thức", "cot": "Các cột", "dia_danh": "Địa danh", "diem": "Điểm (a, b …)",
-    "doan": "Đoạn thường", "don_gia": "Đơn giá (đồng)", "don_vi": "Đơn vị", "don_vi_tinh": "Đơn vị tính", "dong": "Các dòng",
-    "gach": "Ý gạch (-)", "ghi_chu": "Ghi chú", "he_so": "Hệ số", "ho_ten": "Họ và tên", "id": "Mã (để tham chiếu)",
-    "ket_thuc": "Đoạn kết", "khoan": "Các khoản", "khoan_gon": "Số tiền khoán gọn", "kieu": "Kiểu cột", "ky": "Chữ ký",
-    "linh": "linh hay lẻ", "loai": "Loại", "luu": "Lưu", "mau": "Bộ mẫu riêng", "mo_dau": "Mở đầu", "muc": "Các mục",
-    "nam": "Năm", "ngay": "Ngày", "nghin": "nghìn hay ngàn", "nguoi": "Danh sách người", "nguon": "Nguồn kinh phí",
-    "nguon_kinh_phi": "Các nguồn kinh phí", "nguon_mac_dinh": "Nguồn mặc định", "nhom": "Các nhóm", "noi_dung": "Nội dung",
-    "noi_nhan": "Nơi nhận", "phan": "Các phần", "phu_luc": "Các phụ lục", "phu_luc_1": "Phụ lục I (kiểu cũ)",
-    "phu_luc_2": "Phụ lục II (kiểu cũ)", "quy_uoc_so": "Quy ước đọc số", "so": "Số văn bản", "so_luong": "Số lượng",
-    "stt": "Cột số thứ tự", "ten": "Tên", "ten_day_du": "Tên đầy đủ", "tham_quyen": "Thẩm quyền ký", "thang": "Tháng",
-    "thanh_vien": "Các đơn vị", "tieu_de": "Tiêu đề", "tong": "Cộng cột", "trich_yeu": "Trích yếu", "tu": "tư hay bốn",
-    "van_ban": "Văn bản", "viet_tat": "Chữ viết tắt cơ quan",
+    "bang": "Các bảng",
+    "bang_chu": "In dòng Bằng chữ",
+    "bien": "Biến (giá trị dùng lại: {=bien.ten})",
+    "chan": "Thêm “chẵn”",
+    "chu_quan": "Cơ quan chủ quản",
+    "chuc_vu": "Chức vụ",
+    "co_quan": "Cơ quan ban hành",
+    "cong": "Ý cộng (+)",
+    "cong_thuc": "Công thức",
+    "cot": "Các cột",
+    "dia_danh": "Địa danh",
+    "diem": "Điểm (a, b …)",
+    "doan": "Đoạn thường",
+    "don_gia": "Đơn giá (đồng)",
+    "don_vi": "Đơn vị",
+    "don_vi_tinh": "Đơn vị tính",
+    "dong": "Các dòng",
+    "gach": "Ý gạch (-)",
+    "ghi_chu": "Ghi chú",
+    "he_so": "Hệ số",
+    "ho_ten": "Họ và tên",
+    "id": "Mã (để tham chiếu)",
+    "ket_thuc": "Đoạn kết",
+    "khoan": "Các khoản",
+    "khoan_gon": "Số tiền khoán gọn",
+    "kieu": "Kiểu cột",
+    "ky": "Chữ ký",
+    "linh": "linh hay lẻ",
+    "loai": "Loại",
+    "luu": "Lưu",
+    "mau": "Bộ mẫu riêng",
+    "mo_dau": "Mở đầu",
+    "muc": "Các mục",
+    "nam": "Năm",
+    "ngay": "Ngày",
+    "nghin": "nghìn hay ngàn",
+    "nguoi": "Danh sách người",
+    "nguon": "Nguồn kinh phí",
+    "nguon_kinh_phi": "Các nguồn kinh phí",
+    "nguon_mac_dinh": "Nguồn mặc định",
+    "nhom": "Các nhóm",
+    "noi_dung": "Nội dung",
+    "noi_nhan": "Nơi nhận",
+    "phan": "Các phần",
+    "phu_luc": "Các phụ lục",
+    "phu_luc_1": "Phụ lục I (kiểu cũ)",
+    "phu_luc_2": "Phụ lục II (kiểu cũ)",
+    "quy_uoc_so": "Quy ước đọc số",
+    "so": "Số văn bản",
+    "so_luong": "Số lượng",
+    "stt": "Cột số thứ tự",
+    "ten": "Tên",
+    "ten_day_du": "Tên đầy đủ",
+    "tham_quyen": "Thẩm quyền ký",
+    "thang": "Tháng",
+    "thanh_vien": "Các đơn vị",
+    "tieu_de": "Tiêu đề",
+    "tong": "Cộng cột",
+    "trich_yeu": "Trích yếu",
+    "tu": "tư hay bốn",
+    "van_ban": "Văn bản",
+    "viet_tat": "Chữ viết tắt cơ quan",
 }
 
 

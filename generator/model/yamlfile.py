@@ -32,7 +32,7 @@ class YamlFile:
     newline: str
 
     @classmethod
-    def read(cls, path: Path) -> "YamlFile":
+    def read(cls, path: Path) -> YamlFile:
         """Read and parse (errors as PlanError), with the indentation that reproduces the file
         (the first of _LAYOUTS when none does)."""
         path = Path(path)

@@ -51,8 +51,15 @@ class PaperSet:
                 path.unlink(missing_ok=True)
 
 
-def papers_for(loaded: LoadedPlan, figures: PlanFigures, plan_files: dict[str, bytes], *, made: bool,
-               draft: bool | None = None, renderer: Renderer | None = None) -> PaperSet:
+def papers_for(
+    loaded: LoadedPlan,
+    figures: PlanFigures,
+    plan_files: dict[str, bytes],
+    *,
+    made: bool,
+    draft: bool | None = None,
+    renderer: Renderer | None = None,
+) -> PaperSet:
     """The papers when `made` (--bo-ho-so); else none, but the `giay_to:` section is still validated
     (a mistake there is reported even when the papers are not made)."""
     if not made:
@@ -85,14 +92,25 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:SLUG_LENGTH].rstrip("-") or "van-ban"
 
 
-def make_papers(loaded: LoadedPlan, figures: PlanFigures, *, draft: bool | None = None,
-                renderer: Renderer | None = None, plan_docx: bytes | None = None) -> PaperSet:
+def make_papers(
+    loaded: LoadedPlan,
+    figures: PlanFigures,
+    *,
+    draft: bool | None = None,
+    renderer: Renderer | None = None,
+    plan_docx: bytes | None = None,
+) -> PaperSet:
     """Every paper the plan's `giay_to:` asks for, and the plan's own metadata (ke-hoach.json, from
     `plan_docx`); PlanError (located) when a paper lacks its data."""
     papers = load_papers(loaded)
     if papers is None:
-        raise PlanError([loaded.problem(
-            "tệp kế hoạch chưa có phần giay_to: (Tờ trình, Quyết định, Giấy mời, Báo cáo…) để soạn bộ hồ sơ", ())])
+        raise PlanError(
+            [
+                loaded.problem(
+                    "tệp kế hoạch chưa có phần giay_to: (Tờ trình, Quyết định, Giấy mời, Báo cáo…) để soạn bộ hồ sơ", ()
+                )
+            ]
+        )
     try:
         out = _make(papers, figures, bool(draft), renderer or Renderer())
     except PlanError as exc:
@@ -100,8 +118,19 @@ def make_papers(loaded: LoadedPlan, figures: PlanFigures, *, draft: bool | None 
     if plan_docx is not None:
         facts = plan_facts(figures)
         draft = bool(draft) or facts.is_draft
-        header = C.Header(facts.ten_loai, None if draft else facts.so, facts.ky_hieu, facts.ngay, facts.thang, facts.nam,
-                          facts.co_quan.ten_day_du, facts.trich_yeu, facts.ky, tuple(figures.plan.noi_nhan), draft)
+        header = C.Header(
+            facts.ten_loai,
+            None if draft else facts.so,
+            facts.ky_hieu,
+            facts.ngay,
+            facts.thang,
+            facts.nam,
+            facts.co_quan.ten_day_du,
+            facts.trich_yeu,
+            facts.ky,
+            tuple(figures.plan.noi_nhan),
+            draft,
+        )
         out.files["ke-hoach.json"] = as_bytes(metadata(header, "ke-hoach.docx", plan_docx, None))
     return out
 
@@ -135,33 +164,75 @@ def _make(papers: GiayTo, figures: PlanFigures, draft: bool, renderer: Renderer)
         p = papers.to_trinh
 
         def tt():
-            body = {"mo_dau": resolve_blocks(figures, p.mo_dau, ("giay_to", "to_trinh", "mo_dau")),
-                    "noi_dung": resolve_blocks(figures, p.noi_dung, ("giay_to", "to_trinh", "noi_dung"))}
+            body = {
+                "mo_dau": resolve_blocks(figures, p.mo_dau, ("giay_to", "to_trinh", "mo_dau")),
+                "noi_dung": resolve_blocks(figures, p.noi_dung, ("giay_to", "to_trinh", "noi_dung")),
+            }
             made = C.to_trinh(facts, p, body, draft=draft)
             to_trinh_header.append(made[1])
             add("to-trinh.docx", "to-trinh", made)
+
         attempt(tt)
     if papers.quyet_dinh:
-        attempt(lambda: add("quyet-dinh.docx", "quyet-dinh", C.quyet_dinh(
-            facts, papers.quyet_dinh, to_trinh_header[0] if to_trinh_header else None, draft=draft)))
+        attempt(
+            lambda: add(
+                "quyet-dinh.docx",
+                "quyet-dinh",
+                C.quyet_dinh(facts, papers.quyet_dinh, to_trinh_header[0] if to_trinh_header else None, draft=draft),
+            )
+        )
     if papers.ban_to_chuc:
         p2 = papers.ban_to_chuc
-        attempt(lambda: add("quyet-dinh-ban-to-chuc.docx", "quyet-dinh-ban-to-chuc", C.ban_to_chuc(
-            facts, p2, {"nhiem_vu": resolve_blocks(figures, p2.nhiem_vu, ("giay_to", "ban_to_chuc", "nhiem_vu"))},
-            draft=draft)))
+        attempt(
+            lambda: add(
+                "quyet-dinh-ban-to-chuc.docx",
+                "quyet-dinh-ban-to-chuc",
+                C.ban_to_chuc(
+                    facts,
+                    p2,
+                    {"nhiem_vu": resolve_blocks(figures, p2.nhiem_vu, ("giay_to", "ban_to_chuc", "nhiem_vu"))},
+                    draft=draft,
+                ),
+            )
+        )
     if papers.giay_moi:
         attempt(lambda: _letters(out, papers, facts, draft, add))
     if papers.bao_cao:
         p3 = papers.bao_cao
-        attempt(lambda: add("bao-cao.docx", "bao-cao", C.bao_cao(facts, p3, {
-            "mo_dau": resolve_blocks(figures, p3.mo_dau, ("giay_to", "bao_cao", "mo_dau")),
-            "danh_gia": resolve_blocks(figures, p3.danh_gia, ("giay_to", "bao_cao", "danh_gia"))}, draft=draft)))
+        attempt(
+            lambda: add(
+                "bao-cao.docx",
+                "bao-cao",
+                C.bao_cao(
+                    facts,
+                    p3,
+                    {
+                        "mo_dau": resolve_blocks(figures, p3.mo_dau, ("giay_to", "bao_cao", "mo_dau")),
+                        "danh_gia": resolve_blocks(figures, p3.danh_gia, ("giay_to", "bao_cao", "danh_gia")),
+                    },
+                    draft=draft,
+                ),
+            )
+        )
     for kind, template in (("cong_van", "cong-van"), ("thong_bao", "thong-bao")):
         for n, paper in enumerate(getattr(papers, kind)):
+
             def general(kind=kind, template=template, n=n, paper=paper):
-                body = resolve_body(figures, ("giay_to", kind, n), mo_dau=paper.mo_dau, muc=paper.muc, ket_thuc=paper.ket_thuc)
-                add(f"{template}.docx", f"{template}-{slug(paper.ten)}", C.van_ban_chung(
-                    kind, facts, paper, {"mo_dau": body.mo_dau, "than": body.than, "ket_thuc": body.ket_thuc}, draft=draft))
+                body = resolve_body(
+                    figures, ("giay_to", kind, n), mo_dau=paper.mo_dau, muc=paper.muc, ket_thuc=paper.ket_thuc
+                )
+                add(
+                    f"{template}.docx",
+                    f"{template}-{slug(paper.ten)}",
+                    C.van_ban_chung(
+                        kind,
+                        facts,
+                        paper,
+                        {"mo_dau": body.mo_dau, "than": body.than, "ket_thuc": body.ket_thuc},
+                        draft=draft,
+                    ),
+                )
+
             attempt(general)
     if problems:
         raise PlanError(problems)
@@ -185,8 +256,9 @@ def _letters(out: PaperSet, papers: GiayTo, facts: PlanFacts, draft: bool, add) 
 def _as_plan(figures: PlanFigures, header: C.Header):
     """The plan with the paper's subject and date, for the fixed document properties (core.xml)."""
     plan = figures.plan
-    van_ban = plan.van_ban.model_copy(update={"trich_yeu": header.trich_yeu, "ngay": header.ngay,
-                                              "thang": header.thang, "nam": header.nam})
+    van_ban = plan.van_ban.model_copy(
+        update={"trich_yeu": header.trich_yeu, "ngay": header.ngay, "thang": header.thang, "nam": header.nam}
+    )
     return plan.model_copy(update={"van_ban": van_ban})
 
 
@@ -214,8 +286,13 @@ def count_pages(written: list) -> None:
 SAMPLE = {
     "to_trinh": {"kinh_gui": "Ủy ban nhân dân", "mo_dau": ["a"], "noi_dung": ["b"]},
     "quyet_dinh": {"tham_quyen": "A", "can_cu": ["a"], "de_nghi": "b", "dieu_2": "c", "thi_hanh": ["d"]},
-    "ban_to_chuc": {"tham_quyen": "A", "can_cu": ["a"], "thanh_vien": [{"ho_ten": "a", "chuc_vu": "b", "nhiem_vu": "c"}],
-                    "nhiem_vu": ["a"], "thi_hanh": ["d"]},
+    "ban_to_chuc": {
+        "tham_quyen": "A",
+        "can_cu": ["a"],
+        "thanh_vien": [{"ho_ten": "a", "chuc_vu": "b", "nhiem_vu": "c"}],
+        "nhiem_vu": ["a"],
+        "thi_hanh": ["d"],
+    },
     "giay_moi": {"theo": "nhom", "thoi_gian": "a", "dia_diem": "b", "noi_dung": "c", "trich_yeu": "d"},
     "bao_cao": {"kinh_gui": "a", "mo_dau": ["a"], "danh_gia": ["b"]},
     "cong_van": [{"ten": "a", "trich_yeu": "a", "kinh_gui": ["a", "b"], "mo_dau": ["a"], "ket_thuc": "b"}],
@@ -245,8 +322,15 @@ def sample_contexts(figures: PlanFigures) -> list[dict]:
 
 #: Files a previous --bo-ho-so build may have left: papers the data no longer asks for (a body no
 #: longer invited) are removed after a build, so no outdated letter stays beside the new ones.
-PAPER_FILES = ("to-trinh.*", "quyet-dinh.*", "quyet-dinh-ban-to-chuc.*", "giay-moi-*.*", "bao-cao.*", "cong-van-*.*",
-               "thong-bao-*.*")
+PAPER_FILES = (
+    "to-trinh.*",
+    "quyet-dinh.*",
+    "quyet-dinh-ban-to-chuc.*",
+    "giay-moi-*.*",
+    "bao-cao.*",
+    "cong-van-*.*",
+    "thong-bao-*.*",
+)
 PAPER_SUFFIXES = (".docx", ".json", ".pdf")
 
 
@@ -255,5 +339,11 @@ def stale_papers(folder, written: set[str]) -> list:
     from pathlib import Path
 
     keep = written | {Path(name).with_suffix(".pdf").name for name in written}
-    return sorted({p for pattern in PAPER_FILES for p in Path(folder).glob(pattern)
-                   if p.suffix in PAPER_SUFFIXES and p.name not in keep})
+    return sorted(
+        {
+            p
+            for pattern in PAPER_FILES
+            for p in Path(folder).glob(pattern)
+            if p.suffix in PAPER_SUFFIXES and p.name not in keep
+        }
+    )

@@ -103,12 +103,12 @@ class PlanFacts:
 
     @property
     def so_ky_hieu(self) -> str | None:
-        """"125/KH-UBND" once issued, else None."""
+        """ "125/KH-UBND" once issued, else None."""
         return None if self.is_draft else f"{self.so:02d}/{self.ky_hieu}"
 
     @property
     def ten_ngan(self) -> str:
-        """"Kế hoạch số 125/KH-UBND", or "dự thảo Kế hoạch" before it is issued."""
+        """ "Kế hoạch số 125/KH-UBND", or "dự thảo Kế hoạch" before it is issued."""
         return f"{self.ten_loai} số {self.so_ky_hieu}" if self.so_ky_hieu else f"dự thảo {self.ten_loai}"
 
     @property
@@ -137,27 +137,57 @@ def plan_facts(figures: PlanFigures) -> PlanFacts:
     budget, attendees = figures.phu_luc_2, figures.phu_luc_1
     texts = [b.text for b in figures.mo_dau + figures.than] + [figures.ket_thuc]
     return PlanFacts(
-        so=v.so, ngay=v.ngay, thang=v.thang, nam=v.nam, dia_danh=v.dia_danh,
-        ky_hieu=f"{abbreviation}-{plan.co_quan.viet_tat}", ten_loai=ten_loai, trich_yeu=v.trich_yeu,
-        co_quan=plan.co_quan, ky=plan.ky, is_draft=plan.is_draft, convention=plan.quy_uoc_so.convention(),
+        so=v.so,
+        ngay=v.ngay,
+        thang=v.thang,
+        nam=v.nam,
+        dia_danh=v.dia_danh,
+        ky_hieu=f"{abbreviation}-{plan.co_quan.viet_tat}",
+        ten_loai=ten_loai,
+        trich_yeu=v.trich_yeu,
+        co_quan=plan.co_quan,
+        ky=plan.ky,
+        is_draft=plan.is_draft,
+        convention=plan.quy_uoc_so.convention(),
         tong=budget.tong if budget else None,
         theo_nguon=tuple(Source(s.ten, amount) for s, amount in budget.theo_nguon) if budget else (),
         ten_phu_luc_kinh_phi=budget.ten if budget else None,
         nhom=tuple(
             Group(g.so, g.ten, g.tong, tuple(Member(m.ten, m.so_luong) for m in g.thanh_vien)) for g in attendees.nhom
-        ) if attendees else (),
+        )
+        if attendees
+        else (),
         tong_nguoi=attendees.tong if attendees else None,
         ten_phu_luc_thanh_phan=attendees.ten if attendees else None,
         hoat_dong=tuple(
-            Activity(t.so, t.bang.tieu_de, t.tong, tuple(
-                Target(
-                    tuple(k for k in (line.dong.id, f"{t.bang.id}.{line.stt}" if t.bang.id else None, f"{t.so}.{line.stt}") if k),
-                    line.stt, plain(line.noi_dung), line.dong.don_vi_tinh or "", line.so_luong, line.thanh_tien,
-                )
-                for line in t.dong
-            ))
+            Activity(
+                t.so,
+                t.bang.tieu_de,
+                t.tong,
+                tuple(
+                    Target(
+                        tuple(
+                            k
+                            for k in (
+                                line.dong.id,
+                                f"{t.bang.id}.{line.stt}" if t.bang.id else None,
+                                f"{t.so}.{line.stt}",
+                            )
+                            if k
+                        ),
+                        line.stt,
+                        plain(line.noi_dung),
+                        line.dong.don_vi_tinh or "",
+                        line.so_luong,
+                        line.thanh_tien,
+                    )
+                    for line in t.dong
+                ),
+            )
             for t in budget.bang
-        ) if budget else (),
+        )
+        if budget
+        else (),
         khoan=_clauses(figures),
         han_bao_cao=due_date(plain(" ".join(texts))),
     )
@@ -189,7 +219,6 @@ def due_date(text: str) -> datetime.date | None:
     return None
 
 
-
 def resolve_body(figures: PlanFigures, path: tuple, *, mo_dau=(), muc=(), ket_thuc: str = "") -> PlanFigures:
     """A paper's own body (paragraphs, Mục, closing) numbered and with its {=references} resolved
     against the plan's figures, as the plan's body is, and the plan's citation as {=bien.ke_hoach};
@@ -208,5 +237,6 @@ def resolve_blocks(figures: PlanFigures, blocks, path: tuple) -> tuple[BodyBlock
     try:
         return resolve_body(figures, (), mo_dau=blocks).mo_dau
     except PlanError as exc:
-        raise PlanError([Problem(p.message, (*path, *p.path[1:]) if p.path[:1] == ("mo_dau",) else p.path)
-                         for p in exc.problems]) from None
+        raise PlanError(
+            [Problem(p.message, (*path, *p.path[1:]) if p.path[:1] == ("mo_dau",) else p.path) for p in exc.problems]
+        ) from None

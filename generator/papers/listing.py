@@ -23,6 +23,7 @@ def with_listing(solieu: dict, figures: PlanFigures, files: dict[str, bytes], pa
             "trich_yeu": facts.trich_yeu,
             "du_thao": not issued,
         }
-        for name in files if name.endswith(".docx")
+        for name in files
+        if name.endswith(".docx")
     ]
     return {**solieu, LISTING: plan_docs + papers.listing}

@@ -39,8 +39,10 @@ def estimate_pages(docx: bytes) -> int:
         elif block.tag == f"{W}tbl":
             for tr in block.iter(f"{W}tr"):
                 cells = [(tc, int(tc.find(f"{W}tcPr/{W}tcW").get(f"{W}w", TEXT_WIDTH))) for tc in tr.iter(f"{W}tc")]
-                height += max((sum(_lines(p, max(w - 170, 200), 13) for p in tc.iter(f"{W}p")) for tc, w in cells),
-                              default=1) * TABLE_LINE
+                height += (
+                    max((sum(_lines(p, max(w - 170, 200), 13) for p in tc.iter(f"{W}p")) for tc, w in cells), default=1)
+                    * TABLE_LINE
+                )
     return max(1, math.ceil(height / PAGE_TEXT_HEIGHT))
 
 

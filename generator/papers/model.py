@@ -110,7 +110,8 @@ class BaoCao(Paper):
     )
     danh_gia: list[Block] = Field(default_factory=list)
     han: Annotated[str, StringConstraints(pattern=r"^\d{1,2}/\d{1,2}/\d{4}$")] | None = Field(
-        default=None, description="due date dd/mm/yyyy; else the plan's «trước ngày dd/mm/yyyy»")
+        default=None, description="due date dd/mm/yyyy; else the plan's «trước ngày dd/mm/yyyy»"
+    )
 
 
 class VanBanChung(Paper):
@@ -125,7 +126,7 @@ class VanBanChung(Paper):
     ket_thuc: Text
 
     @model_validator(mode="after")
-    def _has_body(self) -> "VanBanChung":
+    def _has_body(self) -> VanBanChung:
         if not (self.mo_dau or self.muc):
             raise ValueError("văn bản cần có nội dung: mo_dau hoặc muc")
         return self
@@ -143,7 +144,7 @@ class GiayTo(Strict):
     thong_bao: list[VanBanChung] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _unique_names(self) -> "GiayTo":
+    def _unique_names(self) -> GiayTo:
         names = [p.ten for p in self.cong_van + self.thong_bao]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:

@@ -72,12 +72,18 @@ def sample_data(figures: PlanFigures) -> dict:
 
     merged: dict = {}
     makers = [plan_context, attendees_context, budget_context]
-    makers += [lambda f, draft, a=a: general_context(f, draft=draft, appendix=a) for a in figures.phu_luc if a.loai != "danh_sach"]
+    makers += [
+        lambda f, draft, a=a: general_context(f, draft=draft, appendix=a)
+        for a in figures.phu_luc
+        if a.loai != "danh_sach"
+    ]
     contexts = [make(figures, draft=False) for make in makers] + sample_contexts(figures)
     for raw in contexts:
         context = _plain(raw)
         if "khoi" in context:  # blocks of several kinds: the linter reads the first as the shape of all
-            context["khoi"] = [{k: v for block in [GENERAL_BLOCK, *reversed(context["khoi"])] for k, v in block.items()}]
+            context["khoi"] = [
+                {k: v for block in [GENERAL_BLOCK, *reversed(context["khoi"])] for k, v in block.items()}
+            ]
         for key, value in context.items():
             if isinstance(value, dict) and isinstance(merged.get(key), dict):
                 merged[key] = {**merged[key], **value}
@@ -103,7 +109,11 @@ def _plain(value: object) -> object:
 
 
 def _where(location) -> str:
-    where = "tiêu đề trang" if location.part.startswith("header") else ("chân trang" if location.part.startswith("footer") else "thân")
+    where = (
+        "tiêu đề trang"
+        if location.part.startswith("header")
+        else ("chân trang" if location.part.startswith("footer") else "thân")
+    )
     where += f", đoạn {location.paragraph}"
     for cell in location.cells:
         where += f", bảng {cell.table} hàng {cell.row} ô {cell.col}"

@@ -65,6 +65,7 @@ def default_instances() -> int:
 
 # --- finding LibreOffice -------------------------------------------------------------------------
 
+
 def find_soffice(*, environ: Mapping[str, str] | None = None, windows: bool | None = None, registry=None) -> str:
     """The LibreOffice program to run; PdfUnavailable when there is none.
 
@@ -115,6 +116,7 @@ def _registry_folders(registry=None) -> list[str]:
 
 
 # --- converting ----------------------------------------------------------------------------------
+
 
 @dataclass
 class Conversion:
@@ -184,13 +186,21 @@ def convert_documents(files: Mapping[str, bytes], *, timeout: float | None = Non
 
 def failure_message(names: list[str], log: list[str]) -> str:
     tail = "\n".join("\n".join(log).strip().splitlines()[-5:])
-    return (f"LibreOffice không chuyển được sang PDF (đã thử lại một lần): {', '.join(names)}"
-            + (f"\n{tail}" if tail else ""))
+    return f"LibreOffice không chuyển được sang PDF (đã thử lại một lần): {', '.join(names)}" + (
+        f"\n{tail}" if tail else ""
+    )
 
 
-def convert_many(program: str, sources: list[Path], work: Path, *, instances: int | None = None,
-                 timeout: float | None = None, chunk: int | None = None,
-                 on_start: Callable[[int, subprocess.Popen], None] | None = None) -> Conversion:
+def convert_many(
+    program: str,
+    sources: list[Path],
+    work: Path,
+    *,
+    instances: int | None = None,
+    timeout: float | None = None,
+    chunk: int | None = None,
+    on_start: Callable[[int, subprocess.Popen], None] | None = None,
+) -> Conversion:
     """Convert `sources` with `instances` LibreOffice instances at once; the PDFs stay in `work`.
 
     Each instance has its own profile under `work`. A run (one process, a chunk of files) that
@@ -212,7 +222,8 @@ def convert_many(program: str, sources: list[Path], work: Path, *, instances: in
         staged.append(copy)
     result = Conversion()
     queue: deque[tuple[list[int], int]] = deque(
-        (list(range(start, min(start + size, len(sources)))), 0) for start in range(0, len(sources), size))
+        (list(range(start, min(start + size, len(sources)))), 0) for start in range(0, len(sources), size)
+    )
     state = threading.Condition()
     busy = [0]
 
@@ -229,12 +240,28 @@ def convert_many(program: str, sources: list[Path], work: Path, *, instances: in
         profile = (work / f"profile-{instance}").as_uri()
         while (job := take()) is not None:
             indices, attempt = job
-            command = [program, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo",
-                       "--nodefault", "--nolockcheck", "--convert-to", "pdf", "--outdir", str(outputs),
-                       *(str(staged[i]) for i in indices)]
+            command = [
+                program,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--norestore",
+                "--nologo",
+                "--nodefault",
+                "--nolockcheck",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(outputs),
+                *(str(staged[i]) for i in indices),
+            ]
             pdfs = [outputs / f"{i:05d}.pdf" for i in indices]
-            log = run_tree(command, timeout or START_TIMEOUT, lambda process: on_start and on_start(instance, process),
-                           progress=lambda: sum(map(Path.exists, pdfs)), step=timeout or PER_FILE_TIMEOUT)
+            log = run_tree(
+                command,
+                timeout or START_TIMEOUT,
+                lambda process: on_start and on_start(instance, process),
+                progress=lambda: sum(map(Path.exists, pdfs)),
+                step=timeout or PER_FILE_TIMEOUT,
+            )
             with state:
                 result.runs += 1
                 if log:
@@ -269,8 +296,14 @@ def complete(pdf: Path) -> bool:
         return False
 
 
-def run_tree(command: list[str], timeout: float, started: Callable[[subprocess.Popen], None] | None = None, *,
-             progress: Callable[[], int] | None = None, step: float | None = None) -> str:
+def run_tree(
+    command: list[str],
+    timeout: float,
+    started: Callable[[subprocess.Popen], None] | None = None,
+    *,
+    progress: Callable[[], int] | None = None,
+    step: float | None = None,
+) -> str:
     """Run a program in its own process group; its output. The whole tree is ended when it runs
     `timeout` seconds without `progress()` growing (then `step` seconds after each growth), and
     whatever it left running is ended anyway."""
@@ -279,7 +312,9 @@ def run_tree(command: list[str], timeout: float, started: Callable[[subprocess.P
         options = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
     with tempfile.TemporaryFile() as log:  # a file, not a pipe: a chatty program never blocks on it
         try:
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, **options)
+            process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, **options
+            )
         except OSError as exc:
             raise PdfError(f"không chạy được LibreOffice ({command[0]}): {exc.strerror or exc}") from None
         if started:

@@ -32,7 +32,6 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from generator.render import oxml
 from generator.compute.figures import (
     AppendixFigures,
     AttendeeFigures,
@@ -42,13 +41,13 @@ from generator.compute.figures import (
     LineFigures,
     PersonsFigures,
     PlanFigures,
-    TableFigures,
     TextAppendixFigures,
 )
+from generator.model.schema import COT_NGUOI, LOAI_VAN_BAN, MARKUP, PhuLuc1, PhuLuc2, Plan, VanBan
+from generator.render import oxml
 from generator.render.oxml import write_zip
-from generator.render.widths import fit_docx, template_grids, values_fit
-from generator.model.schema import COT_NGUOI, LOAI_VAN_BAN, MARKUP, Plan, PhuLuc1, PhuLuc2, VanBan
 from generator.render.reference import ReferenceTemplate, needs_reference, reference_selected
+from generator.render.widths import fit_docx, template_grids, values_fit
 from generator.resources import templates_folder
 from generator.vi import BLANK, CANONICAL, WordConvention, amount_in_words, format_date, format_number
 
@@ -82,11 +81,13 @@ def _runs(label: str, body: str) -> str:
     position = 0
     for match in MARKUP.finditer(body):
         if match.start() > position:
-            text.add(body[position:match.start()])
+            text.add(body[position : match.start()])
         if match.group(0) == "\\*":
             text.add("*")
         else:
-            text.add(match.group(1) or match.group(2), bold=match.group(1) is not None, italic=match.group(2) is not None)
+            text.add(
+                match.group(1) or match.group(2), bold=match.group(1) is not None, italic=match.group(2) is not None
+            )
         position = match.end()
     if position < len(body):
         text.add(body[position:])
@@ -125,6 +126,7 @@ def make_environment(convention: WordConvention) -> SandboxedEnvironment:
 
 
 # --- context -----------------------------------------------------------------------------------
+
 
 def _blocks(blocks: tuple[BodyBlock, ...]) -> list[dict]:
     kinds = {"muc": "muc", "khoan": "khoan", "phan": "phan"}
@@ -203,11 +205,18 @@ def budget_context(figures: PlanFigures, *, draft: bool, appendix: BudgetFigures
     sources = [{"stt": i, "ten": s.ten, "tong": amount} for i, (s, amount) in enumerate(budget.theo_nguon, 1)]
     return {
         **base_context(figures, draft=draft),
-        "phu_luc": {"ten": budget.ten, "tieu_de": budget.tieu_de, "bang": tables, "tong": budget.tong, "theo_nguon": sources},
+        "phu_luc": {
+            "ten": budget.ten,
+            "tieu_de": budget.tieu_de,
+            "bang": tables,
+            "tong": budget.tong,
+            "theo_nguon": sources,
+        },
     }
 
 
 # --- the general appendix (phu-luc.docx): paragraphs and tables of any columns ------------------
+
 
 def _shown(value: object) -> str:
     if value is None:
@@ -247,19 +256,31 @@ def _budget_blocks(budget: BudgetFigures, convention: WordConvention) -> list[di
     blocks: list[dict] = []
     for t in budget.bang:
         multipliers = [h.ten for h in t.bang.he_so]
-        head = _heading("STT", "Nội dung", "Đơn vị tính", "Số lượng", *multipliers, "Đơn giá (đồng)", "Thành tiền (đồng)", "Ghi chú")
+        head = _heading(
+            "STT", "Nội dung", "Đơn vị tính", "Số lượng", *multipliers, "Đơn giá (đồng)", "Thành tiền (đồng)", "Ghi chú"
+        )
         blank = len(multipliers) + 3
 
         def line_row(line: LineFigures, multipliers: list[str] = multipliers) -> list[dict]:
             factors = list(line.he_so) or [None] * len(multipliers)
             return [
-                _cell(line.stt, "giua"), _cell(line.noi_dung), _cell(line.dong.don_vi_tinh, "giua"),
-                _cell(line.so_luong, "phai"), *[_cell(f, "phai") for f in factors],
-                _cell(line.dong.don_gia, "phai"), _cell(line.thanh_tien, "phai"), _cell(_budget_note(line, budget)),
+                _cell(line.stt, "giua"),
+                _cell(line.noi_dung),
+                _cell(line.dong.don_vi_tinh, "giua"),
+                _cell(line.so_luong, "phai"),
+                *[_cell(f, "phai") for f in factors],
+                _cell(line.dong.don_gia, "phai"),
+                _cell(line.thanh_tien, "phai"),
+                _cell(_budget_note(line, budget)),
             ]
 
         def total_row(label: str, amount: int, blank: int = blank) -> list[dict]:
-            return [_cell(None), _cell(label, "giua", bold=True, span=blank + 1), _cell(amount, "phai", bold=True), _cell(None)]
+            return [
+                _cell(None),
+                _cell(label, "giua", bold=True, span=blank + 1),
+                _cell(amount, "phai", bold=True),
+                _cell(None),
+            ]
 
         rows = [line_row(line) for line in t.dong[: len(t.dong) - sum(len(g.dong) for g in t.nhom)]]
         for group in t.nhom:
@@ -270,8 +291,13 @@ def _budget_blocks(budget: BudgetFigures, convention: WordConvention) -> list[di
         blocks += [_para("tieu_de_bang", f"{t.so}. {t.bang.tieu_de}"), _table(head, rows)]
         if t.bang.bang_chu:
             blocks.append(_words(t.tong, convention))
-    summary = [[_cell(i, "giua"), _cell(source.ten), _cell(amount, "phai")] for i, (source, amount) in enumerate(budget.theo_nguon, 1)]
-    summary.append([_cell("Tổng kinh phí thực hiện Kế hoạch", "giua", bold=True, span=2), _cell(budget.tong, "phai", bold=True)])
+    summary = [
+        [_cell(i, "giua"), _cell(source.ten), _cell(amount, "phai")]
+        for i, (source, amount) in enumerate(budget.theo_nguon, 1)
+    ]
+    summary.append(
+        [_cell("Tổng kinh phí thực hiện Kế hoạch", "giua", bold=True, span=2), _cell(budget.tong, "phai", bold=True)]
+    )
     blocks += [
         _para("tieu_de_bang", f"{len(budget.bang) + 1}. Tổng hợp kinh phí theo nguồn"),
         _table(_heading("STT", "Nguồn kinh phí", "Số tiền (đồng)"), summary),
@@ -286,8 +312,12 @@ def _persons_blocks(persons: PersonsFigures) -> list[dict]:
     rows: list[list[dict]] = []
     for group in persons.nhom:
         if persons.grouped:
-            rows.append([_cell(group.so, "giua", bold=True),
-                         _cell(f"{group.ten} ({format_number(group.tong)} người)", bold=True, span=len(columns))])
+            rows.append(
+                [
+                    _cell(group.so, "giua", bold=True),
+                    _cell(f"{group.ten} ({format_number(group.tong)} người)", bold=True, span=len(columns)),
+                ]
+            )
         rows += [[_cell(stt, "giua"), *[_cell(getattr(person, c)) for c in columns]] for stt, person in group.nguoi]
     rows.append([_cell(f"Tổng cộng: {format_number(persons.tong)} người", "giua", bold=True, span=len(columns) + 1)])
     return [_table(head, rows)]
@@ -298,7 +328,10 @@ _ALIGN = {"chu": "trai", "so_nguyen": "phai", "tien": "phai", "so_thap_phan": "p
 
 def _general_blocks(table: GeneralTableFigures, convention: WordConvention) -> list[dict]:
     head = _heading("STT", *[c.ten + (" (đồng)" if c.kieu == "tien" else "") for c in table.cot])
-    rows = [[_cell(r, "giua"), *[_cell(v, _ALIGN[c.kieu]) for c, v in zip(table.cot, row)]] for r, row in enumerate(table.dong, 1)]
+    rows = [
+        [_cell(r, "giua"), *[_cell(v, _ALIGN[c.kieu]) for c, v in zip(table.cot, row)]]
+        for r, row in enumerate(table.dong, 1)
+    ]
     if any(t is not None for t in table.tong):
         # "Tổng cộng" spans STT and the columns before the first total
         first = next(c for c, t in enumerate(table.tong) if t is not None)
@@ -310,7 +343,9 @@ def _general_blocks(table: GeneralTableFigures, convention: WordConvention) -> l
     return blocks
 
 
-def general_context(figures: PlanFigures, *, draft: bool, appendix: AppendixFigures, convention: WordConvention = CANONICAL) -> dict:
+def general_context(
+    figures: PlanFigures, *, draft: bool, appendix: AppendixFigures, convention: WordConvention = CANONICAL
+) -> dict:
     """Context of the general appendix template (phu-luc.docx): heading and a list of blocks, each
     a paragraph (kind muc, khoan, doan, tieu_de_bang, chu) or a table (kind bang: rows of cells)."""
     if isinstance(appendix, BudgetFigures):
@@ -323,7 +358,11 @@ def general_context(figures: PlanFigures, *, draft: bool, appendix: AppendixFigu
         blocks = _blocks(appendix.khoi)
     else:
         raise TypeError(f"no general layout for {type(appendix).__name__}")
-    return {**base_context(figures, draft=draft), "phu_luc": {"ten": appendix.ten, "tieu_de": appendix.tieu_de}, "khoi": blocks}
+    return {
+        **base_context(figures, draft=draft),
+        "phu_luc": {"ten": appendix.ten, "tieu_de": appendix.tieu_de},
+        "khoi": blocks,
+    }
 
 
 # --- templates ---------------------------------------------------------------------------------
@@ -379,14 +418,20 @@ class PreparedTemplate:
         self.by_text = self._filling is not None
         self._compared = False
         #: Headers and footers without a tag render the same for every plan: rendered here, once.
-        self._fixed = {part.name: self._header(part, {}) for part in self._headers if not oxml.TEMPLATE_TAG.search(sources[part.name])}
+        self._fixed = {
+            part.name: self._header(part, {})
+            for part in self._headers
+            if not oxml.TEMPLATE_TAG.search(sources[part.name])
+        }
         #: One section (the final sectPr) and fixed headers: documents can be combined from a frame.
         self.combinable = body.count("<w:sectPr") == 1 and len(self._fixed) == len(self._headers)
         with zipfile.ZipFile(self.path) as archive:
             entries = [(info.filename, archive.read(info)) for info in archive.infolist()]
         self._names = [name for name, _ in entries]
         changing = {DOCUMENT_PART, CORE_PART} | {part.name for part in self._headers if part.name not in self._fixed}
-        self._stored = {name: oxml.Deflated.of(name, self._fixed.get(name, data)) for name, data in entries if name not in changing}
+        self._stored = {
+            name: oxml.Deflated.of(name, self._fixed.get(name, data)) for name, data in entries if name not in changing
+        }
 
     def _frame_document(self, body: str) -> None:
         """The text of document.xml around its body, and the body's opening tag as it reads in there.
@@ -401,7 +446,9 @@ class PreparedTemplate:
         self._prefix, self._suffix = whole[:start], whole[end:]
         self._opening = re.match(r"<w:body[^>]*>", body).group(0)
         declared = {f'xmlns:{prefix}="{uri}"' if prefix else f'xmlns="{uri}"' for prefix, uri in root.nsmap.items()}
-        self._bare_opening = re.sub(r' (xmlns(?::\w+)?="[^"]*")', lambda m: "" if m.group(1) in declared else m.group(0), self._opening)
+        self._bare_opening = re.sub(
+            r' (xmlns(?::\w+)?="[^"]*")', lambda m: "" if m.group(1) in declared else m.group(0), self._opening
+        )
 
     def _run(self, template, context: dict) -> str:
         try:
@@ -415,7 +462,9 @@ class PreparedTemplate:
     def _listing(self, xml: str) -> str | None:
         """docxtpl's resolve_listing of a filled part, or None where it has nothing to do: it only
         rewrites tabs, line and page breaks inside <w:t>."""
-        if any(c in xml for c in _LISTING_CHARACTERS) and any(c in text for text in _TEXT.findall(xml) for c in _LISTING_CHARACTERS):
+        if any(c in xml for c in _LISTING_CHARACTERS) and any(
+            c in text for text in _TEXT.findall(xml) for c in _LISTING_CHARACTERS
+        ):
             return self._docxtpl.resolve_listing(xml)
         return None
 
@@ -426,7 +475,9 @@ class PreparedTemplate:
         try:
             return etree.tostring(etree.fromstring(xml), encoding="UTF-8", standalone=True)
         except etree.XMLSyntaxError as exc:
-            raise TemplateProblem(f"{self.path.name}: {part.name}: XML không hợp lệ sau khi điền dữ liệu ({exc})") from None
+            raise TemplateProblem(
+                f"{self.path.name}: {part.name}: XML không hợp lệ sau khi điền dữ liệu ({exc})"
+            ) from None
 
     def _headers_for(self, context: dict) -> dict[str, bytes]:
         return {part.name: self._fixed.get(part.name) or self._header(part, context) for part in self._headers}
@@ -440,7 +491,7 @@ class PreparedTemplate:
         body = listed or body
         if not body.startswith(self._opening):
             raise TemplateProblem(f"{self.path.name}: word/document.xml: thẻ mở <w:body> bị thay đổi khi điền dữ liệu")
-        filled = self._prefix + self._bare_opening + body[len(self._opening):] + self._suffix
+        filled = self._prefix + self._bare_opening + body[len(self._opening) :] + self._suffix
         text = oxml.as_saved(filled, self._filling, sized=sized) if self.by_text else None
         if text is not None and self._compared:
             return text, True, self._proved and listed is None
@@ -454,7 +505,9 @@ class PreparedTemplate:
         try:
             root = etree.fromstring(filled)
         except etree.XMLSyntaxError as exc:
-            raise TemplateProblem(f"{self.path.name}: word/document.xml: XML không hợp lệ sau khi điền dữ liệu ({exc})") from None
+            raise TemplateProblem(
+                f"{self.path.name}: word/document.xml: XML không hợp lệ sau khi điền dữ liệu ({exc})"
+            ) from None
         tree = root.find(f"{{{oxml.W}}}body")
         if oxml.tables_need_fixing(tree):
             fixed = self._docxtpl.fix_tables(body)
@@ -496,7 +549,9 @@ def _encoded(document: str, where: str, *, proved: bool) -> bytes:
 
 def _zip(names: list[str], stored: dict[str, oxml.Deflated], changed: dict[str, bytes], core: oxml.Deflated) -> bytes:
     """A .docx of parts in the order of `names`: deflated once (`stored`), the core properties, the others deflated now."""
-    return oxml.zip_entries([stored.get(name) or (core if name == CORE_PART else oxml.Deflated.of(name, changed[name])) for name in names])
+    return oxml.zip_entries(
+        [stored.get(name) or (core if name == CORE_PART else oxml.Deflated.of(name, changed[name])) for name in names]
+    )
 
 
 def _template_error_vi(exc: TemplateError) -> str:
@@ -509,6 +564,7 @@ def _template_error_vi(exc: TemplateError) -> str:
 
 
 # --- files -------------------------------------------------------------------------------------
+
 
 def core_properties(plan: Plan) -> bytes:
     """docProps/core.xml with fixed values (title, body, date of the plan) so builds are byte-identical."""
@@ -528,7 +584,7 @@ def core_properties(plan: Plan) -> bytes:
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
         "</cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def compose(documents: list[bytes]) -> bytes:
@@ -575,9 +631,16 @@ class _Frame:
     def __init__(self, combined: bytes):
         with zipfile.ZipFile(io.BytesIO(combined)) as archive:
             self.names = archive.namelist()
-            self.stored = {name: oxml.Deflated.of(name, archive.read(name)) for name in self.names if name not in (DOCUMENT_PART, CORE_PART)}
+            self.stored = {
+                name: oxml.Deflated.of(name, archive.read(name))
+                for name in self.names
+                if name not in (DOCUMENT_PART, CORE_PART)
+            }
             document = etree.fromstring(archive.read(DOCUMENT_PART))
-        self.ids = [[ref.get(R_ID) for ref in section if ref.get(R_ID) is not None] for section in document.iter(f"{{{W}}}sectPr")]
+        self.ids = [
+            [ref.get(R_ID) for ref in section if ref.get(R_ID) is not None]
+            for section in document.iter(f"{{{W}}}sectPr")
+        ]
         self._first: bytes | None = combined  # to compare the first joined file with
         self.exact = False  # whether joining texts gives compose()'s file
 
@@ -600,6 +663,7 @@ class _Frame:
 
 
 # --- the plan's documents ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DocumentSet:
@@ -665,8 +729,16 @@ def _classic_columns(template: str, appendix: object) -> list[tuple[int, list[li
         columns[5].append((shown(table["tong"]), True))
         tables.append((0, columns))
     sources = appendix["theo_nguon"]
-    tables.append((1, [[(str(s["stt"]), False) for s in sources], [(s["ten"], False) for s in sources],
-                       [(shown(s["tong"]), False) for s in sources] + [(shown(appendix["tong"]), True)]]))
+    tables.append(
+        (
+            1,
+            [
+                [(str(s["stt"]), False) for s in sources],
+                [(s["ten"], False) for s in sources],
+                [(shown(s["tong"]), False) for s in sources] + [(shown(appendix["tong"]), True)],
+            ],
+        )
+    )
     return tables
 
 

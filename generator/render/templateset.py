@@ -33,9 +33,13 @@ def check_template_set(folder: Path, figures: PlanFigures) -> None:
     for name in dict.fromkeys(template for _, template, _ in _template_contexts(figures.plan)):
         path = folder / name
         if not path.is_file():
-            raise TemplateProblem(f"bộ mẫu {folder} thiếu tệp {name}: chép tệp này từ bộ mẫu mặc định (thư mục templates/) rồi sửa")
+            raise TemplateProblem(
+                f"bộ mẫu {folder} thiếu tệp {name}: chép tệp này từ bộ mẫu mặc định (thư mục templates/) rồi sửa"
+            )
         if not zipfile.is_zipfile(path):
-            raise TemplateProblem(f"mẫu {path}: không phải tệp Word .docx (có thể bị hỏng); lưu lại bằng Word dưới dạng .docx")
+            raise TemplateProblem(
+                f"mẫu {path}: không phải tệp Word .docx (có thể bị hỏng); lưu lại bằng Word dưới dạng .docx"
+            )
         try:
             findings = lint_template(path, figures)
         except Exception as exc:  # docxtpl-lint cannot open it: not a usable template

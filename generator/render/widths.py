@@ -132,12 +132,10 @@ def plan_widths(current: list[int], least: list[int], wanted: list[int], *, full
     return widths if widths != current else None
 
 
-
-
 _EVENTS = re.compile(
     r'<(?:(w:tbl)>|(/w:tbl)>|(w:tr)[ >]|(w:tc)>|(/w:p)>|w:gridCol w:w="(\d+)"|w:gridSpan w:val="(\d+)"|w:pStyle w:val="([^"]*)"'
     r'|(w:b)/>|(w:tblBorders)>|(w:tcMar|w:sz )|w:tblCellMar><w:left w:w="(\d+)" w:type="dxa"/><w:right w:w="(\d+)"'
-    r'|w:t(?: [^>]*)?>([^<]*)</w:t>)'
+    r"|w:t(?: [^>]*)?>([^<]*)</w:t>)"
 )
 
 
@@ -183,7 +181,7 @@ def _fits_as_designed(xml: str, bold_styles: frozenset[str]) -> bool | None:
         elif b:
             bold = True
         elif borders:
-            bordered = 'w:val="single"' in xml[m.end():xml.index("</w:tblBorders>", m.end())]
+            bordered = 'w:val="single"' in xml[m.end() : xml.index("</w:tblBorders>", m.end())]
         elif own:
             if bordered:
                 return None
@@ -222,7 +220,7 @@ def fit_document(document_xml: bytes, styles_xml: bytes | None, *, full: bool) -
                 span = int(span_element.get(f"{_W}val")) if span_element is not None else 1
                 width_element = cell.find(f"{_W}tcPr/{_W}tcW")
                 if width_element is not None:
-                    width_element.set(f"{_W}w", str(sum(widths[index:index + span])))
+                    width_element.set(f"{_W}w", str(sum(widths[index : index + span])))
                     width_element.set(f"{_W}type", "dxa")
                 index += span
     if not changed:

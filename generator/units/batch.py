@@ -37,8 +37,8 @@ from pathlib import Path
 from generator.build import compute_loaded, output_folder
 from generator.compute.figures import PlanFigures
 from generator.errors import OutputError, PlanError, Problem
-from generator.files import keep_copy, publish, staging_folder, sync_all, write_fresh
 from generator.excel.layout import BOX, HEAD, font, number_format
+from generator.files import keep_copy, publish, staging_folder, sync_all, write_fresh
 from generator.model.loader import LoadedPlan, load_plan
 from generator.render.oxml import ZipStream, write_zip
 from generator.render.pdf import Outcome as PdfOutcome
@@ -116,7 +116,7 @@ class Wording:
 
     @property
     def ke_hoach(self) -> str:
-        """"Kế hoạch của UBND tỉnh Tây Ninh"."""
+        """ "Kế hoạch của UBND tỉnh Tây Ninh"."""
         return f"Kế hoạch của {self.cap_tren}"
 
 
@@ -148,6 +148,7 @@ def figure(figures: PlanFigures, reference: str) -> int | None:
 
 # --- one unit, in whichever process ------------------------------------------------------------
 
+
 @dataclass
 class _Job:
     """What every worker needs; the Renderer is made in the worker (templates prepared once there)."""
@@ -172,8 +173,10 @@ class _Job:
             result.problems = exc.problems
             return result
         except Exception as exc:  # noqa: BLE001 — a fault with one unit's data: the others are still built
-            where = self.units.problem(f"lỗi nội bộ khi soạn đơn vị này ({type(exc).__name__}: {exc}); "
-                                       "xin báo cho người phát triển vanban", ("don_vi", unit.index))
+            where = self.units.problem(
+                f"lỗi nội bộ khi soạn đơn vị này ({type(exc).__name__}: {exc}); xin báo cho người phát triển vanban",
+                ("don_vi", unit.index),
+            )
             result.problems = [where]
             return result
         result.warnings = loaded.warnings
@@ -266,8 +269,16 @@ def _progress(total: int, shown: bool) -> Iterator[Callable[[], None]]:
 
 # --- the batch ---------------------------------------------------------------------------------
 
-def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, jobs: int = 1, progress: bool = False,
-              pdf: bool = False) -> BatchResult:
+
+def run_batch(
+    plan_path: Path,
+    units_path: Path,
+    out: Path | None = None,
+    *,
+    jobs: int = 1,
+    progress: bool = False,
+    pdf: bool = False,
+) -> BatchResult:
     """Build every unit's plan into <out>/don-vi/<unit>/, then the zip and the summary workbook.
 
     A unit's old PDFs go when its Word files are written; with `pdf` new ones are made (several
@@ -291,7 +302,8 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
     folder = output_folder(plan_path, out)
     with staging_folder(folder) as staging:
         results, lines, pdfs, pdf_problem = _write_batch(
-            staging, folder, town, town_values, units, renderer, jobs, progress, wording, pdf)
+            staging, folder, town, town_values, units, renderer, jobs, progress, wording, pdf
+        )
         for result in results:  # a unit that failed keeps the folder of an earlier run
             if not result.ok:
                 keep_copy(folder / UNITS_FOLDER / result.unit.slug, staging / UNITS_FOLDER / result.unit.slug)
@@ -300,9 +312,18 @@ def run_batch(plan_path: Path, units_path: Path, out: Path | None = None, *, job
     return BatchResult(folder, results, lines, [folder / ARCHIVE, folder / WORKBOOK], wording, pdfs, pdf_problem)
 
 
-def _write_batch(staging: Path, folder: Path, town: LoadedPlan, town_values: dict[str, int], units: Units,
-                 renderer: Renderer, jobs: int, progress: bool, wording: Wording, pdf: bool,
-                 ) -> tuple[list[UnitResult], list[Line], PdfOutcome | None, OutputError | None]:
+def _write_batch(
+    staging: Path,
+    folder: Path,
+    town: LoadedPlan,
+    town_values: dict[str, int],
+    units: Units,
+    renderer: Renderer,
+    jobs: int,
+    progress: bool,
+    wording: Wording,
+    pdf: bool,
+) -> tuple[list[UnitResult], list[Line], PdfOutcome | None, OutputError | None]:
     """Every unit's folder, the zip and the workbook (and with `pdf` the PDFs), into `staging`."""
     job = _Job(town, units, staging / UNITS_FOLDER, renderer, folder / UNITS_FOLDER)
     pdfs, pdf_problem = None, None
@@ -310,8 +331,11 @@ def _write_batch(staging: Path, folder: Path, town: LoadedPlan, town_values: dic
     results: list[UnitResult] = []
     book = SummaryBook([line.ten for line in units.doi_chieu], wording)
     try:
-        with (open(staging / ARCHIVE, "xb") as handle, _results(job, range(len(units.units)), jobs) as stream,
-              _progress(len(units.units), progress) as advance):
+        with (
+            open(staging / ARCHIVE, "xb") as handle,
+            _results(job, range(len(units.units)), jobs) as stream,
+            _progress(len(units.units), progress) as advance,
+        ):
             archive = ZipStream(handle)
             for result in stream:
                 for name, (size, crc) in result.files.items():
@@ -335,7 +359,9 @@ def _write_batch(staging: Path, folder: Path, town: LoadedPlan, town_values: dic
     return results, lines, pdfs, pdf_problem
 
 
-def _unit_pdfs(folder: Path, done: list[UnitResult], archive: ZipStream) -> tuple[PdfOutcome | None, OutputError | None]:
+def _unit_pdfs(
+    folder: Path, done: list[UnitResult], archive: ZipStream
+) -> tuple[PdfOutcome | None, OutputError | None]:
     """PDFs beside the units' Word files, added to the zip under each unit's folder."""
     docx = [folder / r.unit.slug / name for r in done for name in r.files if name.endswith(".docx")]
     try:
@@ -346,8 +372,6 @@ def _unit_pdfs(folder: Path, done: list[UnitResult], archive: ZipStream) -> tupl
         data = path.read_bytes()
         archive.add(f"{path.parent.name}/{path.name}", path, len(data), zlib.crc32(data))
     return outcome, None
-
-
 
 
 def _town_values(figures: PlanFigures, units: Units, wording: Wording) -> dict[str, int]:
@@ -364,6 +388,7 @@ def _town_values(figures: PlanFigures, units: Units, wording: Wording) -> dict[s
 
 
 # --- the summary workbook ----------------------------------------------------------------------
+
 
 class SummaryBook:
     """tong-hop-don-vi.xlsx, written as the units come in (openpyxl's write-only mode): a row per
@@ -402,8 +427,16 @@ class SummaryBook:
         """The row of the next unit (in file order)."""
         status = "Đã soạn" if result.ok else f"Lỗi, chưa ghi: {result.problems[0]}"
         figures = [self._cell(result.values.get(name) if result.ok else None, figure=True) for name in self._names]
-        self._sheet.append([self._cell(result.unit.index + 1), self._cell(result.unit.ten), self._cell(result.unit.slug), *figures,
-                            self._cell(result.tong, figure=True), self._cell(status)])
+        self._sheet.append(
+            [
+                self._cell(result.unit.index + 1),
+                self._cell(result.unit.ten),
+                self._cell(result.unit.slug),
+                *figures,
+                self._cell(result.tong, figure=True),
+                self._cell(status),
+            ]
+        )
 
     def discard(self) -> None:
         """Close the sheet's temporary writer if `finish` did not (no "Exception ignored" noise from
@@ -425,13 +458,30 @@ class SummaryBook:
         rows = (
             ("Cộng các đơn vị", [line.don_vi for line in lines], total, ""),
             (self._wording.ke_hoach, [line.cap_tren for line in lines], None, ""),
-            ("Chênh lệch", [line.don_vi - line.cap_tren for line in lines], None,
-             "Khớp" if all(line.ok for line in lines) else "KHÔNG KHỚP: " + "; ".join(line.ten for line in lines if not line.ok)),
+            (
+                "Chênh lệch",
+                [line.don_vi - line.cap_tren for line in lines],
+                None,
+                "Khớp"
+                if all(line.ok for line in lines)
+                else "KHÔNG KHỚP: " + "; ".join(line.ten for line in lines if not line.ok),
+            ),
         )
         for label, values, budget, status in rows:
-            figures = [self._cell(value, bold=True, figure=True, **({} if line.ok else {"fill": wrong})) for line, value in zip(lines, values)]
-            self._sheet.append([self._cell(None, bold=True), self._cell(label, bold=True), self._cell(None, bold=True), *figures,
-                                self._cell(budget, bold=True, figure=True), self._cell(status, bold=True)])
+            figures = [
+                self._cell(value, bold=True, figure=True, **({} if line.ok else {"fill": wrong}))
+                for line, value in zip(lines, values)
+            ]
+            self._sheet.append(
+                [
+                    self._cell(None, bold=True),
+                    self._cell(label, bold=True),
+                    self._cell(None, bold=True),
+                    *figures,
+                    self._cell(budget, bold=True, figure=True),
+                    self._cell(status, bold=True),
+                ]
+            )
         self._book.properties.creator = self._book.properties.lastModifiedBy = "vanban"
         self._book.properties.created = self._book.properties.modified = stamp
         raw = io.BytesIO()
@@ -446,7 +496,9 @@ def summary_lines(result: BatchResult) -> list[str]:
     done = [r for r in result.units if r.ok]
     wording = result.wording
     assert wording is not None
-    lines = [f"Đã soạn Kế hoạch của UBND {len(done)}/{len(result.units)} {wording.don_vi} vào {result.folder / UNITS_FOLDER}"]
+    lines = [
+        f"Đã soạn Kế hoạch của UBND {len(done)}/{len(result.units)} {wording.don_vi} vào {result.folder / UNITS_FOLDER}"
+    ]
     if result.lines:
         lines.append(f"Đối chiếu với {wording.ke_hoach} (cộng các đơn vị / {wording.cap_tren}):")
         for line in result.lines:
@@ -455,5 +507,3 @@ def summary_lines(result: BatchResult) -> list[str]:
     lines.append("Đã ghi:")
     lines += [f"  {path}" for path in result.written]
     return lines
-
-

@@ -140,10 +140,14 @@ class Dvhc:
         if len(parts) not in (2, 3):
             raise NotFound(f"địa chỉ cũ cần có xã, huyện, tỉnh cách nhau bằng dấu phẩy: {address!r}", [])
         provinces = sorted({o.province for o in self.old})
-        province = _pick(parts[-1], [_Named(p) for p in provinces], PROVINCE_PREFIXES, "tỉnh, thành phố trước 1/7/2025").name
+        province = _pick(
+            parts[-1], [_Named(p) for p in provinces], PROVINCE_PREFIXES, "tỉnh, thành phố trước 1/7/2025"
+        ).name
         in_province = [o for o in self.old if o.province == province]
         districts = sorted({o.district for o in in_province})
-        district = _pick(parts[-2], [_Named(d) for d in districts], DISTRICT_PREFIXES, f"huyện, thị xã, quận của {province}").name
+        district = _pick(
+            parts[-2], [_Named(d) for d in districts], DISTRICT_PREFIXES, f"huyện, thị xã, quận của {province}"
+        ).name
         in_district = [o for o in in_province if o.district == district]
         if len(parts) == 2:
             if len(in_district) == 1 and in_district[0].name is None:
@@ -151,7 +155,9 @@ class Dvhc:
             names = [o.name for o in in_district if o.name]
             raise NotFound(f"cần ghi cả tên xã, phường, thị trấn của {district}, {province}", names[:10])
         named = [o for o in in_district if o.name]
-        found = _pick(parts[0], [_Named(o.name) for o in named], COMMUNE_PREFIXES, f"xã, phường, thị trấn của {district}")
+        found = _pick(
+            parts[0], [_Named(o.name) for o in named], COMMUNE_PREFIXES, f"xã, phường, thị trấn của {district}"
+        )
         return next(o for o in named if o.name == found.name)
 
     def old_units_of(self, district: str, province: str) -> list[OldCommune]:
@@ -165,10 +171,14 @@ class Dvhc:
         text = re.sub(r"^(ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+", "", parts[0], flags=re.IGNORECASE) if parts else ""
         candidates = sorted({(o.district, o.province) for o in self.old})
         if len(parts) > 1:
-            province = _pick(parts[-1], [_Named(p) for p in sorted({c[1] for c in candidates})], PROVINCE_PREFIXES, "tỉnh").name
+            province = _pick(
+                parts[-1], [_Named(p) for p in sorted({c[1] for c in candidates})], PROVINCE_PREFIXES, "tỉnh"
+            ).name
             candidates = [c for c in candidates if c[1] == province]
         names = sorted({c[0] for c in candidates})
-        district = _pick(text, [_Named(d) for d in names], DISTRICT_PREFIXES, "huyện, thị xã, quận, thành phố trước 1/7/2025").name
+        district = _pick(
+            text, [_Named(d) for d in names], DISTRICT_PREFIXES, "huyện, thị xã, quận, thành phố trước 1/7/2025"
+        ).name
         matches = [c for c in candidates if c[0] == district]
         if len(matches) > 1:
             raise NotFound(f"{district} có ở nhiều tỉnh; hãy ghi thêm tên tỉnh", [f"{d}, {p}" for d, p in matches])
@@ -241,14 +251,14 @@ def fold(text: str) -> str:
 def _strip_kind(name: str) -> str:
     for kind in ("Thành phố ", "Tỉnh ", "Đặc khu ", "Phường ", "Xã ", "Thị trấn ", "Huyện ", "Thị xã ", "Quận "):
         if name.startswith(kind):
-            return name[len(kind):]
+            return name[len(kind) :]
     return name
 
 
 def _without_prefix(folded: str, prefixes: tuple[str, ...]) -> str:
     for prefix in prefixes:
         if folded.startswith(prefix + " "):
-            return folded[len(prefix) + 1:]
+            return folded[len(prefix) + 1 :]
     return folded
 
 
@@ -263,12 +273,17 @@ def _pick(name: str, items: list, prefixes: tuple[str, ...], what: str):
     if len(exact) == 1:
         return exact[0]
     folded = _without_prefix(fold(wanted), prefixes)
-    loose = (exact or [i for i in items if fold(i.name) == fold(wanted)]
-             or [i for i in items if _without_prefix(fold(i.name), prefixes) == folded])
+    loose = (
+        exact
+        or [i for i in items if fold(i.name) == fold(wanted)]
+        or [i for i in items if _without_prefix(fold(i.name), prefixes) == folded]
+    )
     if len(loose) == 1:
         return loose[0]
     if len(loose) > 1:
-        raise NotFound(f"{name!r} ứng với nhiều {what}; hãy ghi đủ dấu hoặc ghi cả loại (xã, phường…)", [i.name for i in loose])
+        raise NotFound(
+            f"{name!r} ứng với nhiều {what}; hãy ghi đủ dấu hoặc ghi cả loại (xã, phường…)", [i.name for i in loose]
+        )
     keys = {_without_prefix(fold(i.name), prefixes): i.name for i in items}
     nearest = [keys[k] for k in difflib.get_close_matches(folded, list(keys), n=5, cutoff=0.6)]
     raise NotFound(f"không có {what} tên {name!r}", nearest)

@@ -57,14 +57,19 @@ def read_declaration(raw: object, source: Path, positions: dict[DataPath, tuple[
         where = ("giao", name)
         spec = {"kieu": spec} if isinstance(spec, str) else spec
         if not NAME.match(name) or name in RESERVED:
-            problem(f"tên {name!r} không dùng được: chỉ chữ thường không dấu, số và '_', không trùng "
-                    f"{', '.join(sorted(RESERVED))}", where)
+            problem(
+                f"tên {name!r} không dùng được: chỉ chữ thường không dấu, số và '_', không trùng "
+                f"{', '.join(sorted(RESERVED))}",
+                where,
+            )
             continue
         if not isinstance(spec, dict) or spec.get("kieu") not in KINDS or set(spec) - {"kieu", "mac_dinh", "mo_ta"}:
             problem("cần {kieu: so} hoặc {kieu: chu}, có thể thêm mac_dinh: và mo_ta:", where)
             continue
         default = spec.get("mac_dinh")
-        wrong_number = spec["kieu"] == "so" and (not isinstance(default, int) or isinstance(default, bool) or default < 0)
+        wrong_number = spec["kieu"] == "so" and (
+            not isinstance(default, int) or isinstance(default, bool) or default < 0
+        )
         if default is not None and (wrong_number or spec["kieu"] == "chu" and not isinstance(default, str)):
             problem(f"mac_dinh phải là {KINDS[spec['kieu']]}, thấy {default!r}", (*where, "mac_dinh"))
             continue

@@ -27,14 +27,26 @@ def skeleton_assignments(skeleton: Path) -> list[Assignment]:
 
 def _q(text: str) -> str:
     """A YAML scalar for `text`: plain where it reads back as the same text, else double-quoted."""
-    plain = text and text[0] not in "!&*-?:,[]{}#|>@`'\"%…" and not any(c in text for c in ":#[]{},\"'\n") \
-        and text.strip() == text and not text.replace(".", "").isdigit() \
+    plain = (
+        text
+        and text[0] not in "!&*-?:,[]{}#|>@`'\"%…"
+        and not any(c in text for c in ":#[]{},\"'\n")
+        and text.strip() == text
+        and not text.replace(".", "").isdigit()
         and text.lower() not in ("null", "true", "false", "yes", "no", "on", "off", "~")
+    )
     return text if plain else json.dumps(text, ensure_ascii=False)
 
 
-def units_file_text(data: Dvhc, province: Province, communes: list[Commune], output: Path,
-                    skeleton: Path | None, assignments: list[Assignment], command: str) -> str:
+def units_file_text(
+    data: Dvhc,
+    province: Province,
+    communes: list[Commune],
+    output: Path,
+    skeleton: Path | None,
+    assignments: list[Assignment],
+    command: str,
+) -> str:
     """The units file's text: a header saying where it comes from, then one entry per commune."""
     source = data.nguon
     if skeleton is not None:
@@ -51,22 +63,23 @@ def units_file_text(data: Dvhc, province: Province, communes: list[Commune], out
         "#",
         "# Mỗi đơn vị: ten (tên trong câu văn), ma (mã đơn vị hành chính), loai (" + ", ".join(kinds) + "),",
         "# tieu_de (dòng tên cơ quan ở đầu văn bản), ten_day_du, dia_danh (địa danh ở dòng ngày tháng, NĐ 30),",
-        "# ky (người ký: thay \"…\" bằng họ tên), giao (phần được giao theo khung kế hoạch: xem lại từng số),",
+        '# ky (người ký: thay "…" bằng họ tên), giao (phần được giao theo khung kế hoạch: xem lại từng số),',
         "# ghi_de (không bắt buộc: sửa riêng Kế hoạch của đơn vị, viết như tệp kế hoạch).",
         "",
-        f"ke_hoach: {_q(relative)}" + ("" if skeleton is not None else "   # khung Kế hoạch cấp xã: sửa đường dẫn cho đúng"),
+        f"ke_hoach: {_q(relative)}"
+        + ("" if skeleton is not None else "   # khung Kế hoạch cấp xã: sửa đường dẫn cho đúng"),
         "",
         "don_vi:",
     ]
     for commune in communes:
         lines += [
             f"  - ten: {_q(commune.in_text)}",
-            f"    ma: \"{commune.code}\"",
+            f'    ma: "{commune.code}"',
             f"    loai: {commune.kind}",
             f"    tieu_de: [{', '.join(_q(line) for line in commune.header)}]",
             f"    ten_day_du: {_q(commune.full_name)}",
             f"    dia_danh: {_q(commune.place)}",
-            "    ky: {tham_quyen: TM. ỦY BAN NHÂN DÂN, chuc_vu: [CHỦ TỊCH], ho_ten: \"…\"}",
+            '    ky: {tham_quyen: TM. ỦY BAN NHÂN DÂN, chuc_vu: [CHỦ TỊCH], ho_ten: "…"}',
         ]
         if assignments:
             values = []

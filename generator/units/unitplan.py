@@ -36,10 +36,17 @@ from generator.vi import format_date_short, format_number
 
 BIEN_REFERENCE = re.compile(r"\{=bien\.([a-z][a-z0-9_]*)\}")
 #: Plan fields a unit's own fields replace: plan path → field of the unit.
-UNIT_FIELDS = {("co_quan", "ten"): "tieu_de", ("co_quan", "ten_day_du"): "ten_day_du", ("van_ban", "dia_danh"): "dia_danh", ("ky",): "ky"}
+UNIT_FIELDS = {
+    ("co_quan", "ten"): "tieu_de",
+    ("co_quan", "ten_day_du"): "ten_day_du",
+    ("van_ban", "dia_danh"): "dia_danh",
+    ("ky",): "ky",
+}
 
 
-def overlay(base: dict, changes: dict, on_replace: Callable[[DataPath], None] | None = None, path: DataPath = ()) -> dict:
+def overlay(
+    base: dict, changes: dict, on_replace: Callable[[DataPath], None] | None = None, path: DataPath = ()
+) -> dict:
     """`base` with `changes` laid over it; `base` itself is not modified.
 
     Mappings merge key by key, recursively; any other value (a list, text, a number, null) replaces
@@ -55,7 +62,6 @@ def overlay(base: dict, changes: dict, on_replace: Callable[[DataPath], None] | 
             if on_replace:
                 on_replace(here)
     return merged
-
 
 
 @dataclass
@@ -77,7 +83,7 @@ class _Origins:
         replaced = [key for key in self.replaced if key == path[: len(key)]]
         if replaced:
             source, base, positions = self.replaced[replaced[-1]]
-            where = (*base, *path[len(replaced[-1]):])
+            where = (*base, *path[len(replaced[-1]) :])
             return Problem(message, where, source, *position(positions, where))
         if path in self.merged:
             source, where, positions = self.merged[path]
@@ -129,7 +135,9 @@ def unit_plan(town: LoadedPlan, units: Units, unit: Unit) -> UnitPlan:
         value = getattr(don_vi, name)
         if value is None:  # no signer of its own: the skeleton's
             continue
-        data = overlay(data, _nested(plan_path, value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value))
+        data = overlay(
+            data, _nested(plan_path, value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value)
+        )
         origins.replace(plan_path, units.source, (*base, name), units.positions)
     data["bien"] = {}
     origins.replace(("bien",), units.source, base, units.positions)
@@ -140,8 +148,12 @@ def unit_plan(town: LoadedPlan, units: Units, unit: Unit) -> UnitPlan:
         for name, (value, where) in facts.items():
             data["bien"][name] = unicodedata.normalize("NFC", value) if isinstance(value, str) else value
             origins.replace(("bien", name), source, (*source_base, *where), positions)
-    data = overlay(data, don_vi.ghi_de, lambda path: origins.replace(path, units.source, (*base, "ghi_de", *path), units.positions))
-    origins.merged = {path: (units.source, (*base, "ghi_de", *path), units.positions) for path in _mappings(don_vi.ghi_de)}
+    data = overlay(
+        data, don_vi.ghi_de, lambda path: origins.replace(path, units.source, (*base, "ghi_de", *path), units.positions)
+    )
+    origins.merged = {
+        path: (units.source, (*base, "ghi_de", *path), units.positions) for path in _mappings(don_vi.ghi_de)
+    }
     data = _fill_bien(data, origins, skeleton_parts(units))
     try:
         plan = validate_plain(data, {}, []).plan
@@ -209,7 +221,9 @@ def _fill_bien(data: dict, origins: _Origins, skeleton_parts: dict[int, tuple[ob
             if name in bien:
                 if name not in shown:
                     found = bien[name]
-                    shown[name] = format_number(found) if isinstance(found, int) and not isinstance(found, bool) else str(found)
+                    shown[name] = (
+                        format_number(found) if isinstance(found, int) and not isinstance(found, bool) else str(found)
+                    )
                 parts[i] = shown[name]
                 continue
             parts[i] = f"{{=bien.{name}}}"

@@ -65,7 +65,9 @@ class DonVi(Strict):
     """One xã, phường or đặc khu; its ``giao`` is the model the skeleton declares (`unit_model`)."""
 
     ten: Text = Field(description="Name in running text: Phường 1, xã Bình Hiệp")
-    ma: typing.Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$")] | None = Field(default=None, description="Official code")
+    ma: typing.Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$")] | None = Field(
+        default=None, description="Official code"
+    )
     loai: Literal["phuong", "xa", "dac_khu"]
     tieu_de: list[Text] = Field(min_length=1, description="Header lines: ỦY BAN NHÂN DÂN / PHƯỜNG 1")
     ten_day_du: Text
@@ -131,8 +133,10 @@ class DoiChieu(Strict):
 
     ten: Text
     don_vi: Reference = Field(description="In each unit's plan: id.so_luong, nguon.tong, bien.name")
-    cap_tren: Reference = Field(validation_alias=AliasChoices("cap_tren", "thi_xa"),
-                                description="In the higher plan (thi_xa: the name of earlier files)")
+    cap_tren: Reference = Field(
+        validation_alias=AliasChoices("cap_tren", "thi_xa"),
+        description="In the higher plan (thi_xa: the name of earlier files)",
+    )
 
 
 class UnitsFile(Strict):
@@ -154,11 +158,12 @@ def slug(name: str) -> str:
         return f"{text}-dv"
     if len(text) > MAX_SLUG:
         digest = hashlib.sha1(text.encode("ascii")).hexdigest()[:8]
-        return f"{text[:MAX_SLUG - 9].rstrip('-')}-{digest}"
+        return f"{text[: MAX_SLUG - 9].rstrip('-')}-{digest}"
     return text
 
 
 # --- reading the units file --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -206,8 +211,12 @@ class Units:
         return [KINDS[kind][0] for kind in ("xa", "phuong", "dac_khu") if kind in present] or ["xã", "phường"]
 
 
-def load_units(path: str | Path, reader: ItemsReader | None = None, parts: int = 8,
-               meanwhile: Callable[[LoadedPlan], None] | None = None) -> Units:
+def load_units(
+    path: str | Path,
+    reader: ItemsReader | None = None,
+    parts: int = 8,
+    meanwhile: Callable[[LoadedPlan], None] | None = None,
+) -> Units:
     """Read a units file and its skeleton; PlanError if either cannot be used at all.
 
     With `reader` (e.g. `read_items` mapped over worker processes) a long don_vi list is read in
@@ -226,17 +235,23 @@ def load_units(path: str | Path, reader: ItemsReader | None = None, parts: int =
         skeleton_raw = parse_yaml(read_text(skeleton_path), skeleton_path)
     except PlanError as exc:  # a file that cannot be read is reported where the units file names it
         where = position(positions, ("ke_hoach",))
-        raise PlanError([
-            p if p.line is not None else Problem(f"khung kế hoạch {head.ke_hoach!r}: {p.message}", ("ke_hoach",), path, *where)
-            for p in exc.problems
-        ]) from None
+        raise PlanError(
+            [
+                p
+                if p.line is not None
+                else Problem(f"khung kế hoạch {head.ke_hoach!r}: {p.message}", ("ke_hoach",), path, *where)
+                for p in exc.problems
+            ]
+        ) from None
     skeleton_data, skeleton_positions, skeleton_warnings = to_plain(skeleton_raw, skeleton_path)
     declared = skeleton_data.pop("giao", None) if isinstance(skeleton_data, dict) else None
     assignments = read_declaration(declared, skeleton_path, skeleton_positions)
     lines = skeleton_data.pop("doi_chieu", None) if isinstance(skeleton_data, dict) else None
     doi_chieu, doi_chieu_from = head.doi_chieu, None
     if lines is not None and "doi_chieu" not in data:  # the skeleton's lines, where the units file has none
-        doi_chieu = _head({"ke_hoach": "-", "doi_chieu": lines, "don_vi": [None]}, skeleton_path, skeleton_positions).doi_chieu
+        doi_chieu = _head(
+            {"ke_hoach": "-", "doi_chieu": lines, "don_vi": [None]}, skeleton_path, skeleton_positions
+        ).doi_chieu
         doi_chieu_from = (skeleton_path, skeleton_positions)
     skeleton = validate_plain(skeleton_data, skeleton_positions, skeleton_warnings, skeleton_path)
     used = _bien_used(skeleton_data, assignments, skeleton)
@@ -280,12 +295,18 @@ def _bien_used(data: dict, assignments: list[Assignment], skeleton: LoadedPlan) 
     unknown = [name for name in used if name not in known]
     if unknown:
         hint = ", ".join(sorted(known))
-        raise PlanError([
-            Problem(f"khung dùng bien.{name} mà không có giá trị nào tên đó; nếu là phần giao cho đơn vị, hãy khai báo "
-                    f"trong giao: của khung; các tên có thể dùng: {hint}", used[name], skeleton.source,
-                    *position(skeleton.positions, used[name]))
-            for name in unknown
-        ])
+        raise PlanError(
+            [
+                Problem(
+                    f"khung dùng bien.{name} mà không có giá trị nào tên đó; nếu là phần giao cho đơn vị, hãy khai báo "
+                    f"trong giao: của khung; các tên có thể dùng: {hint}",
+                    used[name],
+                    skeleton.source,
+                    *position(skeleton.positions, used[name]),
+                )
+                for name in unknown
+            ]
+        )
     return used
 
 
@@ -296,15 +317,20 @@ def _head(data: object, path: Path, positions: Positions) -> UnitsFile:
         raise PlanError([_problem(err, data, path, positions, UnitsFile) for err in exc.errors()]) from None
 
 
-def _units(entries: Iterable[object], path: Path, positions: Positions, model: type[DonVi],
-           skeleton: Path) -> tuple[list[Unit], dict[int, PlanError]]:
+def _units(
+    entries: Iterable[object], path: Path, positions: Positions, model: type[DonVi], skeleton: Path
+) -> tuple[list[Unit], dict[int, PlanError]]:
     """Each entry of don_vi as a unit; those with invalid data (or a folder name taken) with their
     problems. PlanError if any unit misses or misnames an assignment of the skeleton: the file
     does not fit its skeleton, and no unit is built."""
     units, problems, seen, misfit = [], {}, {}, []
     for index, entry in enumerate(entries):
         base = ("don_vi", index)
-        name = entry.get("ten") if isinstance(entry, dict) and isinstance(entry.get("ten"), str) else f"đơn vị thứ {index + 1}"
+        name = (
+            entry.get("ten")
+            if isinstance(entry, dict) and isinstance(entry.get("ten"), str)
+            else f"đơn vị thứ {index + 1}"
+        )
         try:
             # kept as the plain DonVi (its giao a dict): a model made at run time does not pickle
             checked = model.model_validate(entry)
@@ -313,9 +339,12 @@ def _units(entries: Iterable[object], path: Path, positions: Positions, model: t
             units.append(Unit(index, name, slug(name) or f"don-vi-{index + 1}", None))
             found = [_problem(err, entry, path, positions, model, base) for err in exc.errors()]
             misfit += [
-                Problem(f"{name}: {p.message.split('; các khóa hợp lệ')[0]} (khung {skeleton.name} khai báo giao: {_declared(model)})",
-                        *_at(p))
-                for err, p in zip(exc.errors(), found) if _is_misfit(err)
+                Problem(
+                    f"{name}: {p.message.split('; các khóa hợp lệ')[0]} (khung {skeleton.name} khai báo giao: {_declared(model)})",
+                    *_at(p),
+                )
+                for err, p in zip(exc.errors(), found)
+                if _is_misfit(err)
             ]
             problems[index] = PlanError(found)
             continue
@@ -349,7 +378,9 @@ def _at(problem: Problem) -> tuple:
     return problem.path, problem.file, problem.line, problem.column
 
 
-def _problem(err: dict, data: object, source: Path, positions: Positions, model: type[BaseModel], base: DataPath = ()) -> Problem:
+def _problem(
+    err: dict, data: object, source: Path, positions: Positions, model: type[BaseModel], base: DataPath = ()
+) -> Problem:
     """A pydantic error of the units file in Vietnamese (the loader's wording), located."""
     problem = translate(err, data, source, model)
     message = problem.message
@@ -357,6 +388,8 @@ def _problem(err: dict, data: object, source: Path, positions: Positions, model:
         choices = ", ".join(f"{kind} ({word})" for kind, (word, _) in KINDS.items())
         message = f"loại đơn vị {err.get('input')!r} không hợp lệ; chỉ nhận: {choices}"
     elif err["type"] == "string_pattern_mismatch" and problem.path[-1:] == ("ma",):
-        message = f"mã đơn vị hành chính gồm đúng 5 chữ số (ghi trong ngoặc kép, ví dụ \"27787\"), thấy {err.get('input')!r}"
+        message = (
+            f'mã đơn vị hành chính gồm đúng 5 chữ số (ghi trong ngoặc kép, ví dụ "27787"), thấy {err.get("input")!r}'
+        )
     path = (*base, *problem.path)
     return Problem(message, path, source, *position(positions, path))

@@ -60,7 +60,9 @@ def fast_load(text: str, path: Path) -> object:
         message = f"tệp đơn vị không dùng {what}: hãy bỏ thẻ (phần bắt đầu bằng '!') và ghi giá trị bình thường"
         raise PlanError([Problem(message, (), path, *where)]) from None
     limit = MAX_NODES_BASE + MAX_NODES_PER_CHAR * len(text)
-    if "*" in text and _expanded_size(data, limit) > limit:  # aliases (*name) that multiply: refused before they are copied
+    if (
+        "*" in text and _expanded_size(data, limit) > limit
+    ):  # aliases (*name) that multiply: refused before they are copied
         alias = re.search(r"(?:^|[\s\[{,:])\*[^\s,\]}]+", text, re.MULTILINE)
         line = text.count("\n", 0, alias.start()) + 1 if alias else None
         figure = f"{limit:,}".replace(",", ".")
@@ -116,7 +118,7 @@ def split_items(text: str, parts: int) -> tuple[str, list[str]] | None:
     keys = list(_ITEMS_KEY.finditer(text))
     if len(keys) != 1 or _may_not_split(text) and _NOT_SPLIT.search(text):
         return None
-    lines = text[keys[0].end():].split("\n")[1:]
+    lines = text[keys[0].end() :].split("\n")[1:]
     items: list[list[str]] = []
     indent, end = None, len(lines)
     for number, line in enumerate(lines):
@@ -140,8 +142,11 @@ def split_items(text: str, parts: int) -> tuple[str, list[str]] | None:
     if not items:
         return None
     size = -(-len(items) // parts)
-    texts = ["don_vi:\n" + "\n".join(line for item in items[i:i + size] for line in item) + "\n" for i in range(0, len(items), size)]
-    return text[:keys[0].start()] + "don_vi: []\n" + "\n".join(lines[end:]), texts
+    texts = [
+        "don_vi:\n" + "\n".join(line for item in items[i : i + size] for line in item) + "\n"
+        for i in range(0, len(items), size)
+    ]
+    return text[: keys[0].start()] + "don_vi: []\n" + "\n".join(lines[end:]), texts
 
 
 def read_items(part: str) -> list | None:
@@ -154,7 +159,9 @@ def read_items(part: str) -> list | None:
     return to_plain(items)[0] if isinstance(items, list) else None
 
 
-def read_units_text(text: str, path: Path, reader: ItemsReader | None, parts: int) -> tuple[dict, Iterable[list | None] | None]:
+def read_units_text(
+    text: str, path: Path, reader: ItemsReader | None, parts: int
+) -> tuple[dict, Iterable[list | None] | None]:
     """The units file as plain data, and its don_vi list's parts as `reader` gives them where the
     list splits (the data's don_vi is then empty), else None."""
     split = split_items(text, parts) if reader is not None else None

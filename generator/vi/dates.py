@@ -22,9 +22,10 @@ def _check_year(year: int) -> None:
         raise ValueError(f"Năm phải có 4 chữ số, không phải {year}")
 
 
-def format_date(d: date | None = None, *, day: int | None = None, month: int | None = None,
-                year: int | None = None) -> str:
-    """"ngày 05 tháng 02 năm 2024"; with ``day=None`` the draft form "ngày      tháng 9 năm 2024".
+def format_date(
+    d: date | None = None, *, day: int | None = None, month: int | None = None, year: int | None = None
+) -> str:
+    """ "ngày 05 tháng 02 năm 2024"; with ``day=None`` the draft form "ngày      tháng 9 năm 2024".
 
     Pass either a date or the keywords (year required; day, or day and month, may be left blank).
     """
@@ -60,7 +61,7 @@ def format_date_short(d: date) -> str:
 
 
 def parse_date_short(text: str) -> date:
-    """"10/10/2024", "9/9/2024" or "09/09/2024" → date; zero padding is not enforced when reading."""
+    """ "10/10/2024", "9/9/2024" or "09/09/2024" → date; zero padding is not enforced when reading."""
     if not isinstance(text, str):
         raise TypeError(f"Ngày phải là chuỗi, không phải {type(text).__name__}: {text!r}")
     match = _SHORT.fullmatch(text.strip())

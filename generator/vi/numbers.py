@@ -14,8 +14,19 @@ MINUS_SIGNS = "-\u2212"  # hyphen-minus and the typographic minus "−"
 _FIGURE = re.compile(r"([0-9]+(?:\.[0-9]+)*)(?:,([0-9]+))?")
 _CURRENCY_SUFFIX = re.compile(r"(.*?)\s*(?:đồng|đ)", re.IGNORECASE | re.DOTALL)
 _ROMAN = (
-    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
 )
 _ROMAN_DIGITS = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 DIEM_LETTERS = "abcdđeghiklmnopqrstuvxy"  # HG-08: no ă â ê ô ơ ư, and f j w z are not Vietnamese
@@ -135,7 +146,7 @@ def roman(n: int) -> str:
 
 
 def parse_roman(s: str) -> int:
-    """"IV" → 4. Only the canonical upper-case form is accepted ("IIII", "iv", "VX" are refused)."""
+    """ "IV" → 4. Only the canonical upper-case form is accepted ("IIII", "iv", "VX" are refused)."""
     if not isinstance(s, str):
         raise TypeError(f"Số La Mã phải là chuỗi, không phải {type(s).__name__}: {s!r}")
     total = 0

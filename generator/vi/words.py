@@ -198,7 +198,7 @@ def _malformed(text: str, word: str | None, hint: str = "") -> ValueError:
 
 
 def words_to_number(text: str) -> int:
-    """"Một nghìn không trăm mười lăm đồng." → 1015; strict inverse of ``number_in_words``.
+    """ "Một nghìn không trăm mười lăm đồng." → 1015; strict inverse of ``number_in_words``.
 
     Accepts the words of every convention (linh/lẻ, nghìn/ngàn, tư/bốn, tỷ/tỉ), any case, NFC or
     not, extra spaces, and an optional trailing "đồng" or "đồng chẵn" and final ".". Conventions

@@ -56,7 +56,9 @@ class Bad(Exception):
     """A request the workspace refuses: 400 with the reason, nothing written."""
 
 
-def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice | None = None, warm: bool = True) -> FastAPI:
+def create_app(
+    folder: Path, guard: Guard | None = None, *, office: WarmOffice | None = None, warm: bool = True
+) -> FastAPI:
     """The workspace over `folder`; `warm` starts LibreOffice in the background for the preview."""
     guard = guard or Guard()
     ws = Workspace(folder)
@@ -150,8 +152,14 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
     def editor_context(name: str, data: dict, version: str, problems: list[Problem] = (), figures=None) -> dict:
         view = forms.form_view(data)
         errors = json.dumps(_errors(problems), ensure_ascii=True).replace("<", "\\u003c")
-        return {"tep": name, "sections": view, "phien_ban": version, "problems": list(problems)[:MAX_ERRORS_SHOWN],
-                "figures": page_figures(figures) if figures is not None else None, "errors_json": errors}
+        return {
+            "tep": name,
+            "sections": view,
+            "phien_ban": version,
+            "problems": list(problems)[:MAX_ERRORS_SHOWN],
+            "figures": page_figures(figures) if figures is not None else None,
+            "errors_json": errors,
+        }
 
     def with_errors(response: Response, problems: list[Problem], event: str | None = None) -> Response:
         events: dict = {"vanban-loi": {"errors": _errors(problems)}}
@@ -165,8 +173,14 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
     @app.get("/", response_class=HTMLResponse)
     def plans(request: Request):
         models = sorted(p.name for p in MODEL_PLANS.glob("*.yaml")) if MODEL_PLANS.is_dir() else []
-        return page(request, "ke_hoach.html", entries=ws.entries(), models=models, folder=str(ws.root),
-                    units_files=ws.units_files())
+        return page(
+            request,
+            "ke_hoach.html",
+            entries=ws.entries(),
+            models=models,
+            folder=str(ws.root),
+            units_files=ws.units_files(),
+        )
 
     def new_name(text: str) -> str:
         text = (text or "").strip()
@@ -183,7 +197,9 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
             raise Bad("Không có kế hoạch mẫu này")
         name = new_name(form.get("ten", ""))
         ws.create(name, read_text(source))
-        return page(request, "moi_xong.html", tep=name, title="Đã tạo kế hoạch từ mẫu", review=[], notes=[], problems=[])
+        return page(
+            request, "moi_xong.html", tep=name, title="Đã tạo kế hoạch từ mẫu", review=[], notes=[], problems=[]
+        )
 
     @app.post("/moi/nam-sau", response_class=HTMLResponse)
     def new_next_year(request: Request, items: list = POSTED):
@@ -204,10 +220,21 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
             return notice(request, 422, "loi", "Không chuyển năm được:", exc.problems)
         ws.create(name, result.text)
         review = sorted(result.review, key=lambda n: (n.line or 0, str(n)))
-        notes = [(f"Đã chuyển {result.moved} chỗ ghi ngày tháng, năm từ {result.old_year} sang {result.new_year}; "
-                  "đã xóa số và ngày ký (bản dự thảo).")]
-        return page(request, "moi_xong.html", tep=name, title=f"Kế hoạch năm {result.new_year}", review=[str(n) for n in review],
-                    notes=notes, problems=[])
+        notes = [
+            (
+                f"Đã chuyển {result.moved} chỗ ghi ngày tháng, năm từ {result.old_year} sang {result.new_year}; "
+                "đã xóa số và ngày ký (bản dự thảo)."
+            )
+        ]
+        return page(
+            request,
+            "moi_xong.html",
+            tep=name,
+            title=f"Kế hoạch năm {result.new_year}",
+            review=[str(n) for n in review],
+            notes=notes,
+            problems=[],
+        )
 
     @app.post("/moi/tu-word", response_class=HTMLResponse)
     def new_from_word(request: Request, form=UPLOAD):
@@ -224,8 +251,15 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
             except DocumentError as exc:
                 raise Bad(f"Không đọc được tệp Word: {exc}") from None
         ws.create(name, result.yaml_text)
-        return page(request, "moi_xong.html", tep=name, title="Đã chuyển tệp Word thành kế hoạch",
-                    review=result.review, notes=result.unplaced, problems=[str(p) for p in result.problems])
+        return page(
+            request,
+            "moi_xong.html",
+            tep=name,
+            title="Đã chuyển tệp Word thành kế hoạch",
+            review=result.review,
+            notes=result.unplaced,
+            problems=[str(p) for p in result.problems],
+        )
 
     # --- editor ------------------------------------------------------------------------------
 
@@ -239,13 +273,20 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
     @app.post("/sua/tinh", response_class=HTMLResponse)
     def recompute(request: Request, tep: str, items: list = POSTED):
         _, problems, figures, _ = evaluate(tep, items)
-        response = page(request, "_so_lieu.html", figures=page_figures(figures) if figures else None, problems=problems,
-                        cells_oob=True, panel_oob=False)
+        response = page(
+            request,
+            "_so_lieu.html",
+            figures=page_figures(figures) if figures else None,
+            problems=problems,
+            cells_oob=True,
+            panel_oob=False,
+        )
         return with_errors(response, problems)
 
     @app.post("/sua/bieu-mau", response_class=HTMLResponse)
-    def structure(request: Request, tep: str, hanh_dong: str = "", duong_dan: str = "", vi_tri: str = "",
-                  items: list = POSTED):
+    def structure(
+        request: Request, tep: str, hanh_dong: str = "", duong_dan: str = "", vi_tri: str = "", items: list = POSTED
+    ):
         data, _, _, opened = evaluate(tep, items)
         if hanh_dong:
             path = _path(duong_dan)
@@ -256,15 +297,22 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
                 forms.edit_list(data, path, hanh_dong, index)
         items2 = _items_of(data) + [("_phien_ban", opened)]
         _, problems, figures, _ = evaluate(tep, items2)
-        response = page(request, "_bieu_mau.html", fragment=True, **editor_context(tep, data, opened, problems, figures))
+        response = page(
+            request, "_bieu_mau.html", fragment=True, **editor_context(tep, data, opened, problems, figures)
+        )
         return with_errors(response, problems, "vanban-doi-cau-truc")
 
     @app.post("/sua/luu", response_class=HTMLResponse)
     def save(request: Request, tep: str, items: list = POSTED):
         data, problems, figures, opened = evaluate(tep, items)
         if problems:
-            response = notice(request, 422, "loi", f"Chưa lưu: dữ liệu có {len(problems)} lỗi (xem ở từng ô); tệp không thay đổi.",
-                              problems)
+            response = notice(
+                request,
+                422,
+                "loi",
+                f"Chưa lưu: dữ liệu có {len(problems)} lỗi (xem ở từng ô); tệp không thay đổi.",
+                problems,
+            )
             return with_errors(response, problems)
         path = ws.path(tep)
         document = YamlFile.read(path) if version_of(path.read_bytes()) == opened else None
@@ -277,8 +325,12 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         except SaveConflict:
             return conflict(request, tep, data, path)
         fresh = base_of(tep)[2]
-        response = page(request, "_bieu_mau.html", saved=True, fragment=True, **editor_context(tep, fresh, version, [], figures))
-        response.headers["HX-Trigger-After-Settle"] = json.dumps({"vanban-da-luu": {"phien_ban": version}, "vanban-loi": {"errors": []}})
+        response = page(
+            request, "_bieu_mau.html", saved=True, fragment=True, **editor_context(tep, fresh, version, [], figures)
+        )
+        response.headers["HX-Trigger-After-Settle"] = json.dumps(
+            {"vanban-da-luu": {"phien_ban": version}, "vanban-loi": {"errors": []}}
+        )
         return response
 
     def conflict(request: Request, tep: str, data: dict, path: Path) -> HTMLResponse:
@@ -290,8 +342,9 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
             differences = diff_plans(load_plan(path), validate_data(forms.plain(data), path))
         except PlanError:
             differences = []
-        response = page(request, "_xung_dot.html", status=409, tep=tep, disk=disk, mine=_yaml_of(data),
-                        differences=differences)
+        response = page(
+            request, "_xung_dot.html", status=409, tep=tep, disk=disk, mine=_yaml_of(data), differences=differences
+        )
         response.headers["HX-Retarget"] = "#thong-bao"
         response.headers["HX-Reswap"] = "innerHTML"
         return response
@@ -381,7 +434,11 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
         return page(request, "_tai_ve.html", tep=tep, files=_downloads(folder), changes=result.changes, warning=warning)
 
     def _downloads(folder: Path) -> list[str]:
-        return sorted(p.name for p in folder.iterdir() if p.suffix in (".docx", ".pdf", ".json")) if folder.is_dir() else []
+        return (
+            sorted(p.name for p in folder.iterdir() if p.suffix in (".docx", ".pdf", ".json"))
+            if folder.is_dir()
+            else []
+        )
 
     @app.get("/tai")
     def download(tep: str, ten: str):
@@ -403,14 +460,19 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
             for name in names:
                 archive.write(folder / name, name)
         stem = Path(tep).stem
-        return Response(buffer.getvalue(), media_type="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{_ascii(stem)}.zip"'})
+        return Response(
+            buffer.getvalue(),
+            media_type="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{_ascii(stem)}.zip"'},
+        )
 
     # --- units batch -------------------------------------------------------------------------------
 
     @app.get("/don-vi", response_class=HTMLResponse)
     def units_page(request: Request):
-        return page(request, "don_vi.html", entries=[e for e in ws.entries() if not e.error], units_files=ws.units_files())
+        return page(
+            request, "don_vi.html", entries=[e for e in ws.entries() if not e.error], units_files=ws.units_files()
+        )
 
     @app.post("/don-vi/chay", response_class=HTMLResponse)
     def units_run(request: Request, items: list = POSTED):
@@ -463,8 +525,15 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
             context = Context(document)
             layout = [(v, context.around(v.where, v.excerpt)) for v in report.violations]
             arithmetic = [(f, context.around(f.where, f.found)) for f in audit.findings] if audit else []
-        return page(request, "_ket_qua_kiem_tra.html", name=getattr(form.get("tep"), "filename", ""), report=report,
-                    layout=layout, arithmetic=arithmetic, audit_error=audit_error)
+        return page(
+            request,
+            "_ket_qua_kiem_tra.html",
+            name=getattr(form.get("tep"), "filename", ""),
+            report=report,
+            layout=layout,
+            arithmetic=arithmetic,
+            audit_error=audit_error,
+        )
 
     # --- history -----------------------------------------------------------------------------------
 
@@ -495,7 +564,9 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
             ws.save(tep, old.read_text(encoding="utf-8"), form.get("_phien_ban", ""))
         except SaveConflict:
             return notice(request, 409, "loi", "Tệp vừa thay đổi trên đĩa; tải lại trang lịch sử rồi khôi phục lại.")
-        return notice(request, 200, "ok", f"Đã khôi phục phiên bản {form.get('ban')}; bản trước đó được giữ trong lịch sử.")
+        return notice(
+            request, 200, "ok", f"Đã khôi phục phiên bản {form.get('ban')}; bản trước đó được giữ trong lịch sử."
+        )
 
     # --- login (only when served beyond this computer) ------------------------------------------
 
@@ -518,6 +589,7 @@ def create_app(folder: Path, guard: Guard | None = None, *, office: WarmOffice |
 
 # --- helpers ----------------------------------------------------------------------------------------
 
+
 async def posted_upload(request: Request):
     return await request.form(max_files=1, max_fields=10)
 
@@ -528,8 +600,13 @@ async def form_items(request: Request) -> list[tuple[str, str]]:
     if request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         body = await request.body()
         try:
-            return parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict",
-                             max_num_fields=forms.MAX_ITEMS * 20)
+            return parse_qsl(
+                body.decode("ascii"),
+                keep_blank_values=True,
+                encoding="utf-8",
+                errors="strict",
+                max_num_fields=forms.MAX_ITEMS * 20,
+            )
         except (UnicodeDecodeError, ValueError):
             raise Bad("Dữ liệu gửi lên không đọc được (không phải biểu mẫu UTF-8)") from None
     form = await request.form(max_files=2, max_fields=forms.MAX_ITEMS * 20, max_part_size=MAX_UPLOAD)
@@ -583,7 +660,9 @@ def _check_zip(path: Path) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise Bad("Tệp không phải tệp Word .docx (không mở được như một tệp nén .docx)") from None
     if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNZIPPED:
-        raise Bad(f"Tệp Word giải nén ra quá lớn (tối đa {MAX_UNZIPPED // (1024 * 1024)} MB): có thể là tệp độc hại, không đọc")
+        raise Bad(
+            f"Tệp Word giải nén ra quá lớn (tối đa {MAX_UNZIPPED // (1024 * 1024)} MB): có thể là tệp độc hại, không đọc"
+        )
 
 
 def _items_of(data: object, prefix: str = forms.PREFIX.rstrip(".")) -> list[tuple[str, str]]:
@@ -609,7 +688,12 @@ def _items_of(data: object, prefix: str = forms.PREFIX.rstrip(".")) -> list[tupl
                 walk(item)
         elif kind == "grid":
             for row in view["rows"]:
-                out.append((forms.PREFIX + ".".join(map(str, row["path"])) + f".{forms.ORIGIN}", _origin_text(row.get("origin"))))
+                out.append(
+                    (
+                        forms.PREFIX + ".".join(map(str, row["path"])) + f".{forms.ORIGIN}",
+                        _origin_text(row.get("origin")),
+                    )
+                )
                 for cell in row["cells"]:
                     walk(cell)
 
@@ -626,7 +710,9 @@ def compute_located(loaded):
 
 
 def _errors(problems) -> list[dict]:
-    return [{"id": forms.dom_id(p.path), "message": p.message, "full": str(p)} for p in list(problems)[:MAX_ERRORS_SHOWN]]
+    return [
+        {"id": forms.dom_id(p.path), "message": p.message, "full": str(p)} for p in list(problems)[:MAX_ERRORS_SHOWN]
+    ]
 
 
 def _origin_text(origin: object) -> str:

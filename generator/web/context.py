@@ -49,8 +49,15 @@ class Context:
                 if column.isdigit():
                     marked = int(column) - 1
                 elif column:
-                    marked = next((i for head in self.tables[t][:3] for i, text in enumerate(head)
-                                   if column.lower() in " ".join(text.split()).lower()), None)
+                    marked = next(
+                        (
+                            i
+                            for head in self.tables[t][:3]
+                            for i, text in enumerate(head)
+                            if column.lower() in " ".join(text.split()).lower()
+                        ),
+                        None,
+                    )
                 return Shown("hang", cells=cells, marked=marked)
         paragraph = PARAGRAPH.search(where or "")
         if paragraph:

@@ -29,8 +29,11 @@ def _appendix_keys(figures: PlanFigures) -> list[tuple[str, object, object]]:
     an item of the `phu_luc` list (phu_luc-0, phu_luc-1…) or an old-style phu_luc_1/phu_luc_2."""
     plan = figures.plan
     listed = getattr(plan, "phu_luc", None) or []
-    pairs = (list(zip((data for _, _, data in plan.appendices), figures.phu_luc)) if hasattr(plan, "appendices")
-             else [(getattr(plan, name), getattr(figures, name)) for name in ("phu_luc_1", "phu_luc_2")])
+    pairs = (
+        list(zip((data for _, _, data in plan.appendices), figures.phu_luc))
+        if hasattr(plan, "appendices")
+        else [(getattr(plan, name), getattr(figures, name)) for name in ("phu_luc_1", "phu_luc_2")]
+    )
     out = []
     for data, appendix in pairs:
         if data is None or appendix is None:
@@ -57,8 +60,9 @@ def page_figures(figures: PlanFigures) -> PageFigures:
                     if _reference(data.nhom[g].thanh_vien[m].so_luong):
                         page.cells[f"{key}-nhom-{g}-thanh_vien-{m}-so_luong"] = f"= {format_number(member.so_luong)}"
                 page.totals[f"{key}-nhom-{g}-thanh_vien"] = [f"Cộng nhóm {group.so}: {format_number(group.tong)} người"]
-            page.totals[key] = [(f"Tổng cộng: {format_number(appendix.tong)} người "
-                                 f"({number_in_words(appendix.tong, convention)})")]
+            page.totals[key] = [
+                (f"Tổng cộng: {format_number(appendix.tong)} người ({number_in_words(appendix.tong, convention)})")
+            ]
         if hasattr(appendix, "bang") and hasattr(appendix, "theo_nguon"):  # budget
             for t, table in enumerate(appendix.bang):
                 grouped = bool(getattr(table, "nhom", ()))  # lines in groups: their rows are not numbered by table
@@ -71,8 +75,10 @@ def page_figures(figures: PlanFigures) -> PageFigures:
                     f"Tổng cộng: {format_number(table.tong)} đồng",
                     f"Bằng chữ: {amount_in_words(table.tong, convention)}",
                 ]
-            lines = [f"Tổng kinh phí: {format_number(appendix.tong)} đồng",
-                     f"Bằng chữ: {amount_in_words(appendix.tong, convention)}"]
+            lines = [
+                f"Tổng kinh phí: {format_number(appendix.tong)} đồng",
+                f"Bằng chữ: {amount_in_words(appendix.tong, convention)}",
+            ]
             lines += [f"{source.ten}: {format_number(amount)} đồng" for source, amount in appendix.theo_nguon]
             page.totals[key] = lines
     return page

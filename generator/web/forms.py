@@ -32,18 +32,51 @@ FIELD_NAME = re.compile(rf"d\.{_STEP}(?:\.{_STEP}){{0,20}}\Z")
 
 #: What the clerk reads for each key of the plan model; a key not listed shows its own name.
 LABELS = {
-    "co_quan": "Cơ quan ban hành", "ten": "Tên", "chu_quan": "Cơ quan chủ quản (nếu có)",
-    "ten_day_du": "Tên đầy đủ (trong câu văn)", "viet_tat": "Viết tắt (ký hiệu)",
-    "van_ban": "Văn bản", "loai": "Loại văn bản", "so": "Số", "ngay": "Ngày ký", "thang": "Tháng", "nam": "Năm",
-    "dia_danh": "Địa danh", "trich_yeu": "Trích yếu", "bien": "Biến (giá trị dùng trong câu văn)",
-    "quy_uoc_so": "Cách đọc số tiền bằng chữ", "linh": "linh/lẻ", "nghin": "nghìn/ngàn", "tu": "tư/bốn",
-    "chan": "thêm “chẵn”", "mo_dau": "Mở đầu", "muc": "Các mục", "tieu_de": "Tiêu đề",
-    "noi_dung": "Nội dung", "khoan": "Các khoản", "ket_thuc": "Đoạn kết thúc", "noi_nhan": "Nơi nhận (mỗi dòng một nơi)",
-    "luu": "Lưu (mỗi dòng một mục)", "ky": "Người ký", "tham_quyen": "Thẩm quyền (TM., KT.)",
-    "chuc_vu": "Chức vụ (mỗi dòng một dòng)", "ho_ten": "Họ và tên", "phu_luc_1": "Phụ lục: thành phần tham dự",
-    "phu_luc_2": "Phụ lục: dự trù kinh phí", "nhom": "Các nhóm", "thanh_vien": "Thành viên", "so_luong": "Số lượng",
-    "nguon_kinh_phi": "Nguồn kinh phí", "nguon_mac_dinh": "Nguồn mặc định", "bang": "Các bảng", "dong": "Các dòng",
-    "don_vi_tinh": "Đơn vị tính", "don_gia": "Đơn giá", "nguon": "Nguồn", "ghi_chu": "Ghi chú", "id": "Mã (id)",
+    "co_quan": "Cơ quan ban hành",
+    "ten": "Tên",
+    "chu_quan": "Cơ quan chủ quản (nếu có)",
+    "ten_day_du": "Tên đầy đủ (trong câu văn)",
+    "viet_tat": "Viết tắt (ký hiệu)",
+    "van_ban": "Văn bản",
+    "loai": "Loại văn bản",
+    "so": "Số",
+    "ngay": "Ngày ký",
+    "thang": "Tháng",
+    "nam": "Năm",
+    "dia_danh": "Địa danh",
+    "trich_yeu": "Trích yếu",
+    "bien": "Biến (giá trị dùng trong câu văn)",
+    "quy_uoc_so": "Cách đọc số tiền bằng chữ",
+    "linh": "linh/lẻ",
+    "nghin": "nghìn/ngàn",
+    "tu": "tư/bốn",
+    "chan": "thêm “chẵn”",
+    "mo_dau": "Mở đầu",
+    "muc": "Các mục",
+    "tieu_de": "Tiêu đề",
+    "noi_dung": "Nội dung",
+    "khoan": "Các khoản",
+    "ket_thuc": "Đoạn kết thúc",
+    "noi_nhan": "Nơi nhận (mỗi dòng một nơi)",
+    "luu": "Lưu (mỗi dòng một mục)",
+    "ky": "Người ký",
+    "tham_quyen": "Thẩm quyền (TM., KT.)",
+    "chuc_vu": "Chức vụ (mỗi dòng một dòng)",
+    "ho_ten": "Họ và tên",
+    "phu_luc_1": "Phụ lục: thành phần tham dự",
+    "phu_luc_2": "Phụ lục: dự trù kinh phí",
+    "nhom": "Các nhóm",
+    "thanh_vien": "Thành viên",
+    "so_luong": "Số lượng",
+    "nguon_kinh_phi": "Nguồn kinh phí",
+    "nguon_mac_dinh": "Nguồn mặc định",
+    "bang": "Các bảng",
+    "dong": "Các dòng",
+    "don_vi_tinh": "Đơn vị tính",
+    "don_gia": "Đơn giá",
+    "nguon": "Nguồn",
+    "ghi_chu": "Ghi chú",
+    "id": "Mã (id)",
 }
 #: Figure shown beside each row of a list, by the list's key.
 ROW_FIGURES = {"dong": "Thành tiền"}
@@ -56,6 +89,7 @@ class FormError(ValueError):
 
 
 # --- the model's structure ------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Shape:
@@ -144,10 +178,13 @@ def dom_id(path: tuple) -> str:
 
 # --- data → form view --------------------------------------------------------------------------
 
+
 def form_view(data: dict) -> list[dict]:
     """The editor's sections (header, body, appendices…), one per top-level field of the model."""
-    return [_node(data.get(name, _MISSING), shape_of(info.annotation), (name,), info.is_required())
-            for name, info in Plan.model_fields.items()]
+    return [
+        _node(data.get(name, _MISSING), shape_of(info.annotation), (name,), info.is_required())
+        for name, info in Plan.model_fields.items()
+    ]
 
 
 _MISSING = object()
@@ -156,31 +193,58 @@ _MISSING = object()
 def _node(value: object, shape: Shape, path: tuple, required: bool) -> dict:
     shape = resolve(shape, value)
     key = path[-1]
-    base = {"path": path, "name": PREFIX + ".".join(map(str, path)), "id": dom_id(path), "label": label(key),
-            "required": required}
+    base = {
+        "path": path,
+        "name": PREFIX + ".".join(map(str, path)),
+        "id": dom_id(path),
+        "label": label(key),
+        "required": required,
+    }
     if shape.kind == "model":
         if shape.model is Block:
             return {**base, "t": "block", **_block(value)}
         present = isinstance(value, dict)
         values = value if present else {}
-        children = [_node(values.get(n, _MISSING), shape_of(f.annotation), (*path, n), f.is_required())
-                    for n, f in shape.model.model_fields.items()]
+        children = [
+            _node(values.get(n, _MISSING), shape_of(f.annotation), (*path, n), f.is_required())
+            for n, f in shape.model.model_fields.items()
+        ]
         return {**base, "t": "group", "children": children, "present": present or required}
     if shape.kind == "list":
         items = value if isinstance(value, list) else []
         item = shape.item
         marked = [_marked(v, i) for i, v in enumerate(items)]
         if item.kind == "model" and item.model is Block:
-            return {**base, "t": "blocks", "entries": [
-                {**_node(v, item, (*path, i), True), "origin": o} for i, (v, o) in enumerate(marked)], "kinds": BLOCK_KINDS}
+            return {
+                **base,
+                "t": "blocks",
+                "entries": [{**_node(v, item, (*path, i), True), "origin": o} for i, (v, o) in enumerate(marked)],
+                "kinds": BLOCK_KINDS,
+            }
         if item.kind == "model" and _flat(item.model):
             columns = [(n, label(n), f.is_required()) for n, f in item.model.model_fields.items()]
-            rows = [{"path": (*path, i), "id": dom_id((*path, i)), "origin": o, "cells": [
-                _node((v if isinstance(v, dict) else {}).get(n, _MISSING), shape_of(f.annotation), (*path, i, n), f.is_required())
-                for n, f in item.model.model_fields.items()]} for i, (v, o) in enumerate(marked)]
+            rows = [
+                {
+                    "path": (*path, i),
+                    "id": dom_id((*path, i)),
+                    "origin": o,
+                    "cells": [
+                        _node(
+                            (v if isinstance(v, dict) else {}).get(n, _MISSING),
+                            shape_of(f.annotation),
+                            (*path, i, n),
+                            f.is_required(),
+                        )
+                        for n, f in item.model.model_fields.items()
+                    ],
+                }
+                for i, (v, o) in enumerate(marked)
+            ]
             return {**base, "t": "grid", "columns": columns, "rows": rows, "row_figure": ROW_FIGURES.get(str(key))}
         if item.kind in ("model", "union"):  # a union: each item drawn as the kind it names
-            cards = [{**_node(v, item, (*path, i), True), "origin": o, "number": i + 1} for i, (v, o) in enumerate(marked)]
+            cards = [
+                {**_node(v, item, (*path, i), True), "origin": o, "number": i + 1} for i, (v, o) in enumerate(marked)
+            ]
             return {**base, "t": "cards", "entries": cards}
         return {**base, "t": "lines", "value": "\n".join(shown(v) for v in items)}
     if shape.kind == "dict":
@@ -188,8 +252,14 @@ def _node(value: object, shape: Shape, path: tuple, required: bool) -> dict:
         return {**base, "t": "pairs", "value": "\n".join(f"{k}: {shown(v)}" for k, v in pairs)}
     text = "" if value is _MISSING else shown(value)
     choices = [shown(c) for c in shape.choices]
-    return {**base, "t": "field", "value": text, "choices": choices, "long": key in LONG_TEXT or len(text) > 80,
-            "present": value is not _MISSING}
+    return {
+        **base,
+        "t": "field",
+        "value": text,
+        "choices": choices,
+        "long": key in LONG_TEXT or len(text) > 80,
+        "present": value is not _MISSING,
+    }
 
 
 def _marked(value: object, index: int) -> tuple[object, int | None]:
@@ -214,6 +284,7 @@ def _block(value: object) -> dict:
 
 # --- submitted form → data ---------------------------------------------------------------------
 
+
 def form_tree(items: list[tuple[str, str]]) -> dict:
     """The d.* fields of a submitted form as a nested dict (list indexes as int keys)."""
     tree: dict = {}
@@ -226,7 +297,7 @@ def form_tree(items: list[tuple[str, str]]) -> dict:
             raise FormError("biểu mẫu có quá nhiều trường")
         if not FIELD_NAME.match(name):
             raise FormError(f"tên trường không hợp lệ: {name[:80]!r}")
-        steps = [int(s) if s.isdigit() else s for s in name[len(PREFIX):].split(".")]
+        steps = [int(s) if s.isdigit() else s for s in name[len(PREFIX) :].split(".")]
         node = tree
         for step in steps[:-1]:
             node = node.setdefault(step, {})
@@ -255,7 +326,9 @@ def _value(tree: object, shape: Shape, base: object, *, required: bool) -> objec
                 raise FormError("biểu mẫu có trường không thuộc kế hoạch")
             return _block_value(tree, base)
         if set(tree) - set(shape.model.model_fields) - {ORIGIN}:
-            raise FormError(f"biểu mẫu có trường không thuộc kế hoạch: {', '.join(sorted(map(str, set(tree) - set(shape.model.model_fields))))[:80]}")
+            raise FormError(
+                f"biểu mẫu có trường không thuộc kế hoạch: {', '.join(sorted(map(str, set(tree) - set(shape.model.model_fields))))[:80]}"
+            )
         bases = base if isinstance(base, dict) else {}
         out: dict = {}
         for name, info in shape.model.model_fields.items():
@@ -282,8 +355,10 @@ def _value(tree: object, shape: Shape, base: object, *, required: bool) -> objec
         if isinstance(tree, dict) and LINES in tree:
             lines = [line.strip() for line in str(tree[LINES]).splitlines() if line.strip()]
             old = base if isinstance(base, list) else []
-            return [old[i] if i < len(old) and shown(old[i]) == line else _scalar(line, shape.item, _EMPTY)
-                    for i, line in enumerate(lines)] or _EMPTY
+            return [
+                old[i] if i < len(old) and shown(old[i]) == line else _scalar(line, shape.item, _EMPTY)
+                for i, line in enumerate(lines)
+            ] or _EMPTY
         if not isinstance(tree, dict):
             return _EMPTY
         old = base if isinstance(base, list) else []
@@ -337,7 +412,7 @@ def _scalar(text: str, shape: Shape, base: object) -> object:
                 value = parse_figure(text)
             except FigureError:
                 return text  # the model says what is wrong with it, at this field
-            if value == int(value) and abs(value) < 10 ** 18:
+            if value == int(value) and abs(value) < 10**18:
                 return int(value)
     return text
 
@@ -378,6 +453,7 @@ def plain(value: object) -> object:
 
 
 # --- structural edits --------------------------------------------------------------------------
+
 
 def edit_list(data: dict, path: tuple, action: str, index: int | None) -> dict:
     """Add (after `index`, or at the end), remove or move up/down an item of the list at `path`."""
@@ -425,7 +501,13 @@ def new_item(shape: Shape) -> object:
         for name, info in shape.model.model_fields.items():
             sub = shape_of(info.annotation)
             if info.is_required():
-                out[name] = [new_item(sub.item)] if sub.kind == "list" and sub.item.kind == "model" else [] if sub.kind == "list" else ""
+                out[name] = (
+                    [new_item(sub.item)]
+                    if sub.kind == "list" and sub.item.kind == "model"
+                    else []
+                    if sub.kind == "list"
+                    else ""
+                )
         if {"tieu_de", "van_ban"} <= set(shape.model.model_fields) and "tieu_de" not in out:
             out["tieu_de"] = ""  # a khoản needs one of the two; start with a title
         return out
@@ -462,6 +544,7 @@ def paste_rows(data: dict, path: tuple, text: str) -> dict:
 
 
 # --- data → round-trip YAML --------------------------------------------------------------------
+
 
 def apply(target: CommentedMap, data: dict) -> CommentedMap:
     """Write form data into the file's round-trip data in place: unchanged values are left alone,

@@ -74,8 +74,11 @@ class Jobs:
         job.total = _count_units(units)
         job.process = subprocess.Popen(
             [sys.executable, "-m", "generator.web.jobs", str(plan), str(units), str(folder), str(folder / RESULT)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        )
         with self.lock:
             self.jobs[job_id] = job
         return job
@@ -107,12 +110,26 @@ def run(plan: Path, units: Path, out: Path, result_path: Path) -> int:
 
     outcome: dict = {"ok": False}
     try:
-        result = run_batch(plan, units, out, jobs=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+        result = run_batch(
+            plan,
+            units,
+            out,
+            jobs=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+        )
         outcome = {
             "ok": True,
-            "units": [{"ten": u.unit.ten, "ok": u.ok, "problems": [str(p) for p in u.problems],
-                       "warnings": [str(w) for w in u.warnings]} for u in result.units],
-            "lines": [{"ten": line.ten, "don_vi": line.don_vi, "thi_xa": line.thi_xa, "ok": line.ok} for line in result.lines],
+            "units": [
+                {
+                    "ten": u.unit.ten,
+                    "ok": u.ok,
+                    "problems": [str(p) for p in u.problems],
+                    "warnings": [str(w) for w in u.warnings],
+                }
+                for u in result.units
+            ],
+            "lines": [
+                {"ten": line.ten, "don_vi": line.don_vi, "thi_xa": line.thi_xa, "ok": line.ok} for line in result.lines
+            ],
         }
     except PlanError as exc:
         outcome = {"ok": False, "problems": [str(p) for p in exc.problems]}

@@ -31,8 +31,13 @@ def uno_python(soffice: str) -> str | None:
     for candidate in candidates:
         if candidate.is_file():
             try:
-                probe = subprocess.run([str(candidate), "-c", "import uno"], capture_output=True, timeout=30,
-                                       stdin=subprocess.DEVNULL, check=False)
+                probe = subprocess.run(
+                    [str(candidate), "-c", "import uno"],
+                    capture_output=True,
+                    timeout=30,
+                    stdin=subprocess.DEVNULL,
+                    check=False,
+                )
             except (OSError, subprocess.TimeoutExpired):
                 continue
             if probe.returncode == 0:
@@ -54,7 +59,12 @@ class WarmOffice:
 
     @property
     def warm(self) -> bool:
-        return self.office is not None and self.office.poll() is None and self.bridge is not None and self.bridge.poll() is None
+        return (
+            self.office is not None
+            and self.office.poll() is None
+            and self.bridge is not None
+            and self.bridge.poll() is None
+        )
 
     def start(self) -> bool:
         """Start the office now (in the background of the first page); False when it cannot be kept warm."""
@@ -77,11 +87,31 @@ class WarmOffice:
             self.profile = Path(tempfile.mkdtemp(prefix="vanban-office-"))
         pipe = f"vanban{os.getpid()}x{id(self)}x{self.starts}"
         self.office = subprocess.Popen(
-            [soffice, f"-env:UserInstallation={(self.profile / 'profile').as_uri()}", "--headless", "--invisible",
-             "--norestore", "--nologo", "--nodefault", "--nolockcheck", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        self.bridge = subprocess.Popen([self._python, str(BRIDGE), pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                       stderr=subprocess.DEVNULL, text=True, encoding="utf-8", start_new_session=True)
+            [
+                soffice,
+                f"-env:UserInstallation={(self.profile / 'profile').as_uri()}",
+                "--headless",
+                "--invisible",
+                "--norestore",
+                "--nologo",
+                "--nodefault",
+                "--nolockcheck",
+                f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.bridge = subprocess.Popen(
+            [self._python, str(BRIDGE), pipe],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+            start_new_session=True,
+        )
         self.replies = queue.Queue()
         threading.Thread(target=self._read, args=(self.bridge, self.replies), daemon=True).start()
         self.starts += 1
@@ -172,8 +202,13 @@ def page_image(pdf: Path, page: int, target: Path, resolution: int = 60) -> Path
     if not program:
         return None
     stem = target.with_suffix("")
-    subprocess.run([program, "-png", "-r", str(resolution), "-f", str(page), "-l", str(page), "-singlefile",
-                    str(pdf), str(stem)], capture_output=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [program, "-png", "-r", str(resolution), "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(stem)],
+        capture_output=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
     made = stem.with_suffix(".png")
     return made if made.is_file() else None
 

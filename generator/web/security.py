@@ -71,9 +71,13 @@ SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
-    (b"content-security-policy",
-     (b"default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
-      b"frame-ancestors 'none'; form-action 'self'")),
+    (
+        b"content-security-policy",
+        (
+            b"default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+            b"frame-ancestors 'none'; form-action 'self'"
+        ),
+    ),
 ]
 
 
@@ -96,7 +100,9 @@ class GuardMiddleware:
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
                 names = {name for name, _ in message.get("headers", [])}
-                message["headers"] = list(message.get("headers", [])) + [h for h in SECURITY_HEADERS if h[0] not in names]
+                message["headers"] = list(message.get("headers", [])) + [
+                    h for h in SECURITY_HEADERS if h[0] not in names
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -104,7 +110,9 @@ class GuardMiddleware:
     def refusal(self, request: Request) -> Response | None:
         guard = self.guard
         if not guard.host_ok(request.headers.get("host")):
-            return PlainTextResponse("Tên máy (Host) không hợp lệ cho vanban serve: yêu cầu bị từ chối.", status_code=400)
+            return PlainTextResponse(
+                "Tên máy (Host) không hợp lệ cho vanban serve: yêu cầu bị từ chối.", status_code=400
+            )
         unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
         if unsafe:
             length = request.headers.get("content-length")

@@ -39,9 +39,12 @@ def main(pipe):
         request = json.loads(line)
         try:
             document = desktop.loadComponentFromURL(
-                uno.systemPathToFileUrl(request["in"]), "_blank", 0, (_prop("Hidden", True), _prop("ReadOnly", True)))
+                uno.systemPathToFileUrl(request["in"]), "_blank", 0, (_prop("Hidden", True), _prop("ReadOnly", True))
+            )
             try:
-                document.storeToURL(uno.systemPathToFileUrl(request["out"]), (_prop("FilterName", "writer_pdf_Export"),))
+                document.storeToURL(
+                    uno.systemPathToFileUrl(request["out"]), (_prop("FilterName", "writer_pdf_Export"),)
+                )
             finally:
                 document.close(True)
             print(json.dumps({"ok": True}), flush=True)

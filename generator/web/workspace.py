@@ -96,8 +96,9 @@ class Workspace:
         found = []
         for folder, subfolders, files in os.walk(self.root):
             depth = len(Path(folder).relative_to(self.root).parts)
-            subfolders[:] = sorted(d for d in subfolders if not d.startswith(".") and d not in (RESULTS, "output")
-                                   and depth < 2)
+            subfolders[:] = sorted(
+                d for d in subfolders if not d.startswith(".") and d not in (RESULTS, "output") and depth < 2
+            )
             for name in sorted(files):
                 path = Path(folder) / name
                 if path.suffix.lower() in PLAN_SUFFIXES and path.is_file() and path.resolve().is_relative_to(self.root):
@@ -118,7 +119,10 @@ class Workspace:
             data = _fast_yaml(read_text(path), path)
             if isinstance(data, dict) and "don_vi" in data:
                 skeleton = data.get("ke_hoach")
-                summary: tuple[str, object] = ("units", (path.parent / skeleton).resolve() if isinstance(skeleton, str) else None)
+                summary: tuple[str, object] = (
+                    "units",
+                    (path.parent / skeleton).resolve() if isinstance(skeleton, str) else None,
+                )
             else:
                 loaded = validate_plain(*to_plain(data if isinstance(data, dict) else {}, path), path)
                 plan = loaded.plan

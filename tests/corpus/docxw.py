@@ -120,6 +120,7 @@ def all_slots(blocks: list) -> list[Slot]:
 
 # --- writing ----------------------------------------------------------------------------------
 
+
 def write(path: Path, blocks: list, faults: dict[str, str] | None = None) -> Path:
     """The .docx of `blocks`, each slot printed as `faults[key]` when given, else as its text."""
     doc = Document()
@@ -127,7 +128,12 @@ def write(path: Path, blocks: list, faults: dict[str, str] | None = None) -> Pat
     normal.font.name, normal.font.size = "Times New Roman", Pt(13)
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin, section.right_margin, section.top_margin, section.bottom_margin = Mm(30), Mm(15), Mm(20), Mm(20)
+    section.left_margin, section.right_margin, section.top_margin, section.bottom_margin = (
+        Mm(30),
+        Mm(15),
+        Mm(20),
+        Mm(20),
+    )
     for block in blocks:
         if isinstance(block, Para) and block.textbox:
             _textbox(doc, text_of(block.segs, faults), block.bold, block.page_break)
@@ -154,18 +160,30 @@ def _table(doc, block: Tbl, faults) -> None:
         cells = []
         for cell in row.cells:
             props = (f'<w:gridSpan w:val="{cell.span}"/>' if cell.span > 1 else "") + (
-                f'<w:vMerge w:val="{cell.vmerge}"/>' if cell.vmerge == "restart" else
-                "<w:vMerge/>" if cell.vmerge == "continue" else "")
+                f'<w:vMerge w:val="{cell.vmerge}"/>'
+                if cell.vmerge == "restart"
+                else "<w:vMerge/>"
+                if cell.vmerge == "continue"
+                else ""
+            )
             text = "" if cell.vmerge == "continue" else text_of(cell.segs, faults)
             cells.append(f"<w:tc><w:tcPr>{props}</w:tcPr>{_paragraph_xml(text, cell.bold or row.header)}</w:tc>")
         header = "<w:trPr><w:tblHeader/></w:trPr>" if row.header else ""
         rows.append(f"<w:tr>{header}{''.join(cells)}</w:tr>")
-    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                      for side in ("top", "left", "bottom", "right", "insideH", "insideV")) if block.grid else ""
-    xml = (f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
-           f'<w:tblBorders>{borders}</w:tblBorders><w:tblLook w:val="04A0"/></w:tblPr>'
-           f'<w:tblGrid>{"".join(f"<w:gridCol w:w={chr(34)}{int(mm * 56.7)}{chr(34)}/>" for mm in grid)}</w:tblGrid>'
-           f'{"".join(rows)}</w:tbl>')
+    borders = (
+        "".join(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
+        if block.grid
+        else ""
+    )
+    xml = (
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLook w:val="04A0"/></w:tblPr>'
+        f"<w:tblGrid>{''.join(f'<w:gridCol w:w={chr(34)}{int(mm * 56.7)}{chr(34)}/>' for mm in grid)}</w:tblGrid>"
+        f"{''.join(rows)}</w:tbl>"
+    )
     doc.element.body.sectPr.addprevious(parse_xml(xml))
 
 
@@ -179,15 +197,21 @@ def _paragraph_xml(text: str, bold: bool) -> str:
 def _textbox(doc, text: str, bold: bool, page_break: bool) -> None:
     """A paragraph anchoring a VML text box that holds `text` (as Word 2003+ and LibreOffice read it)."""
     bold_xml = "<w:rPr><w:b/></w:rPr>" if bold else ""
-    lines = "".join(f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r>{bold_xml}<w:t xml:space="preserve">'
-                    f"{escape(line)}</w:t></w:r></w:p>" for line in text.split("\n"))
+    lines = "".join(
+        f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r>{bold_xml}<w:t xml:space="preserve">'
+        f"{escape(line)}</w:t></w:r></w:p>"
+        for line in text.split("\n")
+    )
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.page_break_before = page_break or None
     run = paragraph.add_run()
-    run._r.append(parse_xml(
-        f'<w:pict {nsdecls("w")} xmlns:v="{VML}"><v:shape style="width:160mm;height:22mm" stroked="f">'
-        f"<v:textbox><w:txbxContent>{lines}</w:txbxContent></v:textbox>"
-        f"</v:shape></w:pict>"))
+    run._r.append(
+        parse_xml(
+            f'<w:pict {nsdecls("w")} xmlns:v="{VML}"><v:shape style="width:160mm;height:22mm" stroked="f">'
+            f"<v:textbox><w:txbxContent>{lines}</w:txbxContent></v:textbox>"
+            f"</v:shape></w:pict>"
+        )
+    )
 
 
 __all__ = ["Cell", "Para", "Row", "Slot", "Tbl", "all_slots", "places", "slots_of", "text_of", "write"]

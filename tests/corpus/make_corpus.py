@@ -31,9 +31,20 @@ from corpus.plans import PlanWriter
 SEED = 17
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "output" / "corpus"
-KINDS = ("wrong_line_amount", "malformed_figure", "wrong_table_total", "wrong_subtotal", "wrong_grand_total",
-         "wrong_words", "split_not_adding_up", "body_count_mismatch", "body_amount_mismatch", "numbering_skipped",
-         "numbering_repeated", "wrong_group_count_total")
+KINDS = (
+    "wrong_line_amount",
+    "malformed_figure",
+    "wrong_table_total",
+    "wrong_subtotal",
+    "wrong_grand_total",
+    "wrong_words",
+    "split_not_adding_up",
+    "body_count_mismatch",
+    "body_amount_mismatch",
+    "numbering_skipped",
+    "numbering_repeated",
+    "wrong_group_count_total",
+)
 ERRORS_PER_DOCUMENT = 7
 
 
@@ -60,11 +71,14 @@ def where_text(place: dict) -> str:
 def choose_errors(candidates: list[dict], where: dict[str, dict], index: int) -> list[dict]:
     """Up to ERRORS_PER_DOCUMENT errors of different kinds at different places, every kind in turn."""
     rng = random.Random(SEED * 1000 + index)
-    order = KINDS[index % len(KINDS):] + KINDS[:index % len(KINDS)]
+    order = KINDS[index % len(KINDS) :] + KINDS[: index % len(KINDS)]
     chosen, used = [], set()
     for kind in order:
-        options = [c for c in candidates if c["kind"] == kind and "textbox" not in where[c["key"]]
-                   and coarse(where[c["key"]]) not in used]
+        options = [
+            c
+            for c in candidates
+            if c["kind"] == kind and "textbox" not in where[c["key"]] and coarse(where[c["key"]]) not in used
+        ]
         if not options:
             continue
         pick = rng.choice(options)
@@ -88,13 +102,22 @@ def generate(layout: Layout, index: int, folder: Path) -> dict:
     faults = {e["key"]: e["printed"] for e in errors}
     for twin, printed in (("clean", {}), ("faulty", faults)):
         write(folder / f"{layout.id}.{twin}.docx", plan.blocks, printed)
-    slots = {s.key: {"place": where[s.key], "text": s.text, "kind": s.kind, "value": _json_value(s.value)}
-             for s in all_slots(plan.blocks)}
-    return {"layout": layout.id, "libreoffice": layout.libreoffice, "features": sorted(plan.features),
-            "convention": vars(layout.convention), "slots": slots, "checks": plan.checks,
-            "documents": [{"layout": layout.id, "twin": "clean", "file": f"{layout.id}.clean.docx", "errors": []},
-                          {"layout": layout.id, "twin": "faulty", "file": f"{layout.id}.faulty.docx",
-                           "errors": errors}]}
+    slots = {
+        s.key: {"place": where[s.key], "text": s.text, "kind": s.kind, "value": _json_value(s.value)}
+        for s in all_slots(plan.blocks)
+    }
+    return {
+        "layout": layout.id,
+        "libreoffice": layout.libreoffice,
+        "features": sorted(plan.features),
+        "convention": vars(layout.convention),
+        "slots": slots,
+        "checks": plan.checks,
+        "documents": [
+            {"layout": layout.id, "twin": "clean", "file": f"{layout.id}.clean.docx", "errors": []},
+            {"layout": layout.id, "twin": "faulty", "file": f"{layout.id}.faulty.docx", "errors": errors},
+        ],
+    }
 
 
 def soffice() -> str | None:
@@ -109,8 +132,17 @@ def round_trip(files: list[Path], folder: Path) -> str | None:
     with tempfile.TemporaryDirectory(prefix="vanban-corpus-lo-") as tmp:
         profile = Path(tmp, "profile").as_uri()
         out = Path(tmp, "out")
-        command = [program, f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                   "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), *map(str, files)]
+        command = [
+            program,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ]
         try:
             result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
         except subprocess.TimeoutExpired:
@@ -130,8 +162,9 @@ def build_corpus(out: Path = DEFAULT_OUT, force: bool = False, log=print) -> dic
     version = source_hash()
     if not force and manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("version") == version and all((out / d["file"]).exists() for layout in manifest["layouts"]
-                                                      for d in layout["documents"]):
+        if manifest.get("version") == version and all(
+            (out / d["file"]).exists() for layout in manifest["layouts"] for d in layout["documents"]
+        ):
             return manifest
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".corpus-", dir=out.parent))
@@ -143,8 +176,13 @@ def build_corpus(out: Path = DEFAULT_OUT, force: bool = False, log=print) -> dic
             log(f"corpus: {len(edited)} tệp không qua LibreOffice — {reason}")
             for layout in layouts:
                 layout["libreoffice"] = False
-        manifest = {"version": version, "seed": SEED, "kinds": list(KINDS), "libreoffice_skipped": reason,
-                    "layouts": layouts}
+        manifest = {
+            "version": version,
+            "seed": SEED,
+            "kinds": list(KINDS),
+            "libreoffice_skipped": reason,
+            "layouts": layouts,
+        }
         (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         if out.exists():
             shutil.rmtree(out)

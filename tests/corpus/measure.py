@@ -122,21 +122,34 @@ def report_text(m: Measurement) -> str:
     for kind in m.kinds:
         planted, found = m.planted[kind], m.found[kind]
         recall = f"{100 * found / planted:.0f} %" if planted else "—"
-        lines.append(f"{kind:<26}{planted:>5}{found:>10}{m.found_as_warning[kind]:>11}{m.found_right[kind]:>14}"
-                     f"{recall:>9}")
-    lines.append(f"{'TỔNG':<26}{m.total_planted:>5}{m.total_found:>10}{sum(m.found_as_warning.values()):>11}"
-                 f"{sum(m.found_right.values()):>14}{100 * m.recall:>7.1f} %")
-    lines += ["", f"{'bố cục':<26}{'LO':>3}{'lỗi/bản đúng':>14}{'cảnh báo':>10}{'tìm/cài':>9}{'khác':>6}  lỗi báo nhầm trên bản đúng"]
+        lines.append(
+            f"{kind:<26}{planted:>5}{found:>10}{m.found_as_warning[kind]:>11}{m.found_right[kind]:>14}{recall:>9}"
+        )
+    lines.append(
+        f"{'TỔNG':<26}{m.total_planted:>5}{m.total_found:>10}{sum(m.found_as_warning.values()):>11}"
+        f"{sum(m.found_right.values()):>14}{100 * m.recall:>7.1f} %"
+    )
+    lines += [
+        "",
+        f"{'bố cục':<26}{'LO':>3}{'lỗi/bản đúng':>14}{'cảnh báo':>10}{'tìm/cài':>9}{'khác':>6}  lỗi báo nhầm trên bản đúng",
+    ]
     for r in m.layouts:
         codes: dict[str, int] = {}
         for code, _ in r.clean_errors:
             codes[code] = codes.get(code, 0) + 1
         alarms = ", ".join(f"{c}×{n}" for c, n in sorted(codes.items()))
-        lines.append(f"{r.layout:<26}{'x' if r.libreoffice else '':>3}{len(r.clean_errors):>14}"
-                     f"{r.clean_warnings + r.faulty_warnings:>10}{f'{r.found}/{r.planted}':>9}{r.elsewhere:>6}  {alarms}")
+        lines.append(
+            f"{r.layout:<26}{'x' if r.libreoffice else '':>3}{len(r.clean_errors):>14}"
+            f"{r.clean_warnings + r.faulty_warnings:>10}{f'{r.found}/{r.planted}':>9}{r.elsewhere:>6}  {alarms}"
+        )
     without = sum(not r.clean_errors for r in m.layouts)
-    lines += ["", (f"recall {m.total_found}/{m.total_planted} = {100 * m.recall:.1f} %; lỗi trên bản đúng: "
-                   f"{m.clean_errors} (ở {len(m.layouts) - without}/{len(m.layouts)} bố cục); cảnh báo: {m.warnings}")]
+    lines += [
+        "",
+        (
+            f"recall {m.total_found}/{m.total_planted} = {100 * m.recall:.1f} %; lỗi trên bản đúng: "
+            f"{m.clean_errors} (ở {len(m.layouts) - without}/{len(m.layouts)} bố cục); cảnh báo: {m.warnings}"
+        ),
+    ]
     return "\n".join(lines)
 
 

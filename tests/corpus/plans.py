@@ -35,19 +35,61 @@ ITEMS = (
     ("Bồi dưỡng vệ sinh, trật tự", "Người", (150_000, 200_000), (2, 6)),
 )
 BANNER = ("Băng rôn tuyên truyền", "Tấm", (225_000, 250_000, 300_000), "banners")
-ACTIVITIES = ("Tổ chức hội nghị triển khai", "Tổ chức các hoạt động tuyên truyền trực quan",
-              "Khen thưởng phong trào thi đua", "Tổ chức ra quân hỗ trợ người dân", "Tổ chức họp mặt Tổ công nghệ số",
-              "Tập huấn kỹ năng số", "Tổ chức đoàn tham quan học tập")
-HAMLETS = ("Bình Hòa", "Bình Tân", "Thạnh Lợi", "Thạnh Hưng", "Tuyên Thạnh", "Cà Môn", "Gò Ô Môi", "Sồ Đô",
-           "Bình Thạnh", "Nhơn Hòa", "Hòa Hiệp", "Đá Biên", "Rạch Gốc", "Bà Mía", "Cầu Tre", "Mương Khai",
-           "Trà Cú", "Bàu Sen", "Tân Long", "Tân Lập", "Long Phú", "Phước Lộc", "Mỹ Bình", "Mỹ An", "An Hòa",
-           "Ấp 1", "Ấp 2", "Ấp 3", "Ấp 4", "Ấp 5", "Ấp 6", "Ấp 7", "Khu phố 1", "Khu phố 2", "Khu phố 3",
-           "Khu phố 4")
+ACTIVITIES = (
+    "Tổ chức hội nghị triển khai",
+    "Tổ chức các hoạt động tuyên truyền trực quan",
+    "Khen thưởng phong trào thi đua",
+    "Tổ chức ra quân hỗ trợ người dân",
+    "Tổ chức họp mặt Tổ công nghệ số",
+    "Tập huấn kỹ năng số",
+    "Tổ chức đoàn tham quan học tập",
+)
+HAMLETS = (
+    "Bình Hòa",
+    "Bình Tân",
+    "Thạnh Lợi",
+    "Thạnh Hưng",
+    "Tuyên Thạnh",
+    "Cà Môn",
+    "Gò Ô Môi",
+    "Sồ Đô",
+    "Bình Thạnh",
+    "Nhơn Hòa",
+    "Hòa Hiệp",
+    "Đá Biên",
+    "Rạch Gốc",
+    "Bà Mía",
+    "Cầu Tre",
+    "Mương Khai",
+    "Trà Cú",
+    "Bàu Sen",
+    "Tân Long",
+    "Tân Lập",
+    "Long Phú",
+    "Phước Lộc",
+    "Mỹ Bình",
+    "Mỹ An",
+    "An Hòa",
+    "Ấp 1",
+    "Ấp 2",
+    "Ấp 3",
+    "Ấp 4",
+    "Ấp 5",
+    "Ấp 6",
+    "Ấp 7",
+    "Khu phố 1",
+    "Khu phố 2",
+    "Khu phố 3",
+    "Khu phố 4",
+)
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi", "Đỗ")
 MIDDLE = ("Văn", "Thị", "Minh", "Thanh", "Ngọc", "Hoàng", "Quốc")
 GIVEN = ("An", "Bình", "Cường", "Dung", "Hạnh", "Hùng", "Lan", "Long", "Lụa", "Nam", "Phúc", "Tâm", "Thảo", "Trí")
-SOURCES = (("Ngân sách xã", "Xã hội hóa"), ("Ngân sách nhà nước", "Xã hội hóa"),
-           ("Ngân sách thị xã", "Xã hội hóa", "Kinh phí UBND các xã, phường tự chủ"))
+SOURCES = (
+    ("Ngân sách xã", "Xã hội hóa"),
+    ("Ngân sách nhà nước", "Xã hội hóa"),
+    ("Ngân sách thị xã", "Xã hội hóa", "Kinh phí UBND các xã, phường tự chủ"),
+)
 
 
 def numeral(n: int, style: str) -> str:
@@ -124,8 +166,14 @@ class PlanWriter:
 
     def candidate(self, kind: str, slot: Slot, printed: str, correct: str | None = None) -> None:
         if printed != slot.text:
-            self.plan.candidates.append({"kind": kind, "key": slot.key, "printed": printed,
-                                         "correct": correct if correct is not None else slot.text})
+            self.plan.candidates.append(
+                {
+                    "kind": kind,
+                    "key": slot.key,
+                    "printed": printed,
+                    "correct": correct if correct is not None else slot.text,
+                }
+            )
 
     def wrong_money(self, slot: Slot, step: int | None = None) -> str:
         v = int(slot.value)
@@ -133,14 +181,14 @@ class PlanWriter:
         if step:
             options += [v + step, v - step, step]
         options = [o for o in options if o > 0 and o != v]
-        suffix = slot.text[len(figure(v)):]
+        suffix = slot.text[len(figure(v)) :]
         return figure(self.rng.choice(options)) + suffix
 
     def malformed(self, slot: Slot) -> str:
-        text, suffix = figure(int(slot.value)), slot.text[len(figure(int(slot.value))):]
+        text, suffix = figure(int(slot.value)), slot.text[len(figure(int(slot.value))) :]
         head = text.split(".")[0]
         if len(head) >= 2 and self.rng.random() < 0.5:
-            return head[0] + "." + head[1:] + text[len(head):] + suffix  # "7.00.000"
+            return head[0] + "." + head[1:] + text[len(head) :] + suffix  # "7.00.000"
         return text + "0" + suffix  # "50.0000"
 
     def sequence(self, slots: list[Slot], style: str) -> None:
@@ -162,8 +210,13 @@ class PlanWriter:
     def make_data(self) -> None:
         rng, L = self.rng, self.L
         self.groups = self.make_attendees()
-        self.people = sum(c for _, members in self.groups for _, c in members) if L.attendees == "counts" else \
-            sum(len(m) for _, m in self.groups) if L.attendees == "persons" else rng.randint(40, 130)
+        self.people = (
+            sum(c for _, members in self.groups for _, c in members)
+            if L.attendees == "counts"
+            else sum(len(m) for _, m in self.groups)
+            if L.attendees == "persons"
+            else rng.randint(40, 130)
+        )
         self.banners = rng.choice((8, 10, 12, 16, 20))
         count = 1 if L.shape == "one" else rng.randint(2, 4)
         titles = rng.sample(ACTIVITIES, count)
@@ -171,7 +224,7 @@ class PlanWriter:
         for a, title in enumerate(titles):
             if L.long_table or L.manual_split:  # one line per hamlet, over pages
                 share = len(HAMLETS) // count
-                lines = [self.hamlet_line(h) for h in HAMLETS[a * share:(a + 1) * share]]
+                lines = [self.hamlet_line(h) for h in HAMLETS[a * share : (a + 1) * share]]
             else:
                 items = rng.sample(ITEMS, rng.randint(*L.lines_per_activity))
                 if a == 0 and L.body_count:
@@ -179,14 +232,22 @@ class PlanWriter:
                 lines = [self.line(item) for item in items]
                 if L.lump_sum and a == len(titles) - 1:  # "Chi khác: trọn gói", only an amount
                     self.plan.features.add("lump_sum")
-                    lines.append(Line("Chi khác (trang trí, phát sinh)", "Trọn gói", {}, None, 0,
-                                      rng.choice((1_000_000, 1_500_000, 2_350_000))))
+                    lines.append(
+                        Line(
+                            "Chi khác (trang trí, phát sinh)",
+                            "Trọn gói",
+                            {},
+                            None,
+                            0,
+                            rng.choice((1_000_000, 1_500_000, 2_350_000)),
+                        )
+                    )
             self.activities.append(Activity(title, lines))
         # sources: the first (ngân sách) by default, whole runs of lines for the others
         all_lines = [line for a in self.activities for line in a.lines]
         for s in range(1, len(self.sources)):
             start = rng.randrange(0, len(all_lines))
-            for line in all_lines[start:start + rng.randint(1, 2)]:
+            for line in all_lines[start : start + rng.randint(1, 2)]:
                 line.source = s
         used = sorted({line.source for line in all_lines})
         self.sources = [self.sources[s] for s in used]
@@ -199,12 +260,24 @@ class PlanWriter:
             sizes = (2, 34, 3) if self.L.long_table else (2, rng.randint(5, 9), rng.randint(2, 4))
             titles = ("LÃNH ĐẠO", "THÀNH VIÊN TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG", "KHÁCH MỜI")
             return [(t, [(self.person(), 1) for _ in range(size)]) for t, size in zip(titles, sizes)]
-        groups = [("ĐẠI BIỂU TỈNH", ["Sở Văn hóa, Thể thao và Du lịch", "Sở Khoa học và Công nghệ"][: rng.randint(1, 2)]),
-                  ("CÁC CƠ QUAN, ĐƠN VỊ", ["Lãnh đạo UBND", "Văn phòng HĐND và UBND", "Phòng Văn hóa - Xã hội",
-                                           "Ủy ban MTTQ Việt Nam", "Đoàn Thanh niên", "Hội Liên hiệp Phụ nữ",
-                                           "Công an", "Các ấp, khu phố (mỗi ấp 1 người)",
-                                           "Tổ công nghệ số cộng đồng"][: rng.randint(5, 9)]),
-                  ("CÁC DOANH NGHIỆP VIỄN THÔNG", ["VNPT", "Viettel", "MobiFone"][: rng.randint(2, 3)])]
+        groups = [
+            ("ĐẠI BIỂU TỈNH", ["Sở Văn hóa, Thể thao và Du lịch", "Sở Khoa học và Công nghệ"][: rng.randint(1, 2)]),
+            (
+                "CÁC CƠ QUAN, ĐƠN VỊ",
+                [
+                    "Lãnh đạo UBND",
+                    "Văn phòng HĐND và UBND",
+                    "Phòng Văn hóa - Xã hội",
+                    "Ủy ban MTTQ Việt Nam",
+                    "Đoàn Thanh niên",
+                    "Hội Liên hiệp Phụ nữ",
+                    "Công an",
+                    "Các ấp, khu phố (mỗi ấp 1 người)",
+                    "Tổ công nghệ số cộng đồng",
+                ][: rng.randint(5, 9)],
+            ),
+            ("CÁC DOANH NGHIỆP VIỄN THÔNG", ["VNPT", "Viettel", "MobiFone"][: rng.randint(2, 3)]),
+        ]
         return [(t, [(m, rng.randint(1, 12)) for m in members]) for t, members in groups]
 
     def person(self) -> str:
@@ -234,8 +307,13 @@ class PlanWriter:
         factors = {roles[0]: Decimal(self.rng.randint(3, 7))}
         if self.L.decimals and self.rng.random() < 0.4:
             factors[roles[-1]] = Decimal("1.5") if len(roles) > 1 else Decimal(self.rng.randint(3, 7)) + Decimal("0.5")
-        return Line(f"Bồi dưỡng Tổ công nghệ số cộng đồng {hamlet}", "Người", factors,
-                    self.rng.choice((200_000, 300_000, 400_000)), 0)
+        return Line(
+            f"Bồi dưỡng Tổ công nghệ số cộng đồng {hamlet}",
+            "Người",
+            factors,
+            self.rng.choice((200_000, 300_000, 400_000)),
+            0,
+        )
 
     # --- the document -----------------------------------------------------------------------
     def build(self) -> Plan:
@@ -256,16 +334,24 @@ class PlanWriter:
 
     def title(self, first: str, rest: str, page_break: bool) -> list:
         """An appendix title ("Phụ lục I" and what it is), in paragraphs or a text box."""
-        note = self.para(f"(Kèm theo Kế hoạch số      /KH-UBND ngày     tháng 9 năm 2025 của UBND {self.unit_kind})",
-                         italic=True, center=True)
+        note = self.para(
+            f"(Kèm theo Kế hoạch số      /KH-UBND ngày     tháng 9 năm 2025 của UBND {self.unit_kind})",
+            italic=True,
+            center=True,
+        )
         if self.L.textbox_title:
             self.plan.features.add("textbox")
             return [Para([f"{first}\n{rest}"], bold=True, center=True, textbox=True, page_break=page_break), note]
-        return [self.para(first, bold=True, center=True, page_break=page_break),
-                self.para(rest, bold=True, center=True), note]
+        return [
+            self.para(first, bold=True, center=True, page_break=page_break),
+            self.para(rest, bold=True, center=True),
+            note,
+        ]
 
     def appendix_name(self, n: int) -> str:
-        return self.rng.choice((f"Phụ lục {numeral(n, 'roman')}", f"PHỤ LỤC {n:02d}", f"Phụ lục số {n}", f"Phụ lục {n}"))
+        return self.rng.choice(
+            (f"Phụ lục {numeral(n, 'roman')}", f"PHỤ LỤC {n:02d}", f"Phụ lục số {n}", f"Phụ lục {n}")
+        )
 
     # --- body (the Kế hoạch itself) -------------------------------------------------------------
     def body(self) -> list:
@@ -274,22 +360,40 @@ class PlanWriter:
         nation = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
         if L.header_table:
             self.plan.features.add("header_table")
-            out.append(Tbl([Row([Cell([issuer], bold=True), Cell([nation], bold=True)]),
-                            Row([Cell(["Số:      /KH-UBND"]), Cell([f"{self.place}, ngày      tháng 9 năm 2025"])])],
-                           grid=False))
+            out.append(
+                Tbl(
+                    [
+                        Row([Cell([issuer], bold=True), Cell([nation], bold=True)]),
+                        Row([Cell(["Số:      /KH-UBND"]), Cell([f"{self.place}, ngày      tháng 9 năm 2025"])]),
+                    ],
+                    grid=False,
+                )
+            )
         else:
-            out += [self.para(issuer, bold=True), self.para(nation, bold=True), self.para("Số:      /KH-UBND"),
-                    self.para(f"{self.place}, ngày      tháng 9 năm 2025", italic=True)]
-        out += [self.para("KẾ HOẠCH", bold=True, center=True),
-                self.para("Tổ chức các hoạt động hưởng ứng Ngày Chuyển đổi số quốc gia năm 2025", bold=True, center=True),
-                self.para(f"Thực hiện Kế hoạch số 2663/KH-UBND ngày 09/9/2025 của UBND tỉnh, Ủy ban nhân dân "
-                          f"{self.unit_kind} ban hành Kế hoạch như sau:")]
+            out += [
+                self.para(issuer, bold=True),
+                self.para(nation, bold=True),
+                self.para("Số:      /KH-UBND"),
+                self.para(f"{self.place}, ngày      tháng 9 năm 2025", italic=True),
+            ]
+        out += [
+            self.para("KẾ HOẠCH", bold=True, center=True),
+            self.para("Tổ chức các hoạt động hưởng ứng Ngày Chuyển đổi số quốc gia năm 2025", bold=True, center=True),
+            self.para(
+                f"Thực hiện Kế hoạch số 2663/KH-UBND ngày 09/9/2025 của UBND tỉnh, Ủy ban nhân dân "
+                f"{self.unit_kind} ban hành Kế hoạch như sau:"
+            ),
+        ]
         muc = [Slot(self.key("muc"), numeral(i, "roman"), i, "numeral") for i in range(1, 5)]
         self.sequence(muc, "roman")
         out.append(self.para(muc[0], ". MỤC ĐÍCH, YÊU CẦU", bold=True))
-        out += self.khoan_list(["Mục đích", "Yêu cầu"],
-                               ["- Nâng cao nhận thức của cán bộ và Nhân dân về chuyển đổi số.",
-                                "- Tổ chức thiết thực, tiết kiệm, hiệu quả."])
+        out += self.khoan_list(
+            ["Mục đích", "Yêu cầu"],
+            [
+                "- Nâng cao nhận thức của cán bộ và Nhân dân về chuyển đổi số.",
+                "- Tổ chức thiết thực, tiết kiệm, hiệu quả.",
+            ],
+        )
         out.append(self.para(muc[1], ". NỘI DUNG, THỜI GIAN, ĐỊA ĐIỂM", bold=True))
         numbers = [Slot(self.key("khoan"), str(i), i, "numeral") for i in range(1, len(self.activities) + 1)]
         self.sequence(numbers, "arabic")
@@ -300,17 +404,26 @@ class PlanWriter:
                 self.plan.features.add("body_count")
                 count = self.count("body.count", self.people)
                 self.check("equal", a=count.key, b=self.att_total)
-                self.candidate("body_count_mismatch", count, figure(self.people + rng.choice((-3, -1, 2, 3, 10)),
-                                                                    2 if L.pad else 0))
+                self.candidate(
+                    "body_count_mismatch",
+                    count,
+                    figure(self.people + rng.choice((-3, -1, 2, 3, 10)), 2 if L.pad else 0),
+                )
                 text = rng.choice(("- Thành phần tham dự: ", "- Số lượng đại biểu dự kiến: ", "- Thành phần: "))
-                tail = " người (danh sách tại Phụ lục I)." if L.attendees == "persons" else " người (chi tiết tại Phụ lục I)."
+                tail = (
+                    " người (danh sách tại Phụ lục I)."
+                    if L.attendees == "persons"
+                    else " người (chi tiết tại Phụ lục I)."
+                )
                 out.append(self.para(text, count, tail))
             banner = next((line for line in activity.lines if line.name == BANNER[0]), None)
             if banner is not None and L.body_count:
                 self.plan.features.add("body_banners")
                 slot = self.count("body.banners", self.banners)
                 self.check("equal", a=slot.key, b=self.banner_key)
-                self.candidate("body_count_mismatch", slot, figure(self.banners + rng.choice((-2, 2, 4)), 2 if L.pad else 0))
+                self.candidate(
+                    "body_count_mismatch", slot, figure(self.banners + rng.choice((-2, 2, 4)), 2 if L.pad else 0)
+                )
                 out.append(self.para("- Treo ", slot, " băng rôn tuyên truyền tại trụ sở và các tuyến đường chính."))
         out.append(self.para(muc[2], ". KINH PHÍ THỰC HIỆN", bold=True))
         if L.body_total:
@@ -333,10 +446,17 @@ class PlanWriter:
         if self.body_split:
             out += self.split_blocks()
         out.append(self.para(muc[3], ". TỔ CHỨC THỰC HIỆN", bold=True))
-        out += self.khoan_list(["Văn phòng HĐND và UBND", "Các ấp, khu phố"],
-                               ["- Theo dõi, tổng hợp, báo cáo kết quả.", "- Phối hợp tuyên truyền đến Nhân dân."])
-        out += [self.para("Nơi nhận:", bold=True), self.para("- Như trên;"), self.para("- Lưu: VT."),
-                self.para("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", bold=True), self.para(self.person(), bold=True)]
+        out += self.khoan_list(
+            ["Văn phòng HĐND và UBND", "Các ấp, khu phố"],
+            ["- Theo dõi, tổng hợp, báo cáo kết quả.", "- Phối hợp tuyên truyền đến Nhân dân."],
+        )
+        out += [
+            self.para("Nơi nhận:", bold=True),
+            self.para("- Như trên;"),
+            self.para("- Lưu: VT."),
+            self.para("TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", bold=True),
+            self.para(self.person(), bold=True),
+        ]
         return out
 
     def khoan_list(self, titles: list[str], texts: list[str]) -> list:
@@ -356,18 +476,33 @@ class PlanWriter:
     def count_table(self) -> Tbl:
         L, rng = self.L, self.rng
         self.plan.features.add(f"att_{L.att_numerals}")
-        header = Row([Cell([rng.choice(("TT", "STT"))]), Cell([rng.choice(("Đơn vị", "Thành phần"))]),
-                      Cell([L.att_count_header])], header=L.long_table)
+        header = Row(
+            [
+                Cell([rng.choice(("TT", "STT"))]),
+                Cell([rng.choice(("Đơn vị", "Thành phần"))]),
+                Cell([L.att_count_header]),
+            ],
+            header=L.long_table,
+        )
         rows = [header]
-        numbers = [Slot(self.key("att.group"), numeral(g, L.att_numerals), g, "numeral")
-                   for g in range(1, len(self.groups) + 1)]
+        numbers = [
+            Slot(self.key("att.group"), numeral(g, L.att_numerals), g, "numeral")
+            for g in range(1, len(self.groups) + 1)
+        ]
         self.sequence(numbers, L.att_numerals)
         subtotals = []
         for number, (title, members) in zip(numbers, self.groups):
             sub = self.count("att.sub", sum(c for _, c in members))
             subtotals.append(sub)
-            rows.append(Row([Cell([number], bold=True), Cell([title], bold=True),
-                             Cell([sub] if L.att_subtotal == "group_row" else [], bold=True)]))
+            rows.append(
+                Row(
+                    [
+                        Cell([number], bold=True),
+                        Cell([title], bold=True),
+                        Cell([sub] if L.att_subtotal == "group_row" else [], bold=True),
+                    ]
+                )
+            )
             stts = [Slot(self.key("att.stt"), str(i), i, "numeral") for i in range(1, len(members) + 1)]
             self.sequence(stts, "arabic")
             counts = []
@@ -377,21 +512,26 @@ class PlanWriter:
             if L.att_subtotal == "after":
                 rows.append(Row([Cell([]), Cell(["Cộng"], bold=True), Cell([sub], bold=True)]))
             self.check("sum", result=sub.key, parts=[c.key for c in counts])
-            self.candidate("wrong_group_count_total", sub, figure(int(sub.value) + rng.choice((-1, 1, 2, 10)),
-                                                                  2 if L.pad else 0))
+            self.candidate(
+                "wrong_group_count_total", sub, figure(int(sub.value) + rng.choice((-1, 1, 2, 10)), 2 if L.pad else 0)
+            )
         total = self.count("att.total", self.people)
         self.att_total = total.key
         rows.append(Row([Cell([]), Cell(["TỔNG CỘNG:"], bold=True), Cell([total], bold=True)]))
         self.check("sum", result=total.key, parts=[s.key for s in subtotals])
-        self.candidate("wrong_group_count_total", total, figure(self.people + rng.choice((-2, 3, 10)), 2 if L.pad else 0))
+        self.candidate(
+            "wrong_group_count_total", total, figure(self.people + rng.choice((-2, 3, 10)), 2 if L.pad else 0)
+        )
         return Tbl(rows, [14, 110, 36])
 
     def person_table(self) -> Tbl:
         L, rng = self.L, self.rng
         self.plan.features.add("persons")
         rows = [Row([Cell(["STT"]), Cell(["Họ và tên"]), Cell(["Chức vụ"]), Cell(["Đơn vị"])], header=L.long_table)]
-        numbers = [Slot(self.key("att.group"), numeral(g, L.att_numerals), g, "numeral")
-                   for g in range(1, len(self.groups) + 1)]
+        numbers = [
+            Slot(self.key("att.group"), numeral(g, L.att_numerals), g, "numeral")
+            for g in range(1, len(self.groups) + 1)
+        ]
         self.sequence(numbers, L.att_numerals)
         stts = [Slot(self.key("att.stt"), str(i), i, "numeral") for i in range(1, self.people + 1)]
         self.sequence(stts, "arabic")
@@ -400,13 +540,17 @@ class PlanWriter:
             rows.append(Row([Cell([number], bold=True), Cell([title], span=3, bold=True)]))
             for name, _ in members:
                 role = rng.choice(("Tổ trưởng", "Tổ viên", "Phó Chủ tịch UBND", "Công chức Văn hóa - Xã hội"))
-                rows.append(Row([Cell([stts[i]]), Cell([name]), Cell([role]), Cell([f"{self.unit_kind} {self.place}"])]))
+                rows.append(
+                    Row([Cell([stts[i]]), Cell([name]), Cell([role]), Cell([f"{self.unit_kind} {self.place}"])])
+                )
                 i += 1
         total = self.count("att.total", self.people)
         self.att_total = total.key
         rows.append(Row([Cell(["Tổng cộng: ", total, " người"], span=4, bold=True)]))
         self.check("count", result=total.key, count=self.people)
-        self.candidate("wrong_group_count_total", total, figure(self.people + rng.choice((-1, 1, 2)), 2 if L.pad else 0))
+        self.candidate(
+            "wrong_group_count_total", total, figure(self.people + rng.choice((-1, 1, 2)), 2 if L.pad else 0)
+        )
         return Tbl(rows, [12, 50, 50, 48])
 
     # --- Phụ lục II: the budget -----------------------------------------------------------------
@@ -506,8 +650,10 @@ class PlanWriter:
                         self.plan.features.add("decimal_comma")
                     factors.append(slot.key)
                     cells.append(Cell([slot]))
-                    if line.name == BANNER[0] and role == self.cols[[r == "qty" or r.startswith("m:")
-                                                                       for r in self.cols].index(True)]:
+                    if (
+                        line.name == BANNER[0]
+                        and role == self.cols[[r == "qty" or r.startswith("m:") for r in self.cols].index(True)]
+                    ):
                         self.banner_key = slot.key
                 else:
                     cells.append(Cell([]))
@@ -549,12 +695,15 @@ class PlanWriter:
 
     def label_row(self, label: list, value: Slot | None, stt: list | None = None) -> Row:
         a = self.cols.index("amount")
-        cells = [Cell(stt, bold=True), Cell(label, span=a - 1, bold=True)] if stt is not None else \
-            [Cell(label, span=a, bold=True)]
+        cells = (
+            [Cell(stt, bold=True), Cell(label, span=a - 1, bold=True)]
+            if stt is not None
+            else [Cell(label, span=a, bold=True)]
+        )
         cells.append(Cell([value] if value else [], bold=True))
         if a > 1:
             self.plan.features.add("merged_span")
-        return Row(cells + [Cell([]) for _ in self.cols[a + 1:]])
+        return Row(cells + [Cell([]) for _ in self.cols[a + 1 :]])
 
     def total_blocks(self, label: str, total: Slot, words: Slot) -> tuple[list[Row], list]:
         """The rows closing a table and the paragraphs under it, by the layout's place for "Bằng chữ"."""
@@ -578,7 +727,7 @@ class PlanWriter:
         body = self.line_rows(activity.lines, stts)
         value = sum(line.amount for line in activity.lines)
         total, words = self.money("total", value), self.words("words", value)
-        self.check("sum", result=total.key, parts=[k for _, k in self.line_amounts[-len(activity.lines):]])
+        self.check("sum", result=total.key, parts=[k for _, k in self.line_amounts[-len(activity.lines) :]])
         self.check("words", words=words.key, amount=total.key)
         self.candidate("wrong_grand_total" if grand else "wrong_table_total", total, self.wrong_money(total))
         self.words_candidate(words)
@@ -588,8 +737,11 @@ class PlanWriter:
         if L.manual_split:
             self.plan.features.add("manual_split")
             half = len(body) // 2
-            blocks = [Tbl(self.header_rows() + body[:half], self.widths()), Para([""], page_break=True),
-                      Tbl(self.header_rows() + body[half:] + closing, self.widths())] + after
+            blocks = [
+                Tbl(self.header_rows() + body[:half], self.widths()),
+                Para([""], page_break=True),
+                Tbl(self.header_rows() + body[half:] + closing, self.widths()),
+            ] + after
         else:
             if L.long_table:
                 self.plan.features.add("long_table")
@@ -604,16 +756,19 @@ class PlanWriter:
         self.plan.features.add("grouped")
         self.plan.features.add(f"groups_{L.group_numerals}")
         rows = self.header_rows()
-        numbers = [Slot(self.key("group"), numeral(g, L.group_numerals), g, "numeral")
-                   for g in range(1, len(self.activities) + 1)]
+        numbers = [
+            Slot(self.key("group"), numeral(g, L.group_numerals), g, "numeral")
+            for g in range(1, len(self.activities) + 1)
+        ]
         self.sequence(numbers, L.group_numerals)
         subtotals, stt_start = [], 1
         for number, activity in zip(numbers, self.activities):
             value = sum(line.amount for line in activity.lines)
             sub = self.money("subtotal", value)
             subtotals.append(sub)
-            rows.append(self.label_row([activity.title.upper()], sub if L.subtotal_where == "group_row" else None,
-                                       stt=[number]))
+            rows.append(
+                self.label_row([activity.title.upper()], sub if L.subtotal_where == "group_row" else None, stt=[number])
+            )
             stts = self.stt_slots(len(activity.lines), 1 if L.stt_restart else stt_start)
             stt_start += len(activity.lines)
             if L.stt_restart:
@@ -626,7 +781,7 @@ class PlanWriter:
                 label = L.subtotal_label.format(n=number.text)
                 self.plan.features.add("subtotal:" + label)
                 rows.append(self.label_row([label], sub, stt=[""]))
-            self.check("sum", result=sub.key, parts=[k for _, k in self.line_amounts[-len(activity.lines):]])
+            self.check("sum", result=sub.key, parts=[k for _, k in self.line_amounts[-len(activity.lines) :]])
             self.candidate("wrong_subtotal", sub, self.wrong_money(sub))
         if not L.stt_restart:
             self.sequence(self.all_stts, "arabic")
@@ -660,13 +815,20 @@ class PlanWriter:
                 lines.append(line)
                 self.check("equal", a=line.key, b=total.key)
                 rows.append(Row([Cell([str(i)]), Cell([activity.title]), Cell([line])]))
-            rows += [Row([Cell(["Tổng cộng"], span=2, bold=True), Cell([grand], bold=True)]),
-                     Row([Cell(["Bằng chữ: ", words], span=3)])]
+            rows += [
+                Row([Cell(["Tổng cộng"], span=2, bold=True), Cell([grand], bold=True)]),
+                Row([Cell(["Bằng chữ: ", words], span=3)]),
+            ]
             self.check("sum", result=grand.key, parts=[s.key for s in lines])
             return [self.para("TỔNG HỢP KINH PHÍ", bold=True, center=True), Tbl(rows)]
         self.check("sum", result=grand.key, parts=[t.key for t in totals])
-        label = self.rng.choice(("Tổng kinh phí: ", "TỔNG CỘNG KINH PHÍ (" + "+".join(
-            str(i) for i in range(1, len(totals) + 1)) + "): ", "Tổng dự toán kinh phí là "))
+        label = self.rng.choice(
+            (
+                "Tổng kinh phí: ",
+                "TỔNG CỘNG KINH PHÍ (" + "+".join(str(i) for i in range(1, len(totals) + 1)) + "): ",
+                "Tổng dự toán kinh phí là ",
+            )
+        )
         if L.words in ("inline", "in_total_row"):
             return [self.para(label, grand, " (Bằng chữ: ", words, ").", bold=True)]
         return [self.para(label, grand, ".", bold=True), self.para("Bằng chữ: ", words, italic=True)]

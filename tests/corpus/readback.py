@@ -149,8 +149,12 @@ def failed_checks(layout: dict, texts: dict[str, str]) -> list[tuple[dict, str]]
 
 def check_keys(check: dict) -> list[str]:
     """The slots a check reads."""
-    return [check[k] for k in ("result", "a", "b", "words", "amount") if k in check] + \
-        list(check.get("factors", [])) + list(check.get("parts", [])) + list(check.get("keys", []))
+    return (
+        [check[k] for k in ("result", "a", "b", "words", "amount") if k in check]
+        + list(check.get("factors", []))
+        + list(check.get("parts", []))
+        + list(check.get("keys", []))
+    )
 
 
 __all__ = ["Body", "check_keys", "failed_checks", "parse_figure", "read_body", "read_number", "twin_slots"]

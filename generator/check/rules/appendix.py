@@ -64,7 +64,7 @@ def ap_02(layout: Layout):
 
 @rule("AP-03", "C", scope="all")
 def ap_03(layout: Layout):
-    """"Phụ lục <n>": own line, centred, normal case, 14 pt, bold, upright."""
+    """ "Phụ lục <n>": own line, centred, normal case, 14 pt, bold, upright."""
     for appendix in layout.appendices:
         heading = appendix.heading
         if appendix.glued:
@@ -86,7 +86,7 @@ def ap_04(layout: Layout):
 
 @rule("AP-05", "C", scope="all")
 def ap_05(layout: Layout):
-    """"(Kèm theo …)" line: centred under the title, in parentheses, normal case, italic, 13–14 pt."""
+    """ "(Kèm theo …)" line: centred under the title, in parentheses, normal case, italic, 13–14 pt."""
     for appendix in layout.appendices:
         ref = appendix.reference
         if ref is None:
@@ -150,8 +150,11 @@ def ap_10(layout: Layout):
     for appendix in layout.appendices:
         last = [b for b in appendix.blocks if not (isinstance(b, Para) and (b.is_empty or b.is_rule))][-1]
         if isinstance(last, Table):
-            yield at(f"bảng {last.number}", "«./.» ở đoạn ngay sau bảng cuối phụ lục",
-                     "phụ lục kết thúc bằng bảng, không có «./.»")
+            yield at(
+                f"bảng {last.number}",
+                "«./.» ở đoạn ngay sau bảng cuối phụ lục",
+                "phụ lục kết thúc bằng bảng, không có «./.»",
+            )
             continue
         text = last.text.rstrip()
         if not text.endswith("./."):

@@ -7,8 +7,8 @@ are requirements and give errors; D (derived), P (practice) and U (unconfirmed) 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Union
 
 from generator.check.docmodel import Line, Para
 from generator.check.layout import Layout, is_upper
@@ -48,7 +48,7 @@ def rule(rule_id: str, label: str, *, scope: str = "plan", severity: str | None 
     return register
 
 
-Target = Union[Line, Para, str]
+Target = Line | Para | str
 
 
 def at(target: Target, expected: str, found: str, severity: str | None = None) -> Finding:
@@ -61,8 +61,12 @@ def at(target: Target, expected: str, found: str, severity: str | None = None) -
 # -- formatting vocabulary (Vietnamese) -----------------------------------------------------------
 
 JC_NAMES = {
-    "both": "căn đều hai lề", "center": "căn giữa", "left": "căn trái", "right": "căn phải",
-    "distribute": "dàn đều", None: "căn trái (mặc định)",
+    "both": "căn đều hai lề",
+    "center": "căn giữa",
+    "left": "căn trái",
+    "right": "căn phải",
+    "distribute": "dàn đều",
+    None: "căn trái (mặc định)",
 }
 
 

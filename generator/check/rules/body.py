@@ -22,7 +22,7 @@ def _text_paras(layout: Layout) -> list[BodyPara]:
 
 
 def khoan_has_title(text: str) -> bool:
-    """"1. Mục đích" (a title) versus "1. Tổ chức …: …." (a khoản with its text)."""
+    """ "1. Mục đích" (a title) versus "1. Tổ chức …: …." (a khoản with its text)."""
     return not re.search(r"[.;:,]$", text.strip()) and ": " not in text
 
 
@@ -125,7 +125,7 @@ def bd_10(layout: Layout):
 
 @rule("HG-01", "C")
 def hg_01(layout: Layout):
-    """"Phần I": own line, centred, normal case, 13–14 pt, bold, upright."""
+    """ "Phần I": own line, centred, normal case, 13–14 pt, bold, upright."""
     for bp in layout.body:
         if bp.kind == "phan":
             yield from check_format(bp.line, sizes=(13, 14), bold=True, italic=False, jc=("center",))

@@ -43,7 +43,7 @@ def wide_tokens(cell: Cell, para: Para) -> list[tuple[str, int, int]]:
     text = "".join(c for c, *_ in chars)
     out = []
     for match in TOKEN.finditer(text):
-        token = chars[match.start():match.end()].copy()
+        token = chars[match.start() : match.end()].copy()
         if token and token[-1][0] in "-–—/":  # the break comes after it: it needs no room on this line
             token.pop()
         width = sum(text_width(char, size / 2, bold=bold, italic=italic) for char, size, bold, italic in token)
@@ -60,7 +60,8 @@ def ot_08(layout: Layout):
             for para in cell.paras:
                 for token, width, room in wide_tokens(cell, para):
                     yield Finding(
-                        para.where, token,
+                        para.where,
+                        token,
                         f"«{token}» trên một dòng: cột rộng ít nhất {width / TWIPS_PER_MM:.1f} mm "
                         "(hoặc cỡ chữ nhỏ hơn)",
                         f"ô chỉ rộng {room / TWIPS_PER_MM:.1f} mm: «{token}» bị ngắt giữa chừng",

@@ -33,8 +33,9 @@ def sg_01(layout: Layout):
         yield at(first, "khối chữ ký bên phải, ngang hàng «Nơi nhận:» (bảng hai cột)", "không nằm cạnh «Nơi nhận:»")
     elif c.noi_nhan is None and (first.para.cell is None or first.para.cell.col == 0):
         yield at(first, "khối chữ ký ở phần bên phải trang", "ở bên trái")
-    elif c.side_by_side and any(cell.paras[0] is not line.para for cell, line in
-                                ((c.noi_nhan.para.cell, c.noi_nhan), (first.para.cell, first))):
+    elif c.side_by_side and any(
+        cell.paras[0] is not line.para for cell, line in ((c.noi_nhan.para.cell, c.noi_nhan), (first.para.cell, first))
+    ):
         yield at(first, "dòng đầu khối chữ ký ngang hàng «Nơi nhận:»", "lệch dòng (có đoạn trống phía trên)")
     if c.table is not None and c.table.borders_visible:
         yield at(f"bảng {c.table.number}", "bảng Nơi nhận, chữ ký không có đường viền", "có đường viền")
@@ -65,8 +66,11 @@ def sg_05(layout: Layout):
         return
     texts = tuple(fold(ln.text) for ln in lines)
     if texts not in UBND_SIGNATURES:
-        yield at(lines[0], "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH (hoặc KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)",
-                 " / ".join(norm(ln.text) for ln in lines))
+        yield at(
+            lines[0],
+            "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH (hoặc KT. CHỦ TỊCH / PHÓ CHỦ TỊCH)",
+            " / ".join(norm(ln.text) for ln in lines),
+        )
 
 
 @rule("SG-06", "C")
@@ -93,7 +97,7 @@ def sg_07(layout: Layout):
 
 @rule("NN-01", "C")
 def nn_01(layout: Layout):
-    """"Nơi nhận:" on its own line, flush left, 12 pt, bold and italic."""
+    """ "Nơi nhận:" on its own line, flush left, 12 pt, bold and italic."""
     line = layout.closing.noi_nhan
     if line is None:
         yield at(CLOSING, "«Nơi nhận:» (12 pt, đậm, nghiêng) bên trái", "không có")

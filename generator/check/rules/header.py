@@ -84,15 +84,20 @@ def hd_01(layout: Layout):
     """Two columns: issuing body and "Số" on the left; Quốc hiệu, Tiêu ngữ, place and date on the right."""
     h = layout.header
     if not h.found:
-        yield at(TOP, "phần đầu văn bản hai cột (cơ quan ban hành, số | Quốc hiệu, Tiêu ngữ, ngày tháng)",
-                 "không có phần đầu văn bản")
+        yield at(
+            TOP,
+            "phần đầu văn bản hai cột (cơ quan ban hành, số | Quốc hiệu, Tiêu ngữ, ngày tháng)",
+            "không có phần đầu văn bản",
+        )
         return
     if h.table is None or h.table.columns < 2:
         yield at(h.paragraphs[0], "bảng hai cột không viền ở đầu trang 1", "các đoạn văn nối tiếp, không chia hai cột")
         return
     for line, side, name in (
-        (h.organ[0] if h.organ else None, "left", "tên cơ quan ban hành"), (h.so, "left", "số, ký hiệu"),
-        (h.quoc_hieu, "right", "Quốc hiệu"), (h.tieu_ngu, "right", "Tiêu ngữ"),
+        (h.organ[0] if h.organ else None, "left", "tên cơ quan ban hành"),
+        (h.so, "left", "số, ký hiệu"),
+        (h.quoc_hieu, "right", "Quốc hiệu"),
+        (h.tieu_ngu, "right", "Tiêu ngữ"),
         (h.date, "right", "địa danh, ngày tháng"),
     ):
         column = None if line is None else Header.column(line)
@@ -140,7 +145,7 @@ def hd_05(layout: Layout):
     yield from check_format(qh, sizes=(12, 13), bold=True, italic=False, case="upper", jc=("center",))
     right = layout.header.right_lines
     if qh is not None and qh in right:
-        above = [ln for ln in right[:right.index(qh)] if fold(ln.text) not in ("xem xong trả lại", "lưu hành nội bộ")]
+        above = [ln for ln in right[: right.index(qh)] if fold(ln.text) not in ("xem xong trả lại", "lưu hành nội bộ")]
         if above:
             yield at(qh, "Quốc hiệu là dòng trên cùng của cột phải", f"nằm dưới «{norm(above[0].text)}»")
 
@@ -234,8 +239,11 @@ def hd_12(layout: Layout):
 
 def underline_problem(lines: list[Line], name: str) -> tuple[str, str] | None:
     """(expected, found) when the line under ``lines`` is missing or not 1/3–1/2 of the longest text line."""
-    widths = [min(text_width_mm(ln.text.strip(), ln.size / 2, all(r.bold for r in ln.ink_runs)), mm(ln.para.width))
-              for ln in lines if ln.size]
+    widths = [
+        min(text_width_mm(ln.text.strip(), ln.size / 2, all(r.bold for r in ln.ink_runs)), mm(ln.para.width))
+        for ln in lines
+        if ln.size
+    ]
     if not widths:
         return None
     longest = max(widths)
@@ -259,7 +267,7 @@ def hd_14(layout: Layout):
 
 @rule("HD-15", "C")
 def hd_15(layout: Layout):
-    """"Số" centred under the issuing body, on the same row as the place-date line."""
+    """ "Số" centred under the issuing body, on the same row as the place-date line."""
     h = layout.header
     if h.so is None:
         return
@@ -267,13 +275,14 @@ def hd_15(layout: Layout):
     if h.date is not None:
         a, b = h.so.para.cell, h.date.para.cell
         if not (a and b and a.table is b.table and a.row == b.row and a.col < b.col):
-            yield at(h.so, "số, ký hiệu cùng hàng với địa danh, ngày tháng (bên trái)",
-                     "hai dòng riêng, không cùng hàng")
+            yield at(
+                h.so, "số, ký hiệu cùng hàng với địa danh, ngày tháng (bên trái)", "hai dòng riêng, không cùng hàng"
+            )
 
 
 @rule("HD-16", "C")
 def hd_16(layout: Layout):
-    """"Số" in normal case, 13 pt, upright, not bold; ký hiệu in capitals, groups joined by "-" without spaces."""
+    """ "Số" in normal case, 13 pt, upright, not bold; ký hiệu in capitals, groups joined by "-" without spaces."""
     so = layout.header.so
     if so is None:
         return
@@ -291,7 +300,7 @@ def hd_16(layout: Layout):
 
 @rule("HD-17", "C / T")
 def hd_17(layout: Layout):
-    """"Số: <number>/KH-<body>" with one space after the colon; KH-UBND for a People's Committee. The number may
+    """ "Số: <number>/KH-<body>" with one space after the colon; KH-UBND for a People's Committee. The number may
     stay blank only in a draft (HD-19)."""
     h = layout.header
     if h.so is None:
@@ -363,7 +372,7 @@ def hd_22(layout: Layout):
 
 @rule("HD-23", "C")
 def hd_23(layout: Layout):
-    """"<Place>, ngày DD tháng M năm YYYY": day 01–31 with a zero below 10, month without zero from March on.
+    """ "<Place>, ngày DD tháng M năm YYYY": day 01–31 with a zero below 10, month without zero from March on.
     HD-24: in a draft the day (and month, year) may stay blank."""
     date = layout.header.date
     example = "«Kiến Tường, ngày 05 tháng 02 năm 2024»"
@@ -417,8 +426,9 @@ def tl_04(layout: Layout):
         yield at(layout.ten_loai, "trích yếu nội dung ngay dưới tên loại", "không có")
         return
     for n, line in enumerate(lines):
-        yield from check_format(line, sizes=(13, 14), bold=True, italic=False, jc=("center",),
-                                case="capital" if n == 0 else None)
+        yield from check_format(
+            line, sizes=(13, 14), bold=True, italic=False, jc=("center",), case="capital" if n == 0 else None
+        )
     if lines and len(lines[0].text.strip()) > 1 and all(norm(ln.text) == norm(ln.text).upper() for ln in lines):
         yield at(lines[0], "chữ thường (chỉ viết hoa chữ đầu và tên riêng)", "toàn chữ in hoa")
     if lines and lines[-1].text.rstrip().endswith("."):

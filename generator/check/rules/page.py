@@ -164,10 +164,17 @@ def _size_groups(layout: Layout) -> list[tuple[str, tuple[float, ...], list[Line
 def pg_14(layout: Layout):
     """Where a size range is allowed, one size per element type throughout the document (including page numbers).
     Sizes outside the range are left to the element's own rule."""
-    groups = [(name, sizes, [(r.size, r.text, line) for line in lines for r in line.ink_runs])
-              for name, sizes, lines in _size_groups(layout)]
-    numbers = [(r.size, r.text, para) for part in layout.model.header_footers if part.kind == "header"
-               for para, f in part.page_fields for r in f.runs]
+    groups = [
+        (name, sizes, [(r.size, r.text, line) for line in lines for r in line.ink_runs])
+        for name, sizes, lines in _size_groups(layout)
+    ]
+    numbers = [
+        (r.size, r.text, para)
+        for part in layout.model.header_footers
+        if part.kind == "header"
+        for para, f in part.page_fields
+        for r in f.runs
+    ]
     groups.append(("số trang", (13, 14), numbers))
     for name, sizes, runs in groups:
         runs = [(size, text, target) for size, text, target in runs if size / 2 in sizes]
@@ -196,8 +203,11 @@ def pn_01(layout: Layout):
         header = s.headers.get("default")
         if not _numbered(s) and (header is None or id(header) not in reported):
             reported.add(id(header))
-            yield at(f"phần đầu trang (header) mục {s.index + 1}", "số trang (trường PAGE) ở giữa phần đầu trang",
-                     "không có số trang")
+            yield at(
+                f"phần đầu trang (header) mục {s.index + 1}",
+                "số trang (trường PAGE) ở giữa phần đầu trang",
+                "không có số trang",
+            )
         if s.page_format not in (None, "decimal"):
             yield at(_where(s), "số trang bằng chữ số Ả Rập", f"kiểu đánh số {s.page_format}")
     for part in layout.model.header_footers:
@@ -249,11 +259,17 @@ def pn_03(layout: Layout):
             if section.page_start not in (None, 1):
                 yield at(appendix.heading, "đánh số trang từ 1", f"bắt đầu từ {section.page_start}")
         elif not appendix.starts_section:
-            yield at(appendix.heading, "phụ lục mở một mục (section) mới, đánh số trang lại từ 1",
-                     "phụ lục chung mục với phần trước, số trang chạy tiếp")
+            yield at(
+                appendix.heading,
+                "phụ lục mở một mục (section) mới, đánh số trang lại từ 1",
+                "phụ lục chung mục với phần trước, số trang chạy tiếp",
+            )
         elif section.page_start != 1:
-            found = (f"bắt đầu từ {section.page_start}" if section.page_start is not None
-                     else "số trang chạy tiếp (thiếu pgNumType start=1)")
+            found = (
+                f"bắt đầu từ {section.page_start}"
+                if section.page_start is not None
+                else "số trang chạy tiếp (thiếu pgNumType start=1)"
+            )
             yield at(appendix.heading, "đánh số trang của phụ lục lại từ 1", found)
 
 

@@ -24,11 +24,33 @@ from generator.check.rules.header import SO_LINE, TOP, is_blank
 
 #: Phụ lục III, Mục I: abbreviations of the document types (công văn and thư công have none).
 ABBREVIATIONS = {
-    "nghị quyết": "NQ", "quyết định": "QĐ", "chỉ thị": "CT", "quy chế": "QC", "quy định": "QyĐ", "thông cáo": "TC",
-    "thông báo": "TB", "hướng dẫn": "HD", "chương trình": "CTr", "kế hoạch": "KH", "phương án": "PA", "đề án": "ĐA",
-    "dự án": "DA", "báo cáo": "BC", "biên bản": "BB", "tờ trình": "TTr", "hợp đồng": "HĐ", "công điện": "CĐ",
-    "bản ghi nhớ": "BGN", "bản thỏa thuận": "BTT", "giấy ủy quyền": "GUQ", "giấy mời": "GM", "giấy giới thiệu": "GGT",
-    "giấy nghỉ phép": "GNP", "phiếu gửi": "PG", "phiếu chuyển": "PC", "phiếu báo": "PB",
+    "nghị quyết": "NQ",
+    "quyết định": "QĐ",
+    "chỉ thị": "CT",
+    "quy chế": "QC",
+    "quy định": "QyĐ",
+    "thông cáo": "TC",
+    "thông báo": "TB",
+    "hướng dẫn": "HD",
+    "chương trình": "CTr",
+    "kế hoạch": "KH",
+    "phương án": "PA",
+    "đề án": "ĐA",
+    "dự án": "DA",
+    "báo cáo": "BC",
+    "biên bản": "BB",
+    "tờ trình": "TTr",
+    "hợp đồng": "HĐ",
+    "công điện": "CĐ",
+    "bản ghi nhớ": "BGN",
+    "bản thỏa thuận": "BTT",
+    "giấy ủy quyền": "GUQ",
+    "giấy mời": "GM",
+    "giấy giới thiệu": "GGT",
+    "giấy nghỉ phép": "GNP",
+    "phiếu gửi": "PG",
+    "phiếu chuyển": "PC",
+    "phiếu báo": "PB",
 }
 PLAN = "kế hoạch"
 CONG_VAN = "công văn"
@@ -70,7 +92,7 @@ def structural(layout: Layout, kind: str) -> list:
     if kind == "quyết định":
         end = next((i for i, p in enumerate(paras) if fold(p.text).rstrip(": ") == "quyết định"), None)
         if end is not None:
-            out += paras[:end + 1]
+            out += paras[: end + 1]
     return out
 
 
@@ -96,8 +118,11 @@ def _tl_01(layout: Layout, kind: str, original):
     type the ký hiệu names."""
     other = _other_type(layout, kind)
     if other is not None and layout.ten_loai is not None:
-        yield at(layout.ten_loai, f"tên loại đúng với ký hiệu «{ABBREVIATIONS[other]}» ({_name(other).upper()})",
-                 norm(layout.ten_loai.text))
+        yield at(
+            layout.ten_loai,
+            f"tên loại đúng với ký hiệu «{ABBREVIATIONS[other]}» ({_name(other).upper()})",
+            norm(layout.ten_loai.text),
+        )
 
 
 def _hd_16(layout: Layout, kind: str, original):
@@ -107,14 +132,14 @@ def _hd_16(layout: Layout, kind: str, original):
     mixed = m and abbreviation and m.group("kh").strip().startswith(abbreviation + "-")
     for finding in original(layout):
         if mixed and finding.expected == "ký hiệu viết in hoa":
-            rest = m.group("kh").strip()[len(abbreviation):]
+            rest = m.group("kh").strip()[len(abbreviation) :]
             if rest == rest.upper():
                 continue
         yield finding
 
 
 def _hd_17(layout: Layout, kind: str, original):
-    """"Số: <number>/<type>-<body>" (công văn: "<body>-<unit>", no type abbreviation); blank only in a draft."""
+    """ "Số: <number>/<type>-<body>" (công văn: "<body>-<unit>", no type abbreviation); blank only in a draft."""
     h = layout.header
     abbreviation = ABBREVIATIONS.get(kind)
     body = "UBND" if h.organ and fold(h.organ[0].text).startswith("ủy ban nhân dân") else None
@@ -138,7 +163,11 @@ def _hd_17(layout: Layout, kind: str, original):
         if not (kh.startswith(abbreviation + "-") and (body is None or kh == f"{abbreviation}-{body}")):
             yield at(h.so, f"ký hiệu {model} ({abbreviation} = {_name(kind)}, Phụ lục III)", kh)
     elif kh.upper().startswith("CV-") or (body and not kh.startswith(body)):
-        yield at(h.so, f"ký hiệu công văn «{model}» (tên cơ quan - đơn vị soạn thảo; công văn không có chữ viết tắt tên loại)", kh)
+        yield at(
+            h.so,
+            f"ký hiệu công văn «{model}» (tên cơ quan - đơn vị soạn thảo; công văn không có chữ viết tắt tên loại)",
+            kh,
+        )
 
 
 def _tl_07(layout: Layout, kind: str, original):
@@ -158,8 +187,10 @@ def _tl_07(layout: Layout, kind: str, original):
 
 
 def _nn_05(layout: Layout, kind: str, original):
-    """"Kính gửi:" (ô 9a) only in a công văn, tờ trình or báo cáo: 13–14 pt, upright, with a colon."""
-    lines = layout.header.kinh_gui + [p.lines[0] for p in structural(layout, kind) if fold(p.text).startswith("kính gửi")]
+    """ "Kính gửi:" (ô 9a) only in a công văn, tờ trình or báo cáo: 13–14 pt, upright, with a colon."""
+    lines = layout.header.kinh_gui + [
+        p.lines[0] for p in structural(layout, kind) if fold(p.text).startswith("kính gửi")
+    ]
     for line in lines:
         if kind not in KINH_GUI_TYPES:
             yield at(line, f"{_name(kind)} không có «Kính gửi», chỉ có «Nơi nhận»", norm(line.text))
@@ -253,4 +284,4 @@ def hg_12(layout: Layout):
         yield at("phần nội dung", "các điều «Điều 1.», «Điều 2.», …", "không có điều nào")
 
 
-RULES[:len(_EARLIER)] = [Rule(r.id, r.label, _by_type(r), r.scope, r.severity) for r in _EARLIER]
+RULES[: len(_EARLIER)] = [Rule(r.id, r.label, _by_type(r), r.scope, r.severity) for r in _EARLIER]
