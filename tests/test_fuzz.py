@@ -423,7 +423,7 @@ def test_units_file_alias_bomb_in_ghi_de_is_refused(tmp_path):
     before = limits.snapshot(tmp_path)
     outcome = limits.run(["batch", str(PLAN), "--units", str(units), "-o", str(tmp_path / "out")], tmp_path)
     _check_outcome("units alias bomb", outcome, before, limits.snapshot(tmp_path))
-    assert outcome.code == 2 and "phần tử" in outcome.stderr, outcome.stderr[-2000:]
+    assert outcome.code == 2 and "bí danh" in outcome.stderr, outcome.stderr[-2000:]
     with pytest.raises(PlanError):
         load_units(units)
 

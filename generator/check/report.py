@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from generator.docx import DocxError as CheckFileError  # noqa: F401  (the one error for an unreadable .docx)
+
 EXCERPT_MAX = 60
 
 
