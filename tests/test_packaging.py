@@ -11,14 +11,16 @@ import subprocess
 import sys
 
 import generator.cli
-from conftest import PLAN, REPO
+from conftest import REPO
 from generator.build import build
 from generator.resources import example_plan, templates_folder
+
+BUNDLED = REPO / "data" / "kien-tuong-2024.yaml"  # the example a wheel carries
 
 
 def test_source_tree_files_are_found():
     assert templates_folder() == REPO / "templates"
-    assert example_plan() == PLAN
+    assert example_plan() == BUNDLED
 
 
 def test_build_step_copies_the_templates_and_the_example_into_the_package(tmp_path):
@@ -31,7 +33,7 @@ def test_build_step_copies_the_templates_and_the_example_into_the_package(tmp_pa
     )
     assert run.returncode == 0, run.stderr
     packaged = tmp_path / "generator"
-    for source, target in ((REPO / "templates", packaged / "templates"), (PLAN.parent, packaged / "vi_du")):
+    for source, target in ((REPO / "templates", packaged / "templates"), (BUNDLED.parent, packaged / "vi_du")):
         names = sorted(p.name for p in target.iterdir())
         assert names, target
         for name in names:
@@ -48,6 +50,6 @@ def test_vi_du_builds_the_bundled_plan_from_any_folder(tmp_path, monkeypatch, ca
     monkeypatch.chdir(elsewhere)
     assert generator.cli.main(["build", "--vi-du", "-o", "ra"]) == 0
     assert "Kế hoạch" in capsys.readouterr().out
-    expected = build(PLAN, tmp_path / "mau").documents.files
+    expected = build(BUNDLED, tmp_path / "mau").documents.files
     for name, data in expected.items():
         assert (elsewhere / "ra" / name).read_bytes() == data, name

@@ -44,7 +44,9 @@ def test_the_tool_regenerates_the_committed_templates(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     made = sorted(p.name for p in (tmp_path / "templates").glob("*.docx"))
-    assert made == sorted(p.name for p in COMMITTED.glob("*.docx")) and made
+    # every template the tool makes is committed (the papers' own are made by make_paper_templates.py,
+    # checked by tests/test_papers.py)
+    assert made and set(made) <= {p.name for p in COMMITTED.glob("*.docx")}
     for name in made:
         committed, regenerated = parts(COMMITTED / name), parts(tmp_path / "templates" / name)
         assert sorted(committed) == sorted(regenerated), name

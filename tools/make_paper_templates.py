@@ -307,7 +307,7 @@ def giay_moi() -> None:
 def bao_cao() -> None:
     doc = mt._new_document(restart=False)
     P = _p(doc)
-    w = [720, 2754, 900, 980, 980, 1410, 1410]
+    w = [720, 2594, 1060, 980, 980, 1410, 1410]  # Đơn vị tính holds «Chuyến» on one line (OT-08)
     full = sum(w)
     heads = ["STT", "Nội dung", "Đơn vị tính", "Kế hoạch", "Thực hiện", "Dự toán (đồng)", "Đã chi (đồng)"]
     rows = [
