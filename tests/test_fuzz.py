@@ -507,3 +507,20 @@ def test_no_zip_member_is_inflated_past_its_budget():
 def test_readme_documents_the_reference_language():
     text = (REPO / "README.md").read_text(encoding="utf-8")
     assert all(name in text for name in expr.FILTERS) and "2,000 characters" in text
+
+
+def test_units_file_integer_over_4300_digits_is_located(tmp_path):
+    """A units file's number too long for Python to convert (read in parts by the workers too): exit 2
+    at its line, nothing written — not an internal error."""
+    source = REPO / "data" / "units"
+    (tmp_path / "ke-hoach-don-vi.yaml").write_bytes((source / "ke-hoach-don-vi.yaml").read_bytes())
+    text = (source / "kien-tuong.yaml").read_text(encoding="utf-8")
+    assert "bang_ron: 2" in text
+    units = tmp_path / "don-vi.yaml"
+    units.write_text(text.replace("bang_ron: 2", "bang_ron: " + "9" * 5000, 1), encoding="utf-8")
+    before = limits.snapshot(tmp_path)
+    outcome = limits.run(["batch", str(PLAN), "--units", str(units), "-o", str(tmp_path / "out"), "-j", "2"], tmp_path)
+    _check_outcome("units long integer", outcome, before, limits.snapshot(tmp_path))
+    assert outcome.code == 2 and "số quá dài" in outcome.stderr and "don-vi.yaml:" in outcome.stderr, outcome.stderr[
+        -2000:
+    ]

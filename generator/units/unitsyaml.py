@@ -51,8 +51,8 @@ def fast_load(text: str, path: Path) -> object:
     round-trip parser takes and this refuses) the error is located here."""
     try:
         data = _libyaml_load(text)
-    except YAMLError as exc:
-        parse_yaml(text, path, max_nodes=UNITS_MAX_NODES)
+    except (YAMLError, ValueError) as exc:  # ValueError: an integer too long to convert (over 4,300 digits)
+        parse_yaml(text, path, max_nodes=UNITS_MAX_NODES)  # locates it (the budgets are checked first)
         mark = getattr(exc, "problem_mark", None) if isinstance(exc, MarkedYAMLError) else None
         where = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
         tag = re.search(r"tag '([^']*)'", str(exc))
@@ -153,7 +153,7 @@ def read_items(part: str) -> list | None:
     """The items of a part of a don_vi list (`split_items`) as plain data; None if it does not read as one."""
     try:
         data = _libyaml_load(part)
-    except YAMLError:
+    except (YAMLError, ValueError):  # read again as a whole, which locates the problem
         return None
     items = data.get("don_vi") if isinstance(data, dict) and len(data) == 1 else None
     return to_plain(items)[0] if isinstance(items, list) else None
@@ -170,7 +170,7 @@ def read_units_text(
         pending = reader(texts)
         try:
             data = to_plain(_libyaml_load(head), path)[0]
-        except YAMLError:
+        except (YAMLError, ValueError):
             data = None
         if isinstance(data, dict) and data.get("don_vi") == []:
             return data, pending
