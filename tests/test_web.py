@@ -140,8 +140,11 @@ def test_plans_list_shows_title_year_total_and_state(client, folder):
     assert "units/kien-tuong.yaml" not in page.split("Tạo kế hoạch mới")[0]  # a units file is not a plan
 
 
-@pytest.mark.xfail(strict=True, reason="issue 19 follow-up: since the plan model of issue 16 the editor does not show a "
-                   "table total's words (Bằng chữ) under the budget grid")
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 19 follow-up: since the plan model of issue 16 the editor does not show a "
+    "table total's words (Bằng chữ) under the budget grid",
+)
 def test_editor_shows_every_part_of_the_plan_with_its_figures(client, folder):
     page = client.get("/sua", params={"tep": PLAN}).text
     for field in (
@@ -325,8 +328,11 @@ def test_removing_a_row_and_a_paragraph(client, app, folder):
     assert "Lan tỏa và thu hút" in text
 
 
-@pytest.mark.xfail(strict=True, reason="issue 19 follow-up: since the plan model of issue 16 (budget lines with "
-                   "khoan_gon and he_so) rows pasted into a budget grid are refused with 400")
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 19 follow-up: since the plan model of issue 16 (budget lines with "
+    "khoan_gon and he_so) rows pasted into a budget grid are refused with 400",
+)
 def test_rows_pasted_from_excel_are_added_to_the_grid(client, app, folder):
     pasted = "Hoa tươi\tLẵng\t2\t350.000\r\nNước suối\tThùng\t3\t120000\n"
     response = structure(client, app, form_of(app), "dan", f"{BUDGET}.bang.2.dong", extra=[("_dan", pasted)])
