@@ -128,7 +128,8 @@ def run(plan: Path, units: Path, out: Path, result_path: Path) -> int:
                 for u in result.units
             ],
             "lines": [
-                {"ten": line.ten, "don_vi": line.don_vi, "cap_tren": line.cap_tren, "ok": line.ok} for line in result.lines
+                {"ten": line.ten, "don_vi": line.don_vi, "cap_tren": line.cap_tren, "ok": line.ok}
+                for line in result.lines
             ],
         }
     except PlanError as exc:
