@@ -32,9 +32,15 @@ def _connect(pipe):
             time.sleep(0.1)
 
 
+def _answer(reply: dict) -> None:
+    """One JSON line to the workspace (this program's protocol on its standard output)."""
+    sys.stdout.write(json.dumps(reply) + "\n")
+    sys.stdout.flush()
+
+
 def main(pipe):
     desktop = _connect(pipe)
-    print(json.dumps({"ok": True}), flush=True)
+    _answer({"ok": True})
     for line in sys.stdin:
         request = json.loads(line)
         try:
@@ -47,9 +53,9 @@ def main(pipe):
                 )
             finally:
                 document.close(True)
-            print(json.dumps({"ok": True}), flush=True)
+            _answer({"ok": True})
         except Exception as exc:  # noqa: BLE001 — reported to the workspace, which restarts the office
-            print(json.dumps({"ok": False, "error": str(exc)}), flush=True)
+            _answer({"ok": False, "error": str(exc)})
 
 
 if __name__ == "__main__":
