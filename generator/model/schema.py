@@ -407,7 +407,11 @@ class Dong(Strict):
             if self.ghi_chu is None:
                 raise ValueError("dòng khoán gọn phải có ghi_chu nêu lý do (in ở cột Ghi chú)")
         elif self.so_luong is None or self.don_gia is None:
-            raise ValueError("dòng dự toán phải có so_luong và don_gia (hoặc khoan_gon: số tiền trọn gói)")
+            missing = " và ".join(name for name in ("so_luong", "don_gia") if getattr(self, name) is None)
+            raise ValueError(
+                f"dòng dự toán thiếu {missing} (đang để trống): ghi {missing} của dòng này, "
+                "hoặc khoan_gon: số tiền trọn gói nếu là khoản khoán gọn"
+            )
         return self
 
 
