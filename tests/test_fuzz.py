@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import hostile
@@ -303,7 +304,7 @@ def test_fuzz_reference_expressions(tokens):
     except expr.ReferenceError_ as exc:
         assert str(exc)
         return
-    assert isinstance(value, (int, float, str, bool))
+    assert isinstance(value, (int, Decimal, str, bool))  # decimals are exact (never a binary float)
     if isinstance(value, str):
         assert len(value) <= expr.MAX_TEXT and "object at 0x" not in value and "<" not in value
     elif not isinstance(value, bool):
