@@ -18,34 +18,16 @@ from ruamel.yaml import YAML
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from fastapi.testclient import TestClient
+from web_plan import BUDGET, BUDGET_CLI, BUDGET_ID, PEOPLE, PLAN, ROOT, SOURCE
 
 from generator.vi import amount_in_words
 from generator.web.app import _items_of, create_app
 from generator.web.security import Guard
 
-ROOT = Path(__file__).resolve().parents[1]
-PLAN = "kien-tuong-2024.yaml"
-#: The plan the workspace is tested on: the 2024 plan in the shape its forms were written for (phu_luc_1,
-#: phu_luc_2); the forms of the phu_luc list of kinds are issue 19's follow-up.
-SOURCE = Path(__file__).resolve().parent / "data" / "kien-tuong-2024-cu.yaml"
 SEED = ROOT / "tests" / "reference" / "seed" / "ke-hoach-ngay-chuyen-doi-so-2024.docx"
 PORT = 8765
 
 
-def _appendix_paths() -> tuple[str, str]:
-    """Where the bundled plan keeps its attendees and its budget: phu_luc_1/phu_luc_2, or items of
-    the `phu_luc` list of appendix kinds (the tests follow the data model either way)."""
-    data = YAML(typ="safe").load((SOURCE).read_text(encoding="utf-8"))
-    if isinstance(data.get("phu_luc"), list):
-        kinds = [item.get("loai") for item in data["phu_luc"]]
-        return f"phu_luc.{kinds.index('danh_sach')}", f"phu_luc.{kinds.index('du_toan')}"
-    return "phu_luc_1", "phu_luc_2"
-
-
-PEOPLE, BUDGET = _appendix_paths()
-PEOPLE_ID, BUDGET_ID = PEOPLE.replace(".", "-"), BUDGET.replace(".", "-")
-#: The budget's place as the command line writes it: phu_luc_2 or phu_luc[1].
-BUDGET_CLI = re.sub(r"\.(\d+)", r"[\1]", BUDGET)
 BANNER = f"d.{BUDGET}.bang.1.dong.0.so_luong"  # banner_xa: 16 × 225.000
 PRICE = f"d.{BUDGET}.bang.2.dong.1.don_gia"  # Khen cá nhân: 700000
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -19,7 +18,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from ruamel.yaml import YAML
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if CHROMIUM is None:
@@ -28,16 +26,12 @@ if CHROMIUM is None:
 
 import uvicorn
 from playwright.sync_api import expect, sync_playwright
+from web_plan import BUDGET_ID, PLAN, ROOT, SOURCE
 
 from generator.web.app import create_app
 from generator.web.office import WarmOffice
 from generator.web.security import Guard
 
-ROOT = Path(__file__).resolve().parents[1]
-PLAN = "kien-tuong-2024.yaml"
-#: The plan the workspace is tested on: the 2024 plan in the shape its forms were written for (phu_luc_1,
-#: phu_luc_2); the forms of the phu_luc list of kinds are issue 19's follow-up.
-SOURCE = Path(__file__).resolve().parent / "data" / "kien-tuong-2024-cu.yaml"
 #: Known gap (issue 19, open): since the plan model of issue 16 a budget line has dict and optional
 #: fields (he_so, khoan_gon), and the editor draws the budget as cards, not as the grid whose amount
 #: cells these scenarios edit. Not strict: a browser scenario's timing is not the test's subject.
@@ -54,20 +48,6 @@ ARGS = [
 ]
 
 
-def _appendix_paths() -> tuple[str, str]:
-    """Where the bundled plan keeps its attendees and its budget: phu_luc_1/phu_luc_2, or items of
-    the `phu_luc` list of appendix kinds (the tests follow the data model either way)."""
-    data = YAML(typ="safe").load((SOURCE).read_text(encoding="utf-8"))
-    if isinstance(data.get("phu_luc"), list):
-        kinds = [item.get("loai") for item in data["phu_luc"]]
-        return f"phu_luc.{kinds.index('danh_sach')}", f"phu_luc.{kinds.index('du_toan')}"
-    return "phu_luc_1", "phu_luc_2"
-
-
-PEOPLE, BUDGET = _appendix_paths()
-PEOPLE_ID, BUDGET_ID = PEOPLE.replace(".", "-"), BUDGET.replace(".", "-")
-#: The budget's place as the command line writes it: phu_luc_2 or phu_luc[1].
-BUDGET_CLI = re.sub(r"\.(\d+)", r"[\1]", BUDGET)
 QUANTITY = f"#f-{BUDGET_ID}-bang-1-dong-0-so_luong"  # banner_xa: 16 × 225.000
 PRICE = f"#f-{BUDGET_ID}-bang-2-dong-1-don_gia"  # Khen cá nhân: 700.000
 HAS_OFFICE = bool(shutil.which("soffice") or shutil.which("libreoffice"))
